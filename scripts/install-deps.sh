@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages fieldflow builds and runs with; skips what is present.
+#   scripts/install-deps.sh           build + test + demo dependencies
+#   scripts/install-deps.sh --peers   also python3-torch and h5py (reference vectors, bench peers)
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config
+  petsc-dev libmetis-dev libvtk9-dev libcunit1-dev libopenblas-dev
+  libhdf5-openmpi-dev openmpi-bin libopenmpi-dev
+  gmsh
+)
+if [[ "${1:-}" == "--peers" ]]; then
+  packages+=(python3-torch python3-h5py python3-numpy)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [[ ${#missing[@]} -eq 0 ]]; then
+  exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}"
+sudo=""
+if [[ $(id -u) -ne 0 ]]; then sudo="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,23 @@
+/* The fieldflow command line: one function per subcommand, PETSc options throughout. */
+#ifndef FF_CLI_H
+#define FF_CLI_H
+
+#include <petscsys.h>
+
+/* A subcommand runs after PetscInitialize; its options come from the PETSc options
+ * database (command line, -case file, -options_file). It reads its own options inside
+ * PetscOptionsBegin/End so that `fieldflow <command> -help` lists them with defaults,
+ * and returns right after that when -help was given (FFCliHelpRequested). */
+typedef PetscErrorCode (*FFCommandFn)(MPI_Comm comm);
+
+typedef struct {
+  const char *name;
+  const char *summary;
+  FFCommandFn run;
+} FFCommand;
+
+PetscErrorCode FFCliHelpRequested(PetscBool *help);
+
+/* Subcommands (src/cli/cmd_<name>.c), listed in main.c. */
+
+#endif

@@ -1,0 +1,19 @@
+/* The bridge between fieldflow's plain-C error codes and PETSc's. */
+#ifndef FF_PETSC_H
+#define FF_PETSC_H
+
+#include "ff_util.h"
+
+#include <petscsys.h>
+
+/* In PETSc code, call a function returning FFErrorCode; a failure becomes a PETSc error
+ * carrying fieldflow's message. */
+#define PetscCallFF(expr)                                                                                              \
+  do {                                                                                                                 \
+    FFErrorCode ff_rc_ = (expr);                                                                                       \
+    if (PetscUnlikely(ff_rc_)) {                                                                                       \
+      SETERRQ(PETSC_COMM_SELF, PETSC_ERR_LIB, "%s", FFErrorMessage());                                                 \
+    }                                                                                                                  \
+  } while (0)
+
+#endif

@@ -1,0 +1,59 @@
+#include "ff_test.h"
+
+#include <CUnit/Basic.h>
+#include <petscsys.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+int FFTestRun(const char *suite_name, const FFTest *tests)
+{
+  if (CU_initialize_registry() != CUE_SUCCESS) return 1;
+  CU_pSuite suite = CU_add_suite(suite_name, NULL, NULL);
+  for (int i = 0; suite && tests[i].name; i++) CU_add_test(suite, tests[i].name, tests[i].fn);
+  CU_basic_set_mode(CU_BRM_VERBOSE);
+  CU_basic_run_tests();
+  int failures = (int)(CU_get_number_of_failures() + CU_get_number_of_tests_failed());
+  if (CU_get_error() != CUE_SUCCESS) failures++;
+  CU_cleanup_registry();
+  return failures ? 1 : 0;
+}
+
+int FFTestRunPetsc(int argc, char **argv, const char *suite, const FFTest *tests)
+{
+  if (PetscInitialize(&argc, &argv, NULL, NULL)) return 1;
+  int local = FFTestRun(suite, tests), global = 0;
+  MPI_Allreduce(&local, &global, 1, MPI_INT, MPI_MAX, PETSC_COMM_WORLD);
+  if (PetscFinalize()) return 1;
+  return global;
+}
+
+const char *FFTestTempDir(const char *suite)
+{
+  static char path[4096]; /* one suite per test program */
+  snprintf(path, sizeof path, "%s/test-tmp/%s", FF_BINARY_DIR, suite);
+  if (FFMakeDirs(path)) fprintf(stderr, "%s\n", FFErrorMessage());
+  return path;
+}
+
+int FFTestShell(const char *cmdline, char *out, size_t len)
+{
+  char full[8192];
+  snprintf(full, sizeof full, "%s 2>&1", cmdline);
+  FILE *p = popen(full, "r");
+  if (!p) return -1;
+  size_t used = 0;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) {
+    if (out && used + 1 < len) {
+      size_t take = n < len - 1 - used ? n : len - 1 - used;
+      memcpy(out + used, buf, take);
+      used += take;
+    }
+  }
+  if (out && len) out[used] = '\0';
+  int status = pclose(p);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
