@@ -275,14 +275,6 @@ static PetscErrorCode PrepareMshFile(void *ctx)
   PetscFunctionReturn(0);
 }
 
-/* PETSc's own read errors say little about the file; ours name the problem. */
-static const char *ReadFailure(PetscErrorCode ierr)
-{
-  return ierr == PETSC_ERR_FILE_READ || ierr == PETSC_ERR_FILE_UNEXPECTED
-             ? "cannot read mesh (malformed or truncated Gmsh file)"
-             : "cannot use mesh";
-}
-
 /* Rank 0, on the whole mesh: groups, checks, statistics. */
 static PetscErrorCode Analyze(FFMesh mesh)
 {
@@ -306,8 +298,7 @@ static PetscErrorCode ReadAndAnalyzeSerial(void *ctx)
   PetscCall(FFErrorCapturePush(&cap));
   PetscErrorCode ierr = FFMeshReadGmsh(PETSC_COMM_SELF, mesh->msh_path, &mesh->dm);
   PetscCall(FFErrorCapturePop());
-  PetscCheck(!ierr, PETSC_COMM_SELF, ierr, "%s %s: %s", ReadFailure(ierr), MeshSource(mesh, buf, sizeof buf),
-             cap.message);
+  PetscCheck(!ierr, PETSC_COMM_SELF, ierr, "mesh %s: %s", MeshSource(mesh, buf, sizeof buf), cap.message);
   ierr = Analyze(mesh);
   PetscCall(DMDestroy(&mesh->dm));
   PetscCall(ierr);
@@ -322,7 +313,7 @@ static PetscErrorCode ReadAndAnalyze(FFMesh mesh)
   PetscCall(FFErrorCapturePush(&cap));
   PetscErrorCode ierr = FFMeshReadGmsh(mesh->comm, mesh->msh_path, &mesh->dm);
   PetscCall(FFErrorCapturePop());
-  PetscCheck(!ierr, mesh->comm, ierr, "%s %s: %s", ReadFailure(ierr), MeshSource(mesh, buf, sizeof buf), cap.message);
+  PetscCheck(!ierr, mesh->comm, ierr, "mesh %s: %s", MeshSource(mesh, buf, sizeof buf), cap.message);
   PetscCall(Analyze(mesh));
   PetscFunctionReturn(0);
 }

@@ -119,6 +119,10 @@ PetscErrorCode FFNodePartitionDestroy(FFNodePartition *partition);
 /* How the mesh was distributed: "metis", "petsc" or "none" (one rank), edge cut (faces
  * between ranks) and imbalance (largest part / mean). */
 PetscErrorCode FFMeshGetPartitionInfo(FFMesh mesh, const char **method, PetscInt *edge_cut, PetscReal *imbalance);
+/* METIS partition of the cells of an undistributed mesh into n_parts (part[c - cStart]),
+ * with the edge cut (faces between parts) and imbalance (largest part / mean part). */
+PetscErrorCode FFMeshPartitionCells(FFMesh mesh, PetscInt n_parts, PetscInt part[], PetscInt *edge_cut,
+                                    PetscReal *imbalance);
 /* Counts of the whole mesh: vertices, edges, cells; P2 nodes = vertices + edges. */
 PetscErrorCode FFMeshGetSizes(FFMesh mesh, PetscInt *n_vertices, PetscInt *n_edges, PetscInt *n_cells);
 /* Faces of a boundary group over the whole mesh. */

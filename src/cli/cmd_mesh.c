@@ -2,10 +2,19 @@
  * it as .msh, .vtu (P2 nodes, quadratic triangles, node type, SDF) or .geo. */
 #include "ff_cli.h"
 #include "ff_mesh.h"
+#include "ff_petsc.h"
+
+#include <string.h>
 
 static PetscErrorCode MeshAndWrite(MPI_Comm comm, FFMesh mesh, const char *out)
 {
   PetscFunctionBeginUser;
+  if (out[0]) { /* fail before meshing, not after */
+    const char *ext = FFPathExtension(out);
+    PetscCheck(!strcmp(ext, ".msh") || !strcmp(ext, ".vtu") || !strcmp(ext, ".geo"), comm, PETSC_ERR_ARG_WRONG,
+               "option -o: cannot write '%s': unknown extension (use .msh, .vtu or .geo)", out);
+    PetscCallFF(FFCheckWritable(out));
+  }
   PetscCall(FFMeshSetUp(mesh));
   PetscCall(FFMeshView(mesh, PETSC_VIEWER_STDOUT_(comm)));
   if (out[0]) {
