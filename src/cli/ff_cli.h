@@ -17,7 +17,10 @@ typedef struct {
 } FFCommand;
 
 PetscErrorCode FFCliHelpRequested(PetscBool *help);
+/* The k-th positional word after the command (words before the first option). */
+PetscErrorCode FFCliGetPositional(PetscInt k, char *buf, size_t len, PetscBool *found);
 
 /* Subcommands (src/cli/cmd_<name>.c), listed in main.c. */
+PetscErrorCode FFCmdInfo(MPI_Comm comm);
 
 #endif

@@ -7,6 +7,7 @@
 
 /* One line per command; the list ends with an empty entry. */
 static const FFCommand commands[] = {
+    {"info", "what a dataset holds: samples, splits, ranges, statistics, problems", FFCmdInfo},
     {NULL, NULL, NULL},
 };
 

@@ -1,0 +1,126 @@
+/* fieldflow info on datasets written here: counts, failures, statistics, corrupt files with
+ * their paths, manifest disagreements, and the exit status. */
+#define _POSIX_C_SOURCE 200809L
+#include "ff_test_dataset.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static char out[65536];
+
+/* A dataset of 5 planned samples: 0, 1, 3 ok, 2 failed, 4 missing; manifest written. */
+static void MakeDataset(const char *dir)
+{
+  char cmd[4200];
+  FFDatasetSpec spec;
+  FFParamRange p[3];
+  FFDataset ds;
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+  CU_ASSERT_EQUAL(system(cmd), 0);
+  FFTestSpec(&spec, p, 5, 4);
+  FF_TEST_CALL(FFDatasetCreate(dir, &spec, &ds));
+  FF_TEST_CALL(FFTestWriteSample(ds, 0, 2));
+  FF_TEST_CALL(FFTestWriteSample(ds, 1, 2));
+  FF_TEST_CALL(FFTestWriteSample(ds, 3, 2));
+  FFSolverStats st = {30, 12.5, 3.0, 0, NULL};
+  FF_TEST_CALL(FFDatasetWriteFailure(ds, 2, "Newton diverged: DIVERGED_LINE_SEARCH at Re 870", &st));
+  FF_TEST_CALL(FFDatasetWriteManifest(ds, FF_VERIFY_FULL, NULL));
+  FFDatasetDestroy(&ds);
+}
+
+static int Info(const char *dir, const char *options)
+{
+  char cmd[4400];
+  snprintf(cmd, sizeof cmd, "%s info '%s' %s", FF_CLI, dir, options);
+  return FFTestShell(cmd, out, sizeof out);
+}
+
+static void Expect(const char *text)
+{
+  if (!strstr(out, text)) fprintf(stderr, "expected '%s' in:\n%s\n", text, out);
+  CU_ASSERT_PTR_NOT_NULL(strstr(out, text));
+}
+
+static void TestInfoClean(void)
+{
+  char dir[4096];
+  snprintf(dir, sizeof dir, "%s/clean", FFTestTempDir("dataset_cli"));
+  MakeDataset(dir);
+  CU_ASSERT_EQUAL(Info(dir, ""), 0);
+  Expect("samples   3 ok, 1 failed, 0 corrupt, 1 missing");
+  Expect("case      synthetic: lhs plan of 5 samples, seed 4");
+  Expect("random           train");
+  Expect("aoa            deg      [0, 10]");
+  Expect("u.u_x            nodes");
+  Expect("p                vertices");
+  Expect("C_D");
+  Expect("failures (1)");
+  Expect("Newton diverged: DIVERGED_LINE_SEARCH at Re 870");
+  Expect("manifest  agrees with the files");
+  CU_ASSERT_PTR_NULL(strstr(out, "corrupt files"));
+  /* -data works as well as the positional word. */
+  char cmd[4400];
+  snprintf(cmd, sizeof cmd, "%s info -data '%s' -quick", FF_CLI, dir);
+  CU_ASSERT_EQUAL(FFTestShell(cmd, out, sizeof out), 0);
+  Expect("samples   3 ok, 1 failed");
+  Expect("DIVERGED_LINE_SEARCH");
+}
+
+static void TestInfoProblems(void)
+{
+  char dir[4096], path[4200], tmp[4300];
+  snprintf(dir, sizeof dir, "%s/damaged", FFTestTempDir("dataset_cli"));
+  MakeDataset(dir);
+  snprintf(path, sizeof path, "%s/samples/sample_000001.h5", dir);
+  CU_ASSERT_EQUAL(truncate(path, 1500), 0);
+  snprintf(tmp, sizeof tmp, "%s/samples/sample_000004.h5.tmp.4242", dir);
+  FILE *f = fopen(tmp, "w");
+  fputs("partial", f);
+  fclose(f);
+  CU_ASSERT_EQUAL(Info(dir, ""), 1);
+  Expect("samples   2 ok, 1 failed, 1 corrupt, 1 missing");
+  Expect("corrupt files (1)");
+  Expect(path);
+  Expect("truncated: 1500 of");
+  Expect("manifest  disagrees with the files (1)");
+  Expect("sample 1: manifest says ok, the file is corrupt");
+  Expect("temporary files of an interrupted run (1");
+  Expect("error: dataset");
+  Expect("1 corrupt files");
+  /* Rebuilding the manifest settles the disagreement, not the corrupt file. */
+  CU_ASSERT_EQUAL(Info(dir, "-rebuild_manifest"), 1);
+  Expect("manifest  rebuilt from the files (2 ok, 1 failed, 1 corrupt)");
+  Expect("0 manifest disagreements");
+  unlink(path);
+  CU_ASSERT_EQUAL(Info(dir, ""), 1); /* the manifest says corrupt, the file is now missing */
+  Expect("sample 1: manifest says corrupt, the file is missing");
+  CU_ASSERT_EQUAL(Info(dir, "-rebuild_manifest"), 0);
+  Expect("samples   2 ok, 1 failed, 0 corrupt, 2 missing");
+}
+
+static void TestInfoErrors(void)
+{
+  char cmd[4400];
+  snprintf(cmd, sizeof cmd, "%s info", FF_CLI);
+  CU_ASSERT_EQUAL(FFTestShell(cmd, out, sizeof out), 1);
+  Expect("no dataset given");
+  CU_ASSERT_EQUAL(Info(FFTestTempDir("dataset_cli_empty"), ""), 1);
+  Expect("holds no fieldflow dataset");
+  CU_ASSERT_EQUAL(Info("/nonexistent/data", ""), 1);
+  Expect("does not exist");
+  snprintf(cmd, sizeof cmd, "%s info -help", FF_CLI);
+  CU_ASSERT_EQUAL(FFTestShell(cmd, out, sizeof out), 0);
+  Expect("-rebuild_manifest");
+}
+
+int main(void)
+{
+  const FFTest tests[] = {
+      {"info on a clean dataset", TestInfoClean},
+      {"info lists corrupt files, temps, disagreements; exit 1", TestInfoProblems},
+      {"info errors", TestInfoErrors},
+      {NULL, NULL},
+  };
+  return FFTestRun("dataset_cli", tests);
+}
