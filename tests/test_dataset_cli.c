@@ -114,12 +114,52 @@ static void TestInfoErrors(void)
   Expect("-rebuild_manifest");
 }
 
+static char *ReadAll(const char *path)
+{
+  FILE *f = fopen(path, "rb");
+  if (!f) return NULL;
+  fseek(f, 0, SEEK_END);
+  long n = ftell(f);
+  fseek(f, 0, SEEK_SET);
+  char *text = calloc(n + 1, 1);
+  if (fread(text, 1, n, f) != (size_t)n) text[0] = '\0';
+  fclose(f);
+  return text;
+}
+
+/* The h5py example of docs/formats.md is docs/examples/read_dataset.py, and it runs. */
+static void TestPythonExample(void)
+{
+  char *doc = ReadAll(FF_SOURCE_DIR "/docs/formats.md");
+  char *script = ReadAll(FF_SOURCE_DIR "/docs/examples/read_dataset.py");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(script);
+  CU_ASSERT_PTR_NOT_NULL(strstr(doc, script));
+  free(doc);
+  free(script);
+  if (FFTestShell("/usr/bin/python3 -c 'import h5py'", NULL, 0) != 0) {
+    fprintf(stderr, "skipped running the example: /usr/bin/python3 has no h5py (scripts/install-deps.sh --peers)\n");
+    return;
+  }
+  char dir[4096], cmd[8192];
+  snprintf(dir, sizeof dir, "%s/python", FFTestTempDir("dataset_cli"));
+  MakeDataset(dir);
+  snprintf(cmd, sizeof cmd, "/usr/bin/python3 %s/docs/examples/read_dataset.py '%s'", FF_SOURCE_DIR, dir);
+  int rc = FFTestShell(cmd, out, sizeof out);
+  if (rc) fprintf(stderr, "%s\n", out);
+  CU_ASSERT_EQUAL(rc, 0);
+  Expect("u (25, 2) on nodes [1]");
+  Expect("p (9, 1) on vertices [1]");
+  Expect("'C_D'");
+}
+
 int main(void)
 {
   const FFTest tests[] = {
       {"info on a clean dataset", TestInfoClean},
       {"info lists corrupt files, temps, disagreements; exit 1", TestInfoProblems},
       {"info errors", TestInfoErrors},
+      {"the h5py example of docs/formats.md runs", TestPythonExample},
       {NULL, NULL},
   };
   return FFTestRun("dataset_cli", tests);
