@@ -74,6 +74,11 @@ static hid_t StrongAccess(void)
 {
   hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
   if (fapl >= 0) H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG);
+#if H5_VERSION_GE(1, 10, 7)
+  /* Each file is written by one process under a temporary name and read only after its
+   * rename, so HDF5's flock adds nothing and fails on file systems without it (NFS). */
+  if (fapl >= 0) H5Pset_file_locking(fapl, 0, 1);
+#endif
   return fapl;
 }
 
