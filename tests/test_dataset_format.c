@@ -258,6 +258,33 @@ static void TestBadSamples(void)
   CU_ASSERT_EQUAL(CountTemps(dir), 0);
 }
 
+static void TestFieldToNodes(void)
+{
+  FFSample s;
+  FFTestSampleData d;
+  memset(&s, 0, sizeof s);
+  FFTestMakeSample(3, 2, &d, &s);
+  int nn = s.mesh.n_nodes;
+  double *p = malloc(sizeof(double) * nn), *u = malloc(sizeof(double) * 2 * nn);
+  FF_TEST_CALL(FFFieldToNodes(&s, FFSampleField(&s, "u"), u));
+  CU_ASSERT(!memcmp(u, d.u, sizeof(double) * 2 * nn));
+  FF_TEST_CALL(FFFieldToNodes(&s, FFSampleField(&s, "p"), p));
+  /* p = x^2 - y + c on the vertices; at a midpoint the mean of its edge's ends. */
+  for (int k = 0; k < s.mesh.n_vertices; k++) CU_ASSERT_EQUAL(p[k], d.p[k]);
+  for (int c = 0; c < s.mesh.n_cells; c++) {
+    int *cell = &d.cells[6 * c];
+    FF_TEST_CLOSE(p[cell[3]], 0.5 * (d.p[cell[0]] + d.p[cell[1]]), 1e-15, 1e-15);
+    FF_TEST_CLOSE(p[cell[5]], 0.5 * (d.p[cell[2]] + d.p[cell[0]]), 1e-15, 1e-15);
+  }
+  /* A linear vertex field is reproduced exactly at the midpoints. */
+  for (int k = 0; k < s.mesh.n_vertices; k++) d.p[k] = 2 * d.coords[2 * k] - 3 * d.coords[2 * k + 1];
+  FF_TEST_CALL(FFFieldToNodes(&s, FFSampleField(&s, "p"), p));
+  for (int k = 0; k < nn; k++) FF_TEST_CLOSE(p[k], 2 * d.coords[2 * k] - 3 * d.coords[2 * k + 1], 0, 1e-14);
+  free(p);
+  free(u);
+  FFTestFreeSample(&d);
+}
+
 int main(void)
 {
   const FFTest tests[] = {
@@ -265,6 +292,7 @@ int main(void)
       {"sample schema round trip (ok and failed)", TestRoundTrip},
       {"truncated, corrupted and unsealed files detected and named", TestCorruptFiles},
       {"bad samples are refused and leave no file", TestBadSamples},
+      {"vertex fields extended to all P2 nodes", TestFieldToNodes},
       {NULL, NULL},
   };
   return FFTestRun("dataset_format", tests);

@@ -135,6 +135,10 @@ void FFSampleDestroy(FFSample *s);
 const FFField *FFSampleField(const FFSample *s, const char *name);
 const FFScalar *FFScalarFind(const FFScalar *list, int n, const char *name);
 int FFFieldRows(const FFSample *s, const FFField *f); /* n_nodes or n_vertices */
+/* The field on all n_nodes nodes into out (n_nodes x n_comp): a vertex field is extended
+ * to each edge-midpoint node by the mean of the edge's two vertices, which is exact for a
+ * P1 field (the pressure of P2-P1). Needs the mesh cells (FF_READ_MESH). */
+FFErrorCode FFFieldToNodes(const FFSample *s, const FFField *f, double *out);
 
 /* ---------- splits ----------
  * A split scheme assigns every planned sample to train, val or test, as a deterministic

@@ -477,6 +477,26 @@ void FFSampleDestroy(FFSample *s)
   memset(s, 0, sizeof *s);
 }
 
+FFErrorCode FFFieldToNodes(const FFSample *s, const FFField *f, double *out)
+{
+  const FFSampleMesh *m = &s->mesh;
+  int nc = f->n_comp;
+  FF_ASSERT(m->n_nodes > 0 && (f->location == FF_FIELD_NODES || m->cells), FF_ERR_STATE,
+            "field '%s' of sample %ld: the mesh cells are needed (read with FF_READ_MESH)", f->name, s->index);
+  memcpy(out, f->data, sizeof(double) * (size_t)FFFieldRows(s, f) * nc);
+  if (f->location == FF_FIELD_NODES) return FF_SUCCESS;
+  for (int c = 0; c < m->n_cells; c++) {
+    const int *cell = &m->cells[6 * c];
+    for (int k = 0; k < 3; k++) {
+      int a = cell[k], b = cell[(k + 1) % 3], mid = cell[3 + k];
+      FF_ASSERT(a < m->n_vertices && b < m->n_vertices && mid >= m->n_vertices, FF_ERR_FORMAT,
+                "sample %ld: cell %d does not list 3 vertices then 3 edge nodes", s->index, c);
+      for (int j = 0; j < nc; j++) out[(size_t)mid * nc + j] = 0.5 * (f->data[a * nc + j] + f->data[b * nc + j]);
+    }
+  }
+  return FF_SUCCESS;
+}
+
 const FFField *FFSampleField(const FFSample *s, const char *name)
 {
   for (int i = 0; i < s->n_fields; i++)
