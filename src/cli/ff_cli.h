@@ -21,6 +21,8 @@ PetscErrorCode FFCliHelpRequested(PetscBool *help);
 PetscErrorCode FFCliGetPositional(PetscInt k, char *buf, size_t len, PetscBool *found);
 
 /* Subcommands (src/cli/cmd_<name>.c), listed in main.c. */
+PetscErrorCode FFCmdMesh(MPI_Comm comm);
 PetscErrorCode FFCmdInfo(MPI_Comm comm);
+PetscErrorCode FFCmdExport(MPI_Comm comm);
 
 #endif
