@@ -2,6 +2,7 @@
  * their paths, manifest disagreements, and the exit status. */
 #define _POSIX_C_SOURCE 200809L
 #include "ff_test_dataset.h"
+#include "ff_vtk.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -153,12 +154,86 @@ static void TestPythonExample(void)
   Expect("'C_D'");
 }
 
+static void TestExport(void)
+{
+  char dir[4096], vtu[4200], pvd[4200], cmd[9000];
+  snprintf(dir, sizeof dir, "%s/export", FFTestTempDir("dataset_cli"));
+  MakeDataset(dir);
+  snprintf(vtu, sizeof vtu, "%s/s3.vtu", FFTestTempDir("dataset_cli"));
+  snprintf(cmd, sizeof cmd, "%s export '%s' -sample 3 -o '%s'", FF_CLI, dir, vtu);
+  CU_ASSERT_EQUAL(FFTestShell(cmd, out, sizeof out), 0);
+  /* The VTU holds the sample's mesh and fields, the vertex field extended to the midpoints. */
+  FFDataset ds;
+  FFSample s;
+  FFVtkData v;
+  FF_TEST_CALL(FFDatasetOpen(dir, &ds));
+  FF_TEST_CALL(FFDatasetReadSample(ds, 3, FF_READ_ALL, &s));
+  FF_TEST_CALL(FFVtkRead(vtu, &v));
+  CU_ASSERT_EQUAL_FATAL(v.n_points, s.mesh.n_nodes);
+  CU_ASSERT_EQUAL_FATAL(v.n_cells, s.mesh.n_cells);
+  for (int k = 0; k < s.mesh.n_nodes; k++) {
+    CU_ASSERT_EQUAL(v.points[3 * k], s.mesh.coords[2 * k]);
+    CU_ASSERT_EQUAL(v.points[3 * k + 1], s.mesh.coords[2 * k + 1]);
+  }
+  for (int c = 0; c < s.mesh.n_cells; c++) {
+    CU_ASSERT_EQUAL(v.cell_types[c], 22);
+    for (int k = 0; k < 6; k++) CU_ASSERT_EQUAL(v.connectivity[v.offsets[c] + k], s.mesh.cells[6 * c + k]);
+  }
+  const FFVtkArray *u = FFVtkDataField(&v, "u", 0), *p = FFVtkDataField(&v, "p", 0);
+  const FFVtkArray *type = FFVtkDataField(&v, "node_type", 0), *sdf = FFVtkDataField(&v, "sdf", 0);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(u);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(type);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(sdf);
+  const FFField *fu = FFSampleField(&s, "u"), *fp = FFSampleField(&s, "p");
+  for (int k = 0; k < s.mesh.n_nodes; k++) {
+    CU_ASSERT_EQUAL(u->values[u->n_components * k], fu->data[2 * k]);
+    CU_ASSERT_EQUAL(u->values[u->n_components * k + 1], fu->data[2 * k + 1]);
+    CU_ASSERT_EQUAL(type->values[k], s.mesh.node_type[k]);
+    CU_ASSERT_EQUAL(sdf->values[k], s.mesh.sdf[k]);
+    if (k < s.mesh.n_vertices) CU_ASSERT_EQUAL(p->values[k], fp->data[k]);
+  }
+  const int *c0 = s.mesh.cells;
+  FF_TEST_CLOSE(p->values[c0[3]], 0.5 * (fp->data[c0[0]] + fp->data[c0[1]]), 1e-15, 0);
+  FFVtkDataFree(&v);
+  FFSampleDestroy(&s);
+  FFDatasetDestroy(&ds);
+  /* A split as a collection: the ok samples, one VTU each. */
+  snprintf(pvd, sizeof pvd, "%s/all.pvd", FFTestTempDir("dataset_cli"));
+  snprintf(cmd, sizeof cmd, "%s export '%s' -split all -o '%s'", FF_CLI, dir, pvd);
+  CU_ASSERT_EQUAL(FFTestShell(cmd, out, sizeof out), 0);
+  Expect("3 samples of split all");
+  char *collection = ReadAll(pvd);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(collection);
+  CU_ASSERT_PTR_NOT_NULL(strstr(collection, "file=\"all/sample_000000.vtu\""));
+  CU_ASSERT_PTR_NOT_NULL(strstr(collection, "file=\"all/sample_000003.vtu\""));
+  CU_ASSERT_PTR_NULL(strstr(collection, "sample_000002"));
+  free(collection);
+  snprintf(vtu, sizeof vtu, "%s/all/sample_000001.vtu", FFTestTempDir("dataset_cli"));
+  CU_ASSERT(FFFileExists(vtu));
+  /* Errors: a failed, a missing, an unplanned sample; wrong extension; no choice. */
+  const char *bad[][2] = {{"-sample 2 -o x.vtu", "sample 2 failed"},
+                          {"-sample 4 -o x.vtu", "is missing"},
+                          {"-sample 9 -o x.vtu", "has samples 0..4"},
+                          {"-sample 0 -o x.pvd", "a sample is written as .vtu"},
+                          {"-split test -o x.vtu", "a split is written as .pvd"},
+                          {"-split nope/test -o x.pvd", "no split scheme 'nope'"},
+                          {"-o x.vtu", "either -sample"},
+                          {"-sample 0", "no output given"}};
+  for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+    snprintf(cmd, sizeof cmd, "cd '%s' && %s export '%s' %s", FFTestTempDir("dataset_cli"), FF_CLI, dir, bad[k][0]);
+    CU_ASSERT_EQUAL(FFTestShell(cmd, out, sizeof out), 1);
+    Expect(bad[k][1]);
+  }
+}
+
 int main(void)
 {
   const FFTest tests[] = {
       {"info on a clean dataset", TestInfoClean},
       {"info lists corrupt files, temps, disagreements; exit 1", TestInfoProblems},
       {"info errors", TestInfoErrors},
+      {"export a sample (VTU) and a split (PVD); errors", TestExport},
       {"the h5py example of docs/formats.md runs", TestPythonExample},
       {NULL, NULL},
   };

@@ -139,6 +139,9 @@ int FFFieldRows(const FFSample *s, const FFField *f); /* n_nodes or n_vertices *
  * to each edge-midpoint node by the mean of the edge's two vertices, which is exact for a
  * P1 field (the pressure of P2-P1). Needs the mesh cells (FF_READ_MESH). */
 FFErrorCode FFFieldToNodes(const FFSample *s, const FFField *f, double *out);
+/* The sample as a VTU of quadratic triangles (ParaView): every field on all nodes (as
+ * FFFieldToNodes), node_type and sdf. Needs FF_READ_MESH | FF_READ_FIELDS; atomic. */
+FFErrorCode FFSampleWriteVtu(const FFSample *s, const char *path);
 
 /* ---------- splits ----------
  * A split scheme assigns every planned sample to train, val or test, as a deterministic
