@@ -119,6 +119,13 @@ static void TestPlan(void)
   }
   FF_TEST_CALL(FFSamplingPlan(FF_SAMPLING_SOBOL, n, 7, 3, p, w));
   for (long i = 0; i < n; i++) CU_ASSERT(w[i * 3] >= -2 && w[i * 3] <= 8);
+  /* A plan of seeds only (Darcy: N random permeability fields) needs no design. */
+  double seeds[50];
+  FF_TEST_CALL(FFSamplingPlan(FF_SAMPLING_SOBOL, n, 7, 1, &p[2], seeds));
+  for (long i = 0; i < n; i++) {
+    CU_ASSERT(seeds[i] == floor(seeds[i]) && seeds[i] >= 0 && seeds[i] < 2147483648.0);
+    for (long k = 0; k < i; k++) CU_ASSERT(seeds[k] != seeds[i]);
+  }
   /* Bad inputs. */
   FFErrorClear();
   CU_ASSERT_EQUAL(FFSamplingPlan(FF_SAMPLING_LHS, 0, 7, 3, p, v), FF_ERR_ARG);
