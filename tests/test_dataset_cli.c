@@ -39,8 +39,9 @@ static int Info(const char *dir, const char *options)
 
 static void Expect(const char *text)
 {
-  if (!strstr(out, text)) fprintf(stderr, "expected '%s' in:\n%s\n", text, out);
-  CU_ASSERT_PTR_NOT_NULL(strstr(out, text));
+  const char *found = text ? strstr(out, text) : NULL;
+  if (!found) fprintf(stderr, "expected '%s' in:\n%s\n", text ? text : "", out);
+  CU_ASSERT_PTR_NOT_NULL(found);
 }
 
 static void TestInfoClean(void)
