@@ -17,8 +17,12 @@ typedef struct {
 } FFCommand;
 
 PetscErrorCode FFCliHelpRequested(PetscBool *help);
+/* The k-th positional word after the command (words before the first option). */
+PetscErrorCode FFCliGetPositional(PetscInt k, char *buf, size_t len, PetscBool *found);
 
 /* Subcommands (src/cli/cmd_<name>.c), listed in main.c. */
 PetscErrorCode FFCmdMesh(MPI_Comm comm);
+PetscErrorCode FFCmdInfo(MPI_Comm comm);
+PetscErrorCode FFCmdExport(MPI_Comm comm);
 
 #endif

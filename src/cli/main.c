@@ -8,6 +8,8 @@
 /* One line per command; the list ends with an empty entry. */
 static const FFCommand commands[] = {
     {"mesh", "mesh a geometry (or read a .msh); print it; write .msh/.vtu", FFCmdMesh},
+    {"info", "what a dataset holds: samples, splits, ranges, statistics, problems", FFCmdInfo},
+    {"export", "samples of a dataset as VTU (one sample) or PVD (a split) for ParaView", FFCmdExport},
     {NULL, NULL, NULL},
 };
 
