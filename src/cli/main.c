@@ -135,9 +135,12 @@ int main(int argc, char **argv)
   PetscPopErrorHandler();
   int rc = 0;
   if (ierr) {
-    fprintf(stderr, "fieldflow %s: error: %s%s\n", cmd->name, rec.message, trace ? rec.where : "");
-    PetscMPIInt size;
+    PetscMPIInt size, rank;
     MPI_Comm_size(PETSC_COMM_WORLD, &size);
+    MPI_Comm_rank(PETSC_COMM_WORLD, &rank);
+    char who[32] = "";
+    if (size > 1) snprintf(who, sizeof who, " [rank %d]", rank);
+    fprintf(stderr, "fieldflow %s%s: error: %s%s\n", cmd->name, who, rec.message, trace ? rec.where : "");
     if (size > 1) MPI_Abort(PETSC_COMM_WORLD, 1); /* other ranks may wait in a collective */
     rc = 1;
   } else {

@@ -8,11 +8,11 @@
 
 #include <stdint.h>
 
+#include "ff_util.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-#include "ff_util.h" /* a C header without its own extern "C" */
 
 /* VTK cell type numbers. A quadratic triangle lists v0 v1 v2 m01 m12 m20. */
 typedef enum { FF_VTK_TRIANGLE = 5, FF_VTK_QUADRATIC_TRIANGLE = 22 } FFVtkCellType;

@@ -7,6 +7,10 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* ---------- errors ----------
  * Library functions return an FFErrorCode (0 = success). The first failure records a
  * message naming what and where; callers add their location as the code propagates.
@@ -109,5 +113,9 @@ int FFIsDirectory(const char *path);
 FFErrorCode FFCheckWritable(const char *path);
 /* Pointer to the extension of path (".vtu") or to the terminating NUL. */
 const char *FFPathExtension(const char *path);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif
