@@ -35,7 +35,7 @@ void FFGemmRows(int trans_b, int m, int n, int k, const float *A, int lda, const
   }
   int saved = FFBlasSerialBegin();
   int nchunks = FFChunks(m);
-#pragma omp parallel for schedule(static) if (nchunks > 1)
+#pragma omp parallel for schedule(dynamic) if (nchunks > 1)
   for (int c = 0; c < nchunks; c++) {
     int r0 = c * FF_CHUNK_ROWS, r1 = r0 + FF_CHUNK_ROWS < m ? r0 + FF_CHUNK_ROWS : m;
     cblas_sgemm(CblasRowMajor, CblasNoTrans, trans_b ? CblasTrans : CblasNoTrans, r1 - r0, n, k, 1.0f,
@@ -63,7 +63,7 @@ FFErrorCode FFGemmAtBAdd(FFTape *tape, int K, int m, int n, const float *A, int 
     FFBlasSerialEnd(saved);
     return FFErrorTrace(rc, __FILE__, __LINE__, __func__);
   }
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(dynamic)
   for (int c = 0; c < nchunks; c++) {
     int r0 = c * FF_CHUNK_ROWS, r1 = r0 + FF_CHUNK_ROWS < K ? r0 + FF_CHUNK_ROWS : K;
     cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, m, n, r1 - r0, 1.0f, A + (size_t)r0 * lda, lda,
@@ -125,32 +125,59 @@ double FFSumDouble(const float *x, size_t n)
   return total;
 }
 
-void FFScatterRows(const FFIndexMap *map, int cols, const float *src, int lds, float *dst, int ldd, int accumulate)
+FF_KERNEL static void ScatterRange(const FFIndexMap *map, int cols, const float *src, int lds, float *restrict dst,
+                                   int ldd, int accumulate, int i0, int i1)
 {
-  int n_src = map->n_src;
-#pragma omp parallel for schedule(static) if ((size_t)map->n * cols > FF_PAR_MIN)
-  for (int i = 0; i < n_src; i++) {
-    float *d = dst + (size_t)i * ldd;
+  for (int i = i0; i < i1; i++) {
+    float *restrict d = dst + (size_t)i * ldd;
     if (!accumulate)
+#pragma omp simd
       for (int j = 0; j < cols; j++) d[j] = 0.0f;
     for (int k = map->offsets[i]; k < map->offsets[i + 1]; k++) {
-      const float *s = src + (size_t)map->perm[k] * lds;
+      /* rows arrive in no particular order: fetch a few ahead */
+      if (k + 4 < map->n) {
+        const char *next = (const char *)(src + (size_t)map->perm[k + 4] * lds);
+        for (int b = 0; b < cols * (int)sizeof(float); b += 64) __builtin_prefetch(next + b);
+      }
+      const float *restrict s = src + (size_t)map->perm[k] * lds;
+#pragma omp simd
       for (int j = 0; j < cols; j++) d[j] += s[j];
     }
   }
 }
 
-void FFGatherRows(const FFIndexMap *map, int cols, const float *src, int lds, float *dst, int ldd, int accumulate)
+void FFScatterRows(const FFIndexMap *map, int cols, const float *src, int lds, float *dst, int ldd, int accumulate)
 {
-  int n = map->n;
-#pragma omp parallel for schedule(static) if ((size_t)n * cols > FF_PAR_MIN)
-  for (int r = 0; r < n; r++) {
-    const float *s = src + (size_t)map->idx[r] * lds;
-    float *d = dst + (size_t)r * ldd;
+  int nb = (map->n_src + 63) / 64;
+#pragma omp parallel for schedule(static) if ((size_t)map->n * cols > FF_PAR_MIN)
+  for (int b = 0; b < nb; b++) {
+    int i0 = b * 64, i1 = i0 + 64 < map->n_src ? i0 + 64 : map->n_src;
+    ScatterRange(map, cols, src, lds, dst, ldd, accumulate, i0, i1);
+  }
+}
+
+FF_KERNEL static void GatherRange(const FFIndexMap *map, int cols, const float *src, int lds, float *restrict dst,
+                                  int ldd, int accumulate, int r0, int r1)
+{
+  for (int r = r0; r < r1; r++) {
+    const float *restrict s = src + (size_t)map->idx[r] * lds;
+    float *restrict d = dst + (size_t)r * ldd;
     if (accumulate)
+#pragma omp simd
       for (int j = 0; j < cols; j++) d[j] += s[j];
     else
+#pragma omp simd
       for (int j = 0; j < cols; j++) d[j] = s[j];
+  }
+}
+
+void FFGatherRows(const FFIndexMap *map, int cols, const float *src, int lds, float *dst, int ldd, int accumulate)
+{
+  int nb = (map->n + 255) / 256;
+#pragma omp parallel for schedule(static) if ((size_t)map->n * cols > FF_PAR_MIN)
+  for (int b = 0; b < nb; b++) {
+    int r0 = b * 256, r1 = r0 + 256 < map->n ? r0 + 256 : map->n;
+    GatherRange(map, cols, src, lds, dst, ldd, accumulate, r0, r1);
   }
 }
 
@@ -190,10 +217,11 @@ float FFActDerivative(FFActivation act, float z)
   return 1.0f;
 }
 
-void FFActApply(FFActivation act, int n, const float *z, float *y)
+FF_KERNEL void FFActApply(FFActivation act, int n, const float *z, float *y)
 {
   switch (act) {
   case FF_ACT_RELU:
+#pragma omp simd
     for (int i = 0; i < n; i++) y[i] = z[i] > 0.0f ? z[i] : 0.0f;
     break;
   case FF_ACT_NONE:
@@ -205,43 +233,49 @@ void FFActApply(FFActivation act, int n, const float *z, float *y)
   }
 }
 
-float FFLayerNormRow(int n, const float *z, const float *gamma, const float *beta, const float *residual, float *xhat,
-                     float *y)
+FF_KERNEL float FFLayerNormRow(int n, const float *restrict z, const float *restrict gamma, const float *restrict beta,
+                               const float *restrict residual, float *restrict xhat, float *restrict y)
 {
-  float mean = 0.0f;
+  float mean = 0.0f, var = 0.0f;
+#pragma omp simd reduction(+ : mean)
   for (int j = 0; j < n; j++) mean += z[j];
   mean /= n;
-  float var = 0.0f;
-  for (int j = 0; j < n; j++) {
-    float d = z[j] - mean;
-    var += d * d;
-  }
+#pragma omp simd reduction(+ : var)
+  for (int j = 0; j < n; j++) var += (z[j] - mean) * (z[j] - mean);
   var /= n;
   float rstd = 1.0f / sqrtf(var + 1e-5f);
-  for (int j = 0; j < n; j++) {
-    float xh = (z[j] - mean) * rstd;
-    if (xhat) xhat[j] = xh;
-    float v = xh * gamma[j] + beta[j];
-    y[j] = residual ? residual[j] + v : v;
-  }
+  if (xhat)
+#pragma omp simd
+    for (int j = 0; j < n; j++) xhat[j] = (z[j] - mean) * rstd;
+  if (residual)
+#pragma omp simd
+    for (int j = 0; j < n; j++) y[j] = residual[j] + (z[j] - mean) * rstd * gamma[j] + beta[j];
+  else
+#pragma omp simd
+    for (int j = 0; j < n; j++) y[j] = (z[j] - mean) * rstd * gamma[j] + beta[j];
   return rstd;
 }
 
-void FFLayerNormRowBackward(int n, const float *dy, const float *xhat, float rstd, const float *gamma, float *dz,
-                            float *dgamma, float *dbeta)
+FF_KERNEL void FFLayerNormRowBackward(int n, const float *dy, const float *restrict xhat, float rstd,
+                                      const float *restrict gamma, float *dz, float *restrict dgamma,
+                                      float *restrict dbeta)
 {
-  /* dz may alias dy: everything that reads dy happens before dz is written */
+  /* dz may alias dy: everything that reads dy happens before dz is written, and the
+   * last loop reads and writes the same index */
   float mg = 0.0f, mgx = 0.0f;
+#pragma omp simd reduction(+ : mg, mgx)
   for (int j = 0; j < n; j++) {
-    float g = dy[j] * gamma[j];
-    mg += g;
-    mgx += g * xhat[j];
+    mg += dy[j] * gamma[j];
+    mgx += dy[j] * gamma[j] * xhat[j];
   }
   if (dgamma)
+#pragma omp simd
     for (int j = 0; j < n; j++) dgamma[j] += dy[j] * xhat[j];
   if (dbeta)
+#pragma omp simd
     for (int j = 0; j < n; j++) dbeta[j] += dy[j];
   mg /= n;
   mgx /= n;
+#pragma omp simd
   for (int j = 0; j < n; j++) dz[j] = rstd * (dy[j] * gamma[j] - mg - xhat[j] * mgx);
 }

@@ -8,11 +8,22 @@
 
 /* Work is cut into row blocks (a GEMM plus its fused epilogue stays in cache) grouped
  * into fixed chunks; every reduction sums per-chunk partials in chunk order, so results
- * do not depend on the number of threads. */
+ * do not depend on the number of threads nor on which thread did a chunk (the big loops
+ * are scheduled dynamically, which copes with cores shared with other jobs). */
+#ifndef FF_BLOCK_ROWS
 #define FF_BLOCK_ROWS 256
+#endif
 #define FF_CHUNK_ROWS 1024
 /* Below this many floats an elementwise loop runs on one thread. */
 #define FF_PAR_MIN 16384
+
+/* Hot row kernels get an AVX2/FMA clone picked at load time (the build itself targets
+ * plain x86-64); "omp simd" lets their reductions vectorize. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
+#define FF_KERNEL __attribute__((target_clones("arch=x86-64-v3", "default")))
+#else
+#define FF_KERNEL
+#endif
 
 /* ---------- memory pool: blocks reused from one forward to the next ---------- */
 typedef struct {

@@ -76,24 +76,27 @@ static int SpecRequiresGrad(const FFLinearSpec *s)
 }
 
 /* z (one row) += gathered products, bias and shift */
-static void AddRowTerms(const FFLinearSpec *s, const LinearShape *sh, float *const *P, int r, float *z)
+static inline void AddRowTerms(const FFLinearSpec *s, const LinearShape *sh, float *const *P, int r, float *z)
 {
   int out = sh->out;
   for (int j = 0; j < s->n_inputs; j++)
     if (s->gather[j]) {
       const float *p = P[j] + (size_t)s->gather[j]->idx[r] * out;
+#pragma omp simd
       for (int k = 0; k < out; k++) z[k] += p[k];
     }
   if (s->bias)
+#pragma omp simd
     for (int k = 0; k < out; k++) z[k] += s->bias->data[k];
   if (s->shift) {
     const float *sv = s->shift->data + (size_t)(s->shift_gather ? s->shift_gather->idx[r] : r) * out;
+#pragma omp simd
     for (int k = 0; k < out; k++) z[k] += sv[k];
   }
 }
 
-static void ForwardBlock(const FFLinearSpec *s, const LinearShape *sh, float *const *P, int r0, int r1, float *y,
-                         float *zsave, float *xhat, float *rstd, float *scratch)
+FF_KERNEL static void ForwardBlock(const FFLinearSpec *s, const LinearShape *sh, float *const *P, int r0, int r1,
+                                   float *y, float *zsave, float *xhat, float *rstd, float *scratch)
 {
   int out = sh->out, nb = r1 - r0;
   /* where z of this block goes */
@@ -116,6 +119,12 @@ static void ForwardBlock(const FFLinearSpec *s, const LinearShape *sh, float *co
   if (!sh->any_direct) memset(z, 0, (size_t)nb * out * sizeof(float));
   for (int i = 0; i < nb; i++) {
     int r = r0 + i;
+    /* gathered rows arrive in graph order: fetch a few rows ahead */
+    for (int j = 0; j < s->n_inputs; j++)
+      if (s->gather[j] && r + 4 < r1) {
+        const char *next = (const char *)(P[j] + (size_t)s->gather[j]->idx[r + 4] * out);
+        for (int b = 0; b < out * (int)sizeof(float); b += 64) __builtin_prefetch(next + b);
+      }
     float *zr = z + (size_t)i * ldz;
     float *yr = y + (size_t)r * out;
     AddRowTerms(s, sh, P, r, zr);
@@ -125,6 +134,7 @@ static void ForwardBlock(const FFLinearSpec *s, const LinearShape *sh, float *co
           FFLayerNormRow(out, zr, s->ln_gamma->data, s->ln_beta->data, res, xhat ? xhat + (size_t)r * out : NULL, yr);
       if (rstd) rstd[r] = rs;
     } else if (res) {
+#pragma omp simd
       for (int k = 0; k < out; k++) yr[k] = zr[k] + res[k];
     } else {
       FFActApply(s->act, out, zr, yr);
@@ -168,7 +178,7 @@ FFErrorCode FFOpLinear(FFTape *tape, const FFLinearSpec *spec, FFTensor **y)
   int nblocks = (sh.rows + FF_BLOCK_ROWS - 1) / FF_BLOCK_ROWS;
   int saved = FFBlasSerialBegin();
   float *yd = (*y)->data;
-#pragma omp parallel for schedule(static) if (nblocks > 1)
+#pragma omp parallel for schedule(dynamic) if (nblocks > 1)
   for (int b = 0; b < nblocks; b++) {
     int r0 = b * FF_BLOCK_ROWS, r1 = r0 + FF_BLOCK_ROWS < sh.rows ? r0 + FF_BLOCK_ROWS : sh.rows;
     ForwardBlock(spec, &sh, P, r0, r1, yd, zsave, xhat, rstd,
@@ -204,7 +214,7 @@ typedef struct {
 } BackCtx;
 
 /* dZ of rows [r0, r1) from dY, and the bias / layer-norm partials. */
-static void BlockDz(const BackCtx *c, int r0, int r1, float *dz, float *pb, float *pln)
+FF_KERNEL static void BlockDz(const BackCtx *c, int r0, int r1, float *dz, float *pb, float *pln)
 {
   const FFLinearSpec *s = c->s;
   int out = c->sh.out;
@@ -216,12 +226,14 @@ static void BlockDz(const BackCtx *c, int r0, int r1, float *dz, float *pb, floa
                              pln ? pln + out : NULL);
     } else if (s->act == FF_ACT_RELU) {
       const float *yr = c->y + (size_t)r * out; /* y > 0 exactly where z > 0 */
+#pragma omp simd
       for (int k = 0; k < out; k++) dzr[k] = yr[k] > 0.0f ? dyr[k] : 0.0f;
     } else if (s->act != FF_ACT_NONE) {
       const float *zr = c->zsave + (size_t)r * out;
       for (int k = 0; k < out; k++) dzr[k] = dyr[k] * FFActDerivative(s->act, zr[k]);
     }
     if (pb)
+#pragma omp simd
       for (int k = 0; k < out; k++) pb[k] += dzr[k];
   }
 }
@@ -414,7 +426,7 @@ static FFErrorCode LinearBackward(FFTape *tape, FFOp *op)
   if (c.sh.ln && (s->ln_gamma->requires_grad || s->ln_beta->requires_grad))
     FF_CHECK(FFTapeScratch(tape, (size_t)c.nchunks * 2 * out, &c.pln, &blocks[4]));
   int saved = FFBlasSerialBegin();
-#pragma omp parallel for schedule(static) if (c.nchunks > 1)
+#pragma omp parallel for schedule(dynamic) if (c.nchunks > 1)
   for (int ch = 0; ch < c.nchunks; ch++) BackwardChunk(&c, ch);
   FFErrorCode rc = BackwardGathered(tape, &c);
   if (!rc) rc = ReducePartials(tape, &c);

@@ -14,7 +14,7 @@ static FFErrorCode LayerNormBackward(FFTape *tape, FFOp *op)
   int pblock = -1, zblock = -1;
   if (want_gb) FF_CHECK(FFTapeScratch(tape, (size_t)nchunks * 2 * cols, &part, &pblock));
   FF_CHECK(FFTapeScratch(tape, (size_t)FFNNThreads() * cols, &dz, &zblock));
-#pragma omp parallel for schedule(static) if (nchunks > 1)
+#pragma omp parallel for schedule(dynamic) if (nchunks > 1)
   for (int c = 0; c < nchunks; c++) {
     int r0 = c * FF_CHUNK_ROWS, r1 = r0 + FF_CHUNK_ROWS < rows ? r0 + FF_CHUNK_ROWS : rows;
     float *pg = want_gb ? part + (size_t)c * 2 * cols : NULL, *pb = pg ? pg + cols : NULL;
