@@ -59,7 +59,11 @@ FFErrorCode FFParamsSetUp(FFParams *params, uint64_t seed)
 {
   FF_ASSERT(!params->set_up, FF_ERR_STATE, "FFParamsSetUp called twice");
   FF_ASSERT(params->n > 0, FF_ERR_STATE, "no parameters registered");
-  FF_CHECK(FFCalloc(params->size, sizeof(float), &params->values));
+  void *mem = NULL; /* cache-line aligned, like every parameter's offset */
+  if (posix_memalign(&mem, 64, params->size * sizeof(float)))
+    FF_ERROR(FF_ERR_MEM, "out of memory allocating %zu parameters", params->size);
+  memset(mem, 0, params->size * sizeof(float));
+  params->values = mem;
   FFRng rng;
   FFRngSeed(&rng, seed, 0);
   for (int i = 0; i < params->n; i++) {
