@@ -411,7 +411,7 @@ FFErrorCode FFCheckpointLoad(const char *path, FFParams *params, FFOptimizer *op
   FF_ASSERT(!params || params->set_up, FF_ERR_STATE, "loading '%s' into parameters that are not set up", path);
   FF_ASSERT(!opt || params, FF_ERR_ARG, "loading optimizer state from '%s' needs the parameters too", path);
   float *tmp = NULL;
-  if (params) FF_CHECK(FFMalloc(params->size * sizeof(float) * (opt ? 4 : 1), &tmp));
+  if (params) FF_CHECK(FFCalloc(params->size * (opt ? 4 : 1), sizeof(float), &tmp)); /* padding stays 0 */
   Quiet q;
   QuietBegin(&q);
   hid_t file = -1;
