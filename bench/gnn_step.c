@@ -130,8 +130,10 @@ int main(int argc, char **argv)
   CHECK(FFTapeCreate(P, &tape));
   CHECK(FFParamsGradCreate(P, &grad));
   CHECK(FFOptimizerCreate(P, &oc, &opt));
+  size_t n_params = 0; /* P->size also counts the alignment padding between parameters */
+  for (int i = 0; i < P->n; i++) n_params += (size_t)P->info[i].rows * P->info[i].cols;
   printf("gnn_step: fieldflow C, %d nodes, %d edges, width %d, %d blocks, %zu parameters, %d threads\n", n_nodes,
-         n_edges, o.width, o.blocks, P->size, FFNNThreads());
+         n_edges, o.width, o.blocks, n_params, FFNNThreads());
 
   double *ms = malloc((size_t)o.steps * sizeof(double)), loss0 = 0, loss = 0;
   for (int s = 0; s < o.warmup + o.steps; s++) {
