@@ -61,6 +61,29 @@ static PetscErrorCode RemoveSourceMean(FFSolver s, Vec global)
   PetscFunctionReturn(0);
 }
 
+/* Copies the given permeability K* (aux field 0) into the state's K: a Darcy solve starts
+ * there (at K = 0 the Jacobian of the pressure rows would vanish). */
+PetscErrorCode FFDarcyResetPermeability(FFSolver s, Vec u)
+{
+  IS is_u, is_aux;
+  Vec global, sub_u, sub_aux;
+
+  PetscFunctionBegin;
+  PetscCall(DMGetGlobalVector(s->aux_dm, &global));
+  PetscCall(DMLocalToGlobal(s->aux_dm, s->aux, INSERT_VALUES, global));
+  PetscCall(DMCreateSubDM(s->dm, 1, (PetscInt[]){0}, &is_u, NULL));
+  PetscCall(DMCreateSubDM(s->aux_dm, 1, (PetscInt[]){0}, &is_aux, NULL));
+  PetscCall(VecGetSubVector(u, is_u, &sub_u));
+  PetscCall(VecGetSubVector(global, is_aux, &sub_aux));
+  PetscCall(VecCopy(sub_aux, sub_u));
+  PetscCall(VecRestoreSubVector(global, is_aux, &sub_aux));
+  PetscCall(VecRestoreSubVector(u, is_u, &sub_u));
+  PetscCall(ISDestroy(&is_aux));
+  PetscCall(ISDestroy(&is_u));
+  PetscCall(DMRestoreGlobalVector(s->aux_dm, &global));
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode FFDarcySetUpAux(FFSolver s)
 {
   PetscFE fe_main, fe_k, fe_f;

@@ -94,6 +94,46 @@ PetscErrorCode FFSolverEvaluate(FFSolver solver, PetscInt n, const PetscReal xy[
  * free with PetscFree. */
 PetscErrorCode FFSolverComputePressureCoefficient(FFSolver solver, const char body[], PetscInt *n, PetscReal **xy_cp);
 
+/* ---------- residual API: what the surrogates call for physics losses ----------
+ * The state u is the solver's global vector: every unknown except the Dirichlet dofs, whose
+ * values the boundary conditions supply whenever the residual is evaluated. For any state
+ * (converged or not):
+ *   F(u)       FFSolverComputeResidual
+ *   J(u)       FFSolverComputeJacobian (assembled, exact; kept until the next call)
+ *   J(u)^T v   FFSolverJacobianTransposeMult (MatMultTranspose), J v: FFSolverJacobianMult
+ * so the gradient of 0.5 ||F(u)||^2 is J(u)^T F(u). Navier-Stokes: F is the SNES residual
+ * at the solver's Re. Darcy: the state is (K, p) and F is the physics residual only (the
+ * rows that pin K to the given field in a solve are zero here), so J^T v holds the
+ * gradients with respect to both K and p. */
+PetscErrorCode FFSolverCreateState(FFSolver solver, Vec *u); /* a zero state; destroy with VecDestroy */
+PetscErrorCode FFSolverComputeResidual(FFSolver solver, Vec u, Vec F);
+PetscErrorCode FFSolverComputeJacobian(FFSolver solver, Vec u);
+PetscErrorCode FFSolverJacobianMult(FFSolver solver, Vec v, Vec y);
+PetscErrorCode FFSolverJacobianTransposeMult(FFSolver solver, Vec v, Vec y);
+/* Replaces the solver's state (e.g. a surrogate's prediction to warm-start FFSolverSolve). */
+PetscErrorCode FFSolverSetState(FFSolver solver, Vec u);
+
+/* Node fields (DESIGN "Field layout"): an array of n_nodes x n_components doubles, row-major,
+ * nodes in FFNodeGraph order (vertices first, then edge midpoints).
+ *   Navier-Stokes: components (u, v, p); velocity on all nodes, pressure on the vertices.
+ *   Darcy:         components (K, p).
+ * A component whose field has no dof at a node (P1 pressure, or Darcy degree 1, at an edge
+ * midpoint) is ignored on input and written as the mean of the edge's two vertices on
+ * output. Dirichlet dofs: the state does not contain them; on output they hold the boundary
+ * values; in the loss they enter as the mismatch to the boundary values (below).
+ * On several ranks the arrays live on rank 0 (others may pass NULL); the maps need the
+ * migration SF of the distribution (DMPlexGetMigrationSF on the mesh's DM). */
+PetscErrorCode FFSolverSetNodeGraph(FFSolver solver, const FFNodeGraph *graph); /* after FFSolverSetUp */
+PetscErrorCode FFSolverGetNodeFieldLayout(FFSolver solver, PetscInt *n_nodes, PetscInt *n_components);
+PetscErrorCode FFSolverNodeFieldToState(FFSolver solver, const PetscReal field[], Vec u);
+PetscErrorCode FFSolverStateToNodeField(FFSolver solver, Vec u, PetscReal field[]);
+/* The physics loss of a node field x and its gradient (same layout as x, on rank 0):
+ *   loss = 0.5 ||F(u(x))||^2 + 0.5 sum_{Dirichlet dofs d} (x_d - g_d)^2,
+ *   grad = J^T F at the state's dofs, x_d - g_d at the Dirichlet dofs, 0 at ignored entries.
+ * residual_norm = ||F(u(x))||. Any output pointer may be NULL. */
+PetscErrorCode FFSolverNodeFieldLoss(FFSolver solver, const PetscReal field[], PetscReal *loss,
+                                     PetscReal *residual_norm, PetscReal grad[]);
+
 /* ---------- Gaussian random fields (the Darcy permeability is K = exp(g)) ---------- */
 typedef enum { FF_GRF_GAUSSIAN, FF_GRF_EXPONENTIAL } FFGrfKernel;
 typedef struct {

@@ -76,6 +76,11 @@ struct _p_FFSolver {
   FFBoundary bc[FF_MAX_GROUPS];
   PetscBool has_nullspace; /* no outflow / Dirichlet pressure boundary: pressure up to a constant */
   MatNullSpace nullspace;
+
+  /* node map (FFSolverSetNodeGraph) */
+  PetscInt n_nodes, n_components;
+  PetscInt *point_node;   /* local point -> node of the graph, or -1 */
+  PetscBool *point_owned; /* not a ghost of another rank's point */
 };
 
 /* The argument lists of PetscDS pointwise functions (3.18) */
@@ -110,6 +115,7 @@ FFBoundary *FFSolverFindGroup(FFSolver solver, const char name[]);
 
 /* Darcy: the auxiliary fields K* and f (darcy.c) */
 PetscErrorCode FFDarcySetUpAux(FFSolver solver);
+PetscErrorCode FFDarcyResetPermeability(FFSolver solver, Vec u);
 
 /* Helpers shared by the solver files */
 PetscErrorCode FFSolverCheckSetUp(FFSolver solver, const char *caller);

@@ -174,11 +174,14 @@ PetscErrorCode FFSolverSetUp(FFSolver s)
     PetscCall(SetUpDarcy(s));
   PetscCall(FFBoundaryAddToDM(s));
   if (s->has_nullspace) PetscCall(CreatePressureNullSpace(s));
-  if (s->problem == FF_PROBLEM_DARCY) PetscCall(FFDarcySetUpAux(s));
-  PetscCall(SetUpSNES(s));
   PetscCall(DMCreateGlobalVector(s->dm, &s->u));
   PetscCall(PetscObjectSetName((PetscObject)s->u, "state"));
   PetscCall(VecSet(s->u, 0.0));
+  if (s->problem == FF_PROBLEM_DARCY) {
+    PetscCall(FFDarcySetUpAux(s));
+    PetscCall(FFDarcyResetPermeability(s, s->u));
+  }
+  PetscCall(SetUpSNES(s));
   s->setup = PETSC_TRUE;
   PetscFunctionReturn(0);
 }

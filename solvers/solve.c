@@ -82,6 +82,7 @@ PetscErrorCode FFSolverSolve(FFSolver s, FFSolveStats *stats)
   s->solved = PETSC_FALSE;
   if (s->problem == FF_PROBLEM_DARCY) {
     PetscCall(FFSolverUpdateConstants(s, 1.0));
+    PetscCall(FFDarcyResetPermeability(s, s->u));
     PetscCall(SolveOnce(s, &converged));
   } else {
     Vec u0;

@@ -253,6 +253,7 @@ PetscErrorCode FFSolverDestroy(FFSolver *solver)
 
   PetscFunctionBegin;
   if (!s) PetscFunctionReturn(0);
+  PetscCall(PetscFree2(s->point_node, s->point_owned));
   PetscCall(MatNullSpaceDestroy(&s->nullspace));
   PetscCall(MatDestroy(&s->J));
   PetscCall(VecDestroy(&s->u));
