@@ -121,8 +121,9 @@ PetscErrorCode FFSolverSetState(FFSolver solver, Vec u);
  * midpoint) is ignored on input and written as the mean of the edge's two vertices on
  * output. Dirichlet dofs: the state does not contain them; on output they hold the boundary
  * values; in the loss they enter as the mismatch to the boundary values (below).
- * On several ranks the arrays live on rank 0 (others may pass NULL); the maps need the
- * migration SF of the distribution (DMPlexGetMigrationSF on the mesh's DM). */
+ * On several ranks the arrays live on rank 0 (others may pass NULL). The graph is the one of
+ * the undistributed mesh; local points find their nodes through the mesh DM's migration SF
+ * (DMPlexGetMigrationSF) when it has one, else by matching node positions on rank 0. */
 PetscErrorCode FFSolverSetNodeGraph(FFSolver solver, const FFNodeGraph *graph); /* after FFSolverSetUp */
 PetscErrorCode FFSolverGetNodeFieldLayout(FFSolver solver, PetscInt *n_nodes, PetscInt *n_components);
 PetscErrorCode FFSolverNodeFieldToState(FFSolver solver, const PetscReal field[], Vec u);

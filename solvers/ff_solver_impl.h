@@ -128,5 +128,6 @@ PetscErrorCode FFVecISShift(Vec v, IS is, PetscScalar shift);
  * coordinates, so the FVM geometry routines and vertex coordinate dofs do not apply). */
 PetscErrorCode FFVertexCoordinates(DM dm, PetscInt vertex, PetscReal x[2]);
 PetscErrorCode FFPointCentroid(DM dm, PetscInt point, PetscReal centroid[2]);
+PetscErrorCode FFCellNodeCoordinates(DM dm, PetscInt cell, PetscInt points[6], PetscReal xy[12]);
 
 #endif

@@ -9,6 +9,7 @@
 #include "ff_solver_impl.h"
 
 #include <petscsf.h>
+#include <stdlib.h>
 
 typedef enum { ENTRY_FREE, ENTRY_DIRICHLET, ENTRY_DERIVED } EntryKind;
 
@@ -45,77 +46,182 @@ static PetscErrorCode EntryInfo(FFSolver s, PetscSection sec, PetscInt q, PetscI
   PetscFunctionReturn(0);
 }
 
-/* The original (undistributed) point of every local point. */
-static PetscErrorCode OriginalPoints(FFSolver s, PetscInt pEnd, PetscInt origin[])
+/* Node of every local point from the points the graph names: on one rank they are the
+ * solver's points; on several, the migration SF of the distribution gives each local point
+ * its original one. */
+static PetscErrorCode MatchByPoints(FFSolver s, PetscInt n_nodes, const PetscInt plex_point[], PetscInt pEnd,
+                                    PetscSF migration)
 {
-  PetscMPIInt size;
-  PetscSF sf = NULL;
-  PetscInt nleaves;
-  const PetscInt *ilocal;
-  const PetscSFNode *iremote;
+  PetscInt *origin, *node_of_origin, max_origin = 0;
 
   PetscFunctionBegin;
+  for (PetscInt n = 0; n < n_nodes; n++) max_origin = PetscMax(max_origin, plex_point[n] + 1);
+  PetscCall(PetscMalloc2(pEnd + 1, &origin, max_origin + 1, &node_of_origin));
+  for (PetscInt q = 0; q < pEnd; q++) origin[q] = migration ? -1 : q;
+  if (migration) {
+    PetscInt nleaves;
+    const PetscInt *ilocal;
+    const PetscSFNode *iremote;
+    PetscCall(PetscSFGetGraph(migration, NULL, &nleaves, &ilocal, &iremote));
+    PetscCheck(nleaves == pEnd, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG,
+               "the migration SF has %d leaves but the mesh %d points", (int)nleaves, (int)pEnd);
+    for (PetscInt i = 0; i < nleaves; i++) origin[ilocal ? ilocal[i] : i] = iremote[i].index;
+  }
+  for (PetscInt p = 0; p < max_origin; p++) node_of_origin[p] = -1;
+  for (PetscInt n = 0; n < n_nodes; n++) node_of_origin[plex_point[n]] = n;
+  for (PetscInt q = 0; q < pEnd; q++)
+    s->point_node[q] = origin[q] >= 0 && origin[q] < max_origin ? node_of_origin[origin[q]] : -1;
+  PetscCall(PetscFree2(origin, node_of_origin));
+  PetscFunctionReturn(0);
+}
+
+typedef struct {
+  PetscReal x, y;
+  PetscInt node;
+} SortedNode;
+
+static int CompareX(const void *a, const void *b)
+{
+  const SortedNode *p = (const SortedNode *)a, *q = (const SortedNode *)b;
+  return (p->x > q->x) - (p->x < q->x);
+}
+
+/* Rank 0: the graph node at (x, y) within tol, or -1; nodes sorted by x. */
+static PetscInt FindNode(const SortedNode *sorted, PetscInt n, PetscReal x, PetscReal y, PetscReal tol)
+{
+  PetscInt lo = 0, hi = n, best = -1;
+  PetscReal dbest = tol;
+  while (lo < hi) {
+    const PetscInt mid = (lo + hi) / 2;
+    if (sorted[mid].x < x - tol)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  for (PetscInt i = lo; i < n && sorted[i].x <= x + tol; i++) {
+    const PetscReal d = PetscMax(PetscAbsReal(sorted[i].x - x), PetscAbsReal(sorted[i].y - y));
+    if (d <= dbest) dbest = d, best = sorted[i].node;
+  }
+  return best;
+}
+
+/* Without a migration SF (a mesh distributed elsewhere): match each owned vertex and edge to
+ * the graph node at the same position, on rank 0. Positions agree to rounding: both are the
+ * mesh file's node coordinates. */
+static PetscErrorCode MatchByCoordinates(FFSolver s, const FFNodeGraph *graph, PetscInt n_nodes, PetscInt pEnd)
+{
+  PetscInt cStart, cEnd, eEnd, nmine = 0, *mine_points, *mine_nodes = NULL;
+  PetscReal *mine_xy, *all_xy = NULL, lo[2], hi[2];
+  PetscBool *done;
+  PetscMPIInt rank, size, *counts = NULL, *displs = NULL, n2;
+
+  PetscFunctionBegin;
+  PetscCallMPI(MPI_Comm_rank(s->comm, &rank));
   PetscCallMPI(MPI_Comm_size(s->comm, &size));
-  for (PetscInt q = 0; q < pEnd; q++) origin[q] = size == 1 ? q : -1;
-  if (size == 1) PetscFunctionReturn(0);
-  PetscCall(DMPlexGetMigrationSF(s->mesh_dm, &sf));
-  PetscCheck(sf, s->comm, PETSC_ERR_ARG_WRONG,
-             "node fields on %d ranks need the mesh's migration SF (DMPlexSetMigrationSF after DMPlexDistribute)",
-             (int)size);
-  PetscCall(PetscSFGetGraph(sf, NULL, &nleaves, &ilocal, &iremote));
-  PetscCheck(nleaves == pEnd, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG,
-             "the migration SF has %d leaves but the mesh %d points", (int)nleaves, (int)pEnd);
-  for (PetscInt i = 0; i < nleaves; i++) origin[ilocal ? ilocal[i] : i] = iremote[i].index;
+  PetscCall(DMPlexGetHeightStratum(s->dm, 0, &cStart, &cEnd));
+  PetscCall(DMPlexGetDepthStratum(s->dm, 1, NULL, &eEnd));
+  PetscCall(PetscCalloc1(pEnd + 1, &done));
+  PetscCall(PetscMalloc2(eEnd + 1, &mine_points, 2 * eEnd + 2, &mine_xy));
+  for (PetscInt c = cStart; c < cEnd; c++) {
+    PetscInt pts[6];
+    PetscReal xy[12];
+    PetscCall(FFCellNodeCoordinates(s->dm, c, pts, xy));
+    for (PetscInt k = 0; k < 6; k++) {
+      if (done[pts[k]] || !s->point_owned[pts[k]]) continue;
+      done[pts[k]] = PETSC_TRUE;
+      mine_points[nmine] = pts[k];
+      mine_xy[2 * nmine] = xy[2 * k];
+      mine_xy[2 * nmine + 1] = xy[2 * k + 1];
+      nmine++;
+    }
+  }
+  PetscCall(PetscFree(done));
+  PetscCall(DMGetBoundingBox(s->dm, lo, hi));
+  const PetscReal tol = 1e-9 * PetscMax(hi[0] - lo[0], hi[1] - lo[1]);
+  n2 = (PetscMPIInt)(2 * nmine);
+  if (!rank) PetscCall(PetscMalloc2(size, &counts, size, &displs));
+  PetscCallMPI(MPI_Gather(&n2, 1, MPI_INT, counts, 1, MPI_INT, 0, s->comm));
+  PetscInt total = 0;
+  if (!rank)
+    for (PetscMPIInt r = 0; r < size; r++) displs[r] = (PetscMPIInt)total, total += counts[r];
+  PetscCall(PetscMalloc1(total + 1, &all_xy));
+  PetscCallMPI(MPI_Gatherv(mine_xy, n2, MPIU_REAL, all_xy, counts, displs, MPIU_REAL, 0, s->comm));
+  PetscInt *all_nodes = NULL, unmatched = 0;
+  PetscCall(PetscMalloc1(total / 2 + 1, &all_nodes));
+  if (!rank) {
+    SortedNode *sorted;
+    PetscCall(PetscMalloc1(n_nodes + 1, &sorted));
+    for (PetscInt n = 0; n < n_nodes; n++) {
+      sorted[n].x = graph->coords[2 * n];
+      sorted[n].y = graph->coords[2 * n + 1];
+      sorted[n].node = n;
+    }
+    qsort(sorted, (size_t)n_nodes, sizeof *sorted, CompareX);
+    for (PetscInt i = 0; i < total / 2; i++) {
+      all_nodes[i] = FindNode(sorted, n_nodes, all_xy[2 * i], all_xy[2 * i + 1], tol);
+      if (all_nodes[i] < 0) unmatched++;
+    }
+    PetscCall(PetscFree(sorted));
+    for (PetscMPIInt r = 0; r < size; r++) counts[r] /= 2, displs[r] /= 2;
+  }
+  PetscCallMPI(MPI_Bcast(&unmatched, 1, MPIU_INT, 0, s->comm));
+  PetscCall(PetscMalloc1(nmine + 1, &mine_nodes));
+  PetscCallMPI(MPI_Scatterv(all_nodes, counts, displs, MPIU_INT, mine_nodes, (PetscMPIInt)nmine, MPIU_INT, 0, s->comm));
+  for (PetscInt q = 0; q < pEnd; q++) s->point_node[q] = -1;
+  for (PetscInt i = 0; i < nmine; i++) s->point_node[mine_points[i]] = mine_nodes[i];
+  PetscCall(PetscFree(mine_nodes));
+  PetscCall(PetscFree(all_nodes));
+  PetscCall(PetscFree(all_xy));
+  if (!rank) PetscCall(PetscFree2(counts, displs));
+  PetscCall(PetscFree2(mine_points, mine_xy));
+  PetscCheck(!unmatched, s->comm, PETSC_ERR_ARG_WRONG,
+             "%d mesh nodes have no node of the graph at their position (a graph of another mesh?)", (int)unmatched);
   PetscFunctionReturn(0);
 }
 
 PetscErrorCode FFSolverSetNodeGraph(FFSolver s, const FFNodeGraph *graph)
 {
-  PetscMPIInt rank;
-  PetscInt sizes[2] = {0, 0}, *plex_point, *origin, *node_of_origin, pStart, pEnd, max_origin = 0, nleaves, found = 0,
-           gfound;
+  PetscMPIInt rank, size;
+  PetscInt n_nodes = 0, pStart, pEnd, nleaves, found = 0, gfound;
   const PetscInt *leaves;
-  PetscSF sf;
+  PetscSF sf, migration = NULL;
 
   PetscFunctionBegin;
   PetscCall(FFSolverCheckSetUp(s, "FFSolverSetNodeGraph"));
   PetscCallMPI(MPI_Comm_rank(s->comm, &rank));
+  PetscCallMPI(MPI_Comm_size(s->comm, &size));
   if (!rank) {
     PetscCheck(graph, PETSC_COMM_SELF, PETSC_ERR_ARG_NULL, "FFSolverSetNodeGraph: no graph on rank 0");
-    sizes[0] = graph->n_nodes;
-    sizes[1] = graph->n_vertices;
+    n_nodes = graph->n_nodes;
   }
-  PetscCallMPI(MPI_Bcast(sizes, 2, MPIU_INT, 0, s->comm));
-  PetscCall(PetscMalloc1(sizes[0] + 1, &plex_point));
-  if (!rank) PetscCall(PetscArraycpy(plex_point, graph->plex_point, sizes[0]));
-  PetscCallMPI(MPI_Bcast(plex_point, (PetscMPIInt)sizes[0], MPIU_INT, 0, s->comm));
-  for (PetscInt n = 0; n < sizes[0]; n++) max_origin = PetscMax(max_origin, plex_point[n] + 1);
-
+  PetscCallMPI(MPI_Bcast(&n_nodes, 1, MPIU_INT, 0, s->comm));
   PetscCall(DMPlexGetChart(s->dm, &pStart, &pEnd));
   PetscCheck(pStart == 0, PETSC_COMM_SELF, PETSC_ERR_SUP, "charts starting at %d", (int)pStart);
-  PetscCall(PetscMalloc2(pEnd + 1, &origin, max_origin + 1, &node_of_origin));
-  PetscCall(OriginalPoints(s, pEnd, origin));
-  for (PetscInt p = 0; p < max_origin; p++) node_of_origin[p] = -1;
-  for (PetscInt n = 0; n < sizes[0]; n++) node_of_origin[plex_point[n]] = n;
-
   PetscCall(PetscFree2(s->point_node, s->point_owned));
   PetscCall(PetscMalloc2(pEnd + 1, &s->point_node, pEnd + 1, &s->point_owned));
   PetscCall(DMGetPointSF(s->dm, &sf));
   PetscCall(PetscSFGetGraph(sf, NULL, &nleaves, &leaves, NULL));
   for (PetscInt q = 0; q < pEnd; q++) s->point_owned[q] = PETSC_TRUE;
   for (PetscInt i = 0; i < nleaves && nleaves > 0; i++) s->point_owned[leaves ? leaves[i] : i] = PETSC_FALSE;
-  for (PetscInt q = 0; q < pEnd; q++) {
-    const PetscInt o = origin[q];
-    s->point_node[q] = o >= 0 && o < max_origin ? node_of_origin[o] : -1;
+
+  if (size > 1) PetscCall(DMPlexGetMigrationSF(s->mesh_dm, &migration));
+  if (size == 1 || migration) {
+    PetscInt *plex_point;
+    PetscCall(PetscMalloc1(n_nodes + 1, &plex_point));
+    if (!rank) PetscCall(PetscArraycpy(plex_point, graph->plex_point, n_nodes));
+    PetscCallMPI(MPI_Bcast(plex_point, (PetscMPIInt)n_nodes, MPIU_INT, 0, s->comm));
+    PetscCall(MatchByPoints(s, n_nodes, plex_point, pEnd, migration));
+    PetscCall(PetscFree(plex_point));
+  } else
+    PetscCall(MatchByCoordinates(s, graph, n_nodes, pEnd));
+
+  for (PetscInt q = 0; q < pEnd; q++)
     if (s->point_node[q] >= 0 && s->point_owned[q]) found++;
-  }
   PetscCall(MPIU_Allreduce(&found, &gfound, 1, MPIU_INT, MPI_SUM, s->comm));
-  PetscCall(PetscFree2(origin, node_of_origin));
-  PetscCall(PetscFree(plex_point));
-  PetscCheck(gfound == sizes[0], s->comm, PETSC_ERR_ARG_WRONG,
-             "the node graph has %d nodes but only %d match points of the solver's mesh (a graph of another mesh?)",
-             (int)sizes[0], (int)gfound);
-  s->n_nodes = sizes[0];
+  PetscCheck(gfound == n_nodes, s->comm, PETSC_ERR_ARG_WRONG,
+             "the node graph has %d nodes but %d match points of the solver's mesh (a graph of another mesh?)",
+             (int)n_nodes, (int)gfound);
+  s->n_nodes = n_nodes;
   s->n_components = s->problem == FF_PROBLEM_NAVIER_STOKES ? s->dim + 1 : 2;
   PetscFunctionReturn(0);
 }

@@ -79,6 +79,45 @@ PetscErrorCode FFVertexCoordinates(DM dm, PetscInt v, PetscReal x[2])
   PetscFunctionReturn(0);
 }
 
+/* The six P2 nodes of a triangle: its vertices and edges (closure points) with their
+ * physical positions (edge nodes at the image of the reference edge midpoint, so on curved
+ * cells they lie on the curved edge). */
+PetscErrorCode FFCellNodeCoordinates(DM dm, PetscInt cell, PetscInt points[6], PetscReal xy[12])
+{
+  const PetscReal corners[3][2] = {{-1, -1}, {1, -1}, {-1, 1}};
+  PetscInt *closure = NULL, ncl, vStart, vEnd, eStart, eEnd, nv = 0, ne = 0, verts[3], edges[3];
+  PetscReal ref[12];
+
+  PetscFunctionBegin;
+  PetscCall(DMPlexGetDepthStratum(dm, 0, &vStart, &vEnd));
+  PetscCall(DMPlexGetDepthStratum(dm, 1, &eStart, &eEnd));
+  PetscCall(DMPlexGetTransitiveClosure(dm, cell, PETSC_TRUE, &ncl, &closure));
+  for (PetscInt i = 0; i < ncl; i++) {
+    const PetscInt p = closure[2 * i];
+    if (p >= vStart && p < vEnd && nv < 3)
+      verts[nv++] = p;
+    else if (p >= eStart && p < eEnd && ne < 3)
+      edges[ne++] = p;
+  }
+  PetscCall(DMPlexRestoreTransitiveClosure(dm, cell, PETSC_TRUE, &ncl, &closure));
+  PetscCheck(nv == 3 && ne == 3, PETSC_COMM_SELF, PETSC_ERR_SUP, "cell %d is not a triangle", (int)cell);
+  for (PetscInt k = 0; k < 3; k++) {
+    const PetscInt *cone;
+    PetscReal *r = &ref[2 * (3 + k)];
+    points[k] = verts[k];
+    ref[2 * k] = corners[k][0];
+    ref[2 * k + 1] = corners[k][1];
+    points[3 + k] = edges[k];
+    PetscCall(DMPlexGetCone(dm, edges[k], &cone));
+    r[0] = r[1] = 0;
+    for (PetscInt j = 0; j < 2; j++)
+      for (PetscInt c = 0; c < 3; c++)
+        if (cone[j] == verts[c]) r[0] += 0.5 * corners[c][0], r[1] += 0.5 * corners[c][1];
+  }
+  PetscCall(DMPlexReferenceToCoordinates(dm, cell, 6, ref, xy));
+  PetscFunctionReturn(0);
+}
+
 /* A point inside a cell (the image of the reference centroid), or the mean of the vertices
  * of an edge or vertex. */
 PetscErrorCode FFPointCentroid(DM dm, PetscInt point, PetscReal centroid[2])
