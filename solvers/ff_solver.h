@@ -94,6 +94,25 @@ PetscErrorCode FFSolverEvaluate(FFSolver solver, PetscInt n, const PetscReal xy[
  * free with PetscFree. */
 PetscErrorCode FFSolverComputePressureCoefficient(FFSolver solver, const char body[], PetscInt *n, PetscReal **xy_cp);
 
+/* ---------- what a solve reports (Navier-Stokes: forces on -forces_body, dp between the
+ * two -dp_probes points; reference values -ref_cd, -ref_cl, -ref_dp when the case has them) */
+typedef struct {
+  PetscBool has_forces;
+  char body[64];
+  FFForces forces;
+  PetscBool has_dp;
+  PetscReal dp;
+  PetscBool has_ref_cd, has_ref_cl, has_ref_dp;
+  PetscReal ref_cd, ref_cl, ref_dp;
+} FFSolveSummary;
+
+PetscErrorCode FFSolverComputeSummary(FFSolver solver, FFSolveSummary *summary);
+/* The summary, solve statistics and parameters as JSON (atomic write); refuses to write a
+ * solution that did not converge. */
+PetscErrorCode FFSolverWriteSummary(FFSolver solver, const FFSolveSummary *summary, const char path[]);
+/* C_p along the body as CSV: x, y, cp (atomic write). */
+PetscErrorCode FFSolverWritePressureCoefficient(FFSolver solver, const char body[], const char path[]);
+
 /* ---------- residual API: what the surrogates call for physics losses ----------
  * The state u is the solver's global vector: every unknown except the Dirichlet dofs, whose
  * values the boundary conditions supply whenever the residual is evaluated. For any state
@@ -128,6 +147,9 @@ PetscErrorCode FFSolverSetNodeGraph(FFSolver solver, const FFNodeGraph *graph); 
 PetscErrorCode FFSolverGetNodeFieldLayout(FFSolver solver, PetscInt *n_nodes, PetscInt *n_components);
 PetscErrorCode FFSolverNodeFieldToState(FFSolver solver, const PetscReal field[], Vec u);
 PetscErrorCode FFSolverStateToNodeField(FFSolver solver, Vec u, PetscReal field[]);
+/* The vorticity dv/dx - du/dy of the solver's state at the nodes (n_nodes values on rank 0;
+ * at each node the mean over its cells). */
+PetscErrorCode FFSolverComputeVorticity(FFSolver solver, PetscReal vorticity[]);
 /* The physics loss of a node field x and its gradient (same layout as x, on rank 0):
  *   loss = 0.5 ||F(u(x))||^2 + 0.5 sum_{Dirichlet dofs d} (x_d - g_d)^2,
  *   grad = J^T F at the state's dofs, x_d - g_d at the Dirichlet dofs, 0 at ignored entries.

@@ -58,6 +58,12 @@ struct _p_FFSolver {
   /* Navier-Stokes: Re = U L / nu */
   PetscReal re, ref_velocity, ref_length, density, nu;
   PetscReal u_inf, aoa_deg, p_ref;
+  /* what a solve reports */
+  char forces_body[FF_NAME_LEN];
+  PetscReal dp_probes[4];
+  PetscBool has_dp_probes;
+  PetscReal ref_cd, ref_cl, ref_dp;
+  PetscBool has_ref_cd, has_ref_cl, has_ref_dp;
   /* continuation */
   PetscReal re_start, re_growth;
   PetscInt max_continuation;
@@ -117,6 +123,10 @@ FFBoundary *FFSolverFindGroup(FFSolver solver, const char name[]);
 PetscErrorCode FFDarcySetUpAux(FFSolver solver);
 PetscErrorCode FFDarcyResetPermeability(FFSolver solver, Vec u);
 
+/* Node arrays of other P2 scalar fields (vorticity.c, nodemap.c) */
+PetscErrorCode FFSolverCreateNodeScalarDM(FFSolver solver, DM *sdm);
+PetscErrorCode FFSolverLocalScalarToNodes(FFSolver solver, DM sdm, Vec local, PetscReal nodes[]);
+
 /* Helpers shared by the solver files */
 PetscErrorCode FFSolverCheckSetUp(FFSolver solver, const char *caller);
 PetscErrorCode FFSolverGetLocalState(FFSolver solver, Vec u,
@@ -128,6 +138,11 @@ PetscErrorCode FFVecISShift(Vec v, IS is, PetscScalar shift);
  * coordinates, so the FVM geometry routines and vertex coordinate dofs do not apply). */
 PetscErrorCode FFVertexCoordinates(DM dm, PetscInt vertex, PetscReal x[2]);
 PetscErrorCode FFPointCentroid(DM dm, PetscInt point, PetscReal centroid[2]);
+/* The six P2 nodes of a triangle (closure points) at the reference points
+ * FFCellNodeReference (corners, then the midpoints of edges 01, 12, 20), and their physical
+ * positions (on curved cells the edge nodes lie on the curved edges). */
+extern const PetscReal FFCellNodeReference[12];
+PetscErrorCode FFCellNodes(DM dm, PetscInt cell, PetscInt points[6]);
 PetscErrorCode FFCellNodeCoordinates(DM dm, PetscInt cell, PetscInt points[6], PetscReal xy[12]);
 
 #endif

@@ -275,10 +275,9 @@ PetscErrorCode FFSolverNodeFieldToState(FFSolver s, const PetscReal field[], Vec
 }
 
 /* Gathers what each rank wrote for its owned points into the full array on rank 0. */
-static PetscErrorCode GatherOnRankZero(FFSolver s, PetscReal *mine, PetscReal field[])
+static PetscErrorCode GatherOnRankZero(FFSolver s, PetscReal *mine, PetscReal field[], size_t n)
 {
   PetscMPIInt rank, size;
-  const size_t n = (size_t)s->n_nodes * (size_t)s->n_components;
 
   PetscFunctionBegin;
   PetscCallMPI(MPI_Comm_rank(s->comm, &rank));
@@ -308,6 +307,32 @@ static PetscErrorCode DerivedValue(FFSolver s, PetscSection sec, const PetscScal
     PetscCheck(kind != ENTRY_DERIVED, PETSC_COMM_SELF, PETSC_ERR_PLIB, "no vertex value for a derived entry");
     *value += PetscRealPart(a[off]) / ncone;
   }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode FFSolverLocalScalarToNodes(FFSolver s, DM sdm, Vec local, PetscReal nodes[])
+{
+  PetscReal *mine;
+  PetscSection sec;
+  const PetscScalar *a;
+  PetscInt pEnd;
+
+  PetscFunctionBegin;
+  PetscCall(PetscCalloc1((size_t)s->n_nodes + 1, &mine));
+  PetscCall(DMGetLocalSection(sdm, &sec));
+  PetscCall(DMPlexGetChart(sdm, NULL, &pEnd));
+  PetscCall(VecGetArrayRead(local, &a));
+  for (PetscInt q = 0; q < pEnd; q++) {
+    PetscInt off, dof;
+    if (s->point_node[q] < 0 || !s->point_owned[q]) continue;
+    PetscCall(PetscSectionGetDof(sec, q, &dof));
+    PetscCall(PetscSectionGetOffset(sec, q, &off));
+    PetscCheck(dof == 1, PETSC_COMM_SELF, PETSC_ERR_PLIB, "not a P2 scalar field");
+    mine[s->point_node[q]] = PetscRealPart(a[off]);
+  }
+  PetscCall(VecRestoreArrayRead(local, &a));
+  PetscCall(GatherOnRankZero(s, mine, nodes, (size_t)s->n_nodes));
+  PetscCall(PetscFree(mine));
   PetscFunctionReturn(0);
 }
 
@@ -344,7 +369,7 @@ PetscErrorCode FFSolverStateToNodeField(FFSolver s, Vec u, PetscReal field[])
   }
   PetscCall(VecRestoreArrayRead(local, &a));
   PetscCall(DMRestoreLocalVector(s->dm, &local));
-  PetscCall(GatherOnRankZero(s, mine, field));
+  PetscCall(GatherOnRankZero(s, mine, field, n));
   PetscCall(PetscFree(mine));
   PetscFunctionReturn(0);
 }
@@ -409,7 +434,7 @@ PetscErrorCode FFSolverNodeFieldLoss(FFSolver s, const PetscReal field[], PetscR
   PetscCall(DMRestoreLocalVector(s->dm, &g_local));
   PetscCall(DMRestoreLocalVector(s->dm, &bc_local));
   PetscCall(MPIU_Allreduce(&mismatch, &gmismatch, 1, MPIU_REAL, MPIU_SUM, s->comm));
-  if (grad) PetscCall(GatherOnRankZero(s, mine, grad));
+  if (grad) PetscCall(GatherOnRankZero(s, mine, grad, n));
   if (loss) *loss = 0.5 * fnorm * fnorm + 0.5 * gmismatch;
   if (residual_norm) *residual_norm = fnorm;
   PetscCall(PetscFree(mine));

@@ -156,6 +156,41 @@ PetscErrorCode FFSolverSetPermeability(FFSolver solver, FFPointFunction fn, void
   PetscFunctionReturn(0);
 }
 
+/* What a solve reports: the body of the forces (default: a group named cylinder, airfoil or
+ * body), the dp probes and the case's reference values. */
+static PetscErrorCode ReportOptions(FFSolver s, PetscOptionItems *PetscOptionsObject)
+{
+  PetscInt n = 4;
+  PetscBool set;
+
+  PetscFunctionBegin;
+  if (!s->forces_body[0])
+    for (PetscInt g = 0; g < s->n_groups; g++)
+      if (!strcmp(s->bc[g].name, "cylinder") || !strcmp(s->bc[g].name, "airfoil") || !strcmp(s->bc[g].name, "body"))
+        PetscCall(PetscStrncpy(s->forces_body, s->bc[g].name, sizeof s->forces_body));
+  PetscCall(PetscOptionsString("-forces_body", "Boundary group whose drag and lift are reported", "docs/cases.md",
+                               s->forces_body, s->forces_body, sizeof s->forces_body, &set));
+  if (set) {
+    PetscCheck(s->forces_body[0], s->comm, PETSC_ERR_ARG_WRONG, "option -%sforces_body: give a group name", s->prefix);
+    PetscCheck(FFSolverFindGroup(s, s->forces_body), s->comm, PETSC_ERR_ARG_WRONG,
+               "option -%sforces_body: the mesh has no boundary group '%s'", s->prefix, s->forces_body);
+  }
+  PetscCall(PetscOptionsRealArray("-dp_probes", "Points a and b (xa,ya,xb,yb) of the pressure difference p(a) - p(b)",
+                                  "docs/cases.md", s->dp_probes, &n, &set));
+  if (set) {
+    PetscCheck(n == 4, s->comm, PETSC_ERR_ARG_WRONG, "option -%sdp_probes: give xa,ya,xb,yb (4 numbers), not %d",
+               s->prefix, (int)n);
+    s->has_dp_probes = PETSC_TRUE;
+  }
+  PetscCall(PetscOptionsReal("-ref_cd", "Reference C_D printed beside the result", "docs/cases.md", s->ref_cd,
+                             &s->ref_cd, &s->has_ref_cd));
+  PetscCall(PetscOptionsReal("-ref_cl", "Reference C_L printed beside the result", "docs/cases.md", s->ref_cl,
+                             &s->ref_cl, &s->has_ref_cl));
+  PetscCall(PetscOptionsReal("-ref_dp", "Reference dp printed beside the result", "docs/cases.md", s->ref_dp,
+                             &s->ref_dp, &s->has_ref_dp));
+  PetscFunctionReturn(0);
+}
+
 static PetscErrorCode NavierStokesOptions(FFSolver s, PetscOptionItems *PetscOptionsObject)
 {
   PetscFunctionBegin;
@@ -182,6 +217,7 @@ static PetscErrorCode NavierStokesOptions(FFSolver s, PetscOptionItems *PetscOpt
                             &s->max_continuation, NULL));
   PetscCheck(s->re_start > 0 && s->re_growth > 1, s->comm, PETSC_ERR_ARG_OUTOFRANGE,
              "options -%scontinuation_re_start must be > 0 and -%scontinuation_growth > 1", s->prefix, s->prefix);
+  PetscCall(ReportOptions(s, PetscOptionsObject));
   s->nu = s->ref_velocity * s->ref_length / s->re;
   PetscFunctionReturn(0);
 }

@@ -79,14 +79,14 @@ PetscErrorCode FFVertexCoordinates(DM dm, PetscInt v, PetscReal x[2])
   PetscFunctionReturn(0);
 }
 
-/* The six P2 nodes of a triangle: its vertices and edges (closure points) with their
- * physical positions (edge nodes at the image of the reference edge midpoint, so on curved
- * cells they lie on the curved edge). */
-PetscErrorCode FFCellNodeCoordinates(DM dm, PetscInt cell, PetscInt points[6], PetscReal xy[12])
+/* The P2 nodes of a triangle at fixed reference points: the corners, then the midpoints of
+ * the edges (0,1), (1,2), (2,0). */
+const PetscReal FFCellNodeReference[12] = {-1, -1, 1, -1, -1, 1, 0, -1, 0, 0, -1, 0};
+
+PetscErrorCode FFCellNodes(DM dm, PetscInt cell, PetscInt points[6])
 {
-  const PetscReal corners[3][2] = {{-1, -1}, {1, -1}, {-1, 1}};
-  PetscInt *closure = NULL, ncl, vStart, vEnd, eStart, eEnd, nv = 0, ne = 0, verts[3], edges[3];
-  PetscReal ref[12];
+  const PetscInt pair[3][2] = {{0, 1}, {1, 2}, {2, 0}};
+  PetscInt *closure = NULL, ncl, vStart, vEnd, eStart, eEnd, nv = 0, ne = 0, edges[3];
 
   PetscFunctionBegin;
   PetscCall(DMPlexGetDepthStratum(dm, 0, &vStart, &vEnd));
@@ -95,26 +95,31 @@ PetscErrorCode FFCellNodeCoordinates(DM dm, PetscInt cell, PetscInt points[6], P
   for (PetscInt i = 0; i < ncl; i++) {
     const PetscInt p = closure[2 * i];
     if (p >= vStart && p < vEnd && nv < 3)
-      verts[nv++] = p;
+      points[nv++] = p; /* the k-th closure vertex is corner k */
     else if (p >= eStart && p < eEnd && ne < 3)
       edges[ne++] = p;
   }
   PetscCall(DMPlexRestoreTransitiveClosure(dm, cell, PETSC_TRUE, &ncl, &closure));
   PetscCheck(nv == 3 && ne == 3, PETSC_COMM_SELF, PETSC_ERR_SUP, "cell %d is not a triangle", (int)cell);
   for (PetscInt k = 0; k < 3; k++) {
-    const PetscInt *cone;
-    PetscReal *r = &ref[2 * (3 + k)];
-    points[k] = verts[k];
-    ref[2 * k] = corners[k][0];
-    ref[2 * k + 1] = corners[k][1];
-    points[3 + k] = edges[k];
-    PetscCall(DMPlexGetCone(dm, edges[k], &cone));
-    r[0] = r[1] = 0;
-    for (PetscInt j = 0; j < 2; j++)
-      for (PetscInt c = 0; c < 3; c++)
-        if (cone[j] == verts[c]) r[0] += 0.5 * corners[c][0], r[1] += 0.5 * corners[c][1];
+    points[3 + k] = -1;
+    for (PetscInt e = 0; e < 3; e++) {
+      const PetscInt *cone;
+      PetscCall(DMPlexGetCone(dm, edges[e], &cone));
+      if ((cone[0] == points[pair[k][0]] && cone[1] == points[pair[k][1]]) ||
+          (cone[1] == points[pair[k][0]] && cone[0] == points[pair[k][1]]))
+        points[3 + k] = edges[e];
+    }
+    PetscCheck(points[3 + k] >= 0, PETSC_COMM_SELF, PETSC_ERR_PLIB, "cell %d: no edge between its corners", (int)cell);
   }
-  PetscCall(DMPlexReferenceToCoordinates(dm, cell, 6, ref, xy));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode FFCellNodeCoordinates(DM dm, PetscInt cell, PetscInt points[6], PetscReal xy[12])
+{
+  PetscFunctionBegin;
+  PetscCall(FFCellNodes(dm, cell, points));
+  PetscCall(DMPlexReferenceToCoordinates(dm, cell, 6, FFCellNodeReference, xy));
   PetscFunctionReturn(0);
 }
 
