@@ -322,10 +322,6 @@ PetscErrorCode FFBoundaryAddToDM(FFSolver solver)
     default:
       SETERRQ(solver->comm, PETSC_ERR_PLIB, "group %s: boundary condition not resolved", bc->name);
     }
-    if (!ns && (bc->type == FF_BC_NOSLIP || bc->type == FF_BC_VELOCITY || bc->type == FF_BC_FREESTREAM ||
-                bc->type == FF_BC_PARABOLIC || bc->type == FF_BC_OUTFLOW))
-      SETERRQ(solver->comm, PETSC_ERR_ARG_WRONG, "-bc_%s %s is a Navier-Stokes condition, not a Darcy one", bc->name,
-              FFBoundaryTypeNames[bc->type]);
     if (fn) {
       const PetscInt field = ns ? 0 : 1;
       PetscCall(DMAddBoundary(solver->dm, DM_BC_ESSENTIAL, bc->name, bc->label, 1, &bc->value, field, 0, NULL,
