@@ -14,17 +14,29 @@ typedef enum { FF_GEOMETRY_DFG, FF_GEOMETRY_NACA, FF_GEOMETRY_SQUARE, FF_GEOMETR
  * options prefix, none by default); every length is non-dimensional. */
 typedef struct {
   FFGeometryType type;
-  PetscInt order;                        /* 1: straight cells, 2: curved (second-order) cells */
-  PetscReal h;                           /* far-field / background cell size */
-  PetscReal h_body;                      /* cell size on the body (cylinder, airfoil) */
-  PetscReal naca_m, naca_p, naca_t;      /* NACA 4-digit camber, camber position, thickness */
-  PetscReal farfield;                    /* NACA: far-field extent in chords */
-  char msh_file[PETSC_MAX_PATH_LEN];     /* FF_GEOMETRY_FILE: the user's .msh */
+  PetscInt order;                    /* 1: straight cells, 2: curved (second-order) cells */
+  PetscReal h;                       /* far-field / background cell size */
+  PetscReal h_body;                  /* cell size on the body (cylinder, airfoil) */
+  PetscReal naca_m, naca_p, naca_t;  /* NACA 4-digit camber, camber position, thickness */
+  PetscReal farfield;                /* NACA: far-field extent in chords */
+  char msh_file[PETSC_MAX_PATH_LEN]; /* FF_GEOMETRY_FILE: the user's .msh */
+  /* Extensions (mesh module): */
+  PetscReal growth; /* how fast the cell size grows with the distance from the body (dh/dd) */
+  PetscReal h_wake; /* NACA: cell size in the wake just behind the trailing edge */
 } FFGeometry;
 
 typedef struct _p_FFMesh *FFMesh;
 
+/* The defaults of a built-in geometry (sizes, NACA 2412, ...). */
+PetscErrorCode FFGeometrySetDefaults(FFGeometry *geometry, FFGeometryType type);
+
 PetscErrorCode FFMeshCreate(MPI_Comm comm, FFMesh *mesh);
+PetscErrorCode FFMeshSetOptionsPrefix(FFMesh mesh, const char prefix[]);
+/* Sets the geometry directly (before SetFromOptions, whose options then override it). */
+PetscErrorCode FFMeshSetGeometry(FFMesh mesh, const FFGeometry *geometry);
+/* Boundary groups the mesh must have (in addition to a built-in geometry's own); SetUp fails
+ * naming the missing ones. Also -mesh_require_groups a,b,c. */
+PetscErrorCode FFMeshRequireGroups(FFMesh mesh, PetscInt n, const char *const names[]);
 /* -geometry dfg|naca|square|file, -mesh_file, -mesh_order, -mesh_h, -mesh_h_body, -naca NNNN, ... */
 PetscErrorCode FFMeshSetFromOptions(FFMesh mesh);
 /* Writes the .geo, runs gmsh, reads the .msh into a DMPlex (one label per physical group,
@@ -41,6 +53,8 @@ PetscErrorCode FFMeshHasGroup(FFMesh mesh, const char *name, PetscBool *has);
 PetscErrorCode FFMeshGetGroupLabel(FFMesh mesh, const char *name, DMLabel *label, PetscInt *value);
 /* Groups that are no-slip walls by name: wall, walls, cylinder, airfoil (and body). */
 PetscBool FFMeshIsWallName(const char *name);
+/* Groups where a Dirichlet inflow / free stream is imposed, by name: inlet, inflow, farfield. */
+PetscBool FFMeshIsInflowName(const char *name);
 /* .msh (the Gmsh file) or .vtu (through the VTK bridge), by extension; atomic. */
 PetscErrorCode FFMeshWrite(FFMesh mesh, const char *path);
 /* Vertices, cells, P2 nodes, groups with sizes, min/mean cell quality. */
@@ -52,17 +66,63 @@ PetscErrorCode FFMeshDestroy(FFMesh *mesh);
  * pressure on nodes [0, n_vertices). Built on one rank from an undistributed mesh. */
 typedef struct {
   PetscInt n_nodes, n_vertices, n_cells, n_groups;
-  PetscReal *coords;     /* 2 per node: x, y (on curved cells, the P2 node position) */
-  PetscInt *plex_point;  /* the DMPlex point (vertex or edge) holding the node's dofs */
-  PetscInt *type;        /* 0: interior fluid; g + 1: on boundary group g (see group_names) */
-  char **group_names;    /* n_groups names, as FFMeshGetGroupName */
-  PetscReal *sdf;        /* distance to the nearest wall: 0 on walls, > 0 in the fluid */
-  PetscInt *cells;       /* 6 nodes per triangle in VTK quadratic-triangle order */
-  PetscInt *row_ptr;     /* symmetric CSR adjacency: no self-loops, no duplicates */
+  PetscReal *coords;    /* 2 per node: x, y (on curved cells, the P2 node position) */
+  PetscInt *plex_point; /* the DMPlex point (vertex or edge) holding the node's dofs */
+  PetscInt *type;       /* 0: interior fluid; g + 1: on boundary group g (see group_names) */
+  char **group_names;   /* n_groups names, as FFMeshGetGroupName */
+  PetscReal *sdf;       /* distance to the nearest wall: 0 on walls, > 0 in the fluid */
+  PetscInt *cells;      /* 6 nodes per triangle in VTK quadratic-triangle order */
+  PetscInt *row_ptr;    /* symmetric CSR adjacency: no self-loops, no duplicates */
   PetscInt *col;
 } FFNodeGraph;
 
+/* Node types: 0 interior fluid, 1 + g on boundary group g. A node on several groups (a
+ * corner) takes the first of them in this order: walls (FFMeshIsWallName), then inflow
+ * groups (FFMeshIsInflowName), then the others; ties go to the lower group index.
+ * Edges: the edges of the four sub-triangles of each P2 triangle (vertex-midpoint along each
+ * mesh edge, midpoint-midpoint inside each cell), both directions, rows sorted.
+ * SDF: the distance to the nearest wall segment (the boundary through the P2 nodes); when
+ * the mesh has no wall group (the Darcy square), the distance to the whole boundary. */
 PetscErrorCode FFNodeGraphCreate(FFMesh mesh, FFNodeGraph *graph);
 PetscErrorCode FFNodeGraphDestroy(FFNodeGraph *graph);
+/* For each node, the offset in dm's local section (a DM on the same plex: the solver's) of
+ * the first dof of `field` at the node's plex point, and that point's number of dofs of the
+ * field (ndofs may be NULL): offset -1 and 0 dofs where the field has none (pressure on edge
+ * midpoints). A state vector entry is local_array[offset + component]. */
+PetscErrorCode FFNodeGraphGetLocalDofs(const FFNodeGraph *graph, DM dm, PetscInt field, PetscInt offsets[],
+                                       PetscInt ndofs[]);
+
+/* Distance from points to segments (4 reals per segment: x0 y0 x1 y1) through a bounding
+ * volume hierarchy: O((n_points + n_segments) log n_segments). */
+PetscErrorCode FFSegmentDistance(PetscInt n_segments, const PetscReal segments[], PetscInt n_points,
+                                 const PetscReal points[], PetscReal distance[]);
+/* The wall segments the SDF uses (PetscFree the array), for distances at other points. */
+PetscErrorCode FFNodeGraphGetWallSegments(FFMesh mesh, PetscInt *n_segments, PetscReal **segments);
+
+/* A partition of the node graph into parts with their halos (for mini-batches and data
+ * parallel training): part p owns nodes[offsets[p] .. offsets[p] + n_owned[p]) and sees the
+ * halo nodes[offsets[p] + n_owned[p] .. offsets[p + 1]) within halo_hops graph hops. */
+typedef struct {
+  PetscInt n_parts, n_nodes;
+  PetscInt *part; /* n_nodes: the owner of each node */
+  PetscInt *offsets;
+  PetscInt *n_owned;
+  PetscInt *nodes;
+  PetscInt edge_cut;   /* undirected graph edges between parts */
+  PetscReal imbalance; /* largest part / mean part */
+} FFNodePartition;
+
+PetscErrorCode FFNodeGraphPartition(const FFNodeGraph *graph, PetscInt n_parts, PetscInt halo_hops,
+                                    FFNodePartition *partition);
+PetscErrorCode FFNodePartitionDestroy(FFNodePartition *partition);
+
+/* How the mesh was distributed: "metis", "petsc" or "none" (one rank), edge cut (faces
+ * between ranks) and imbalance (largest part / mean). */
+PetscErrorCode FFMeshGetPartitionInfo(FFMesh mesh, const char **method, PetscInt *edge_cut, PetscReal *imbalance);
+/* Counts of the whole mesh: vertices, edges, cells; P2 nodes = vertices + edges. */
+PetscErrorCode FFMeshGetSizes(FFMesh mesh, PetscInt *n_vertices, PetscInt *n_edges, PetscInt *n_cells);
+/* Faces of a boundary group over the whole mesh. */
+PetscErrorCode FFMeshGetGroupSize(FFMesh mesh, PetscInt g, PetscInt *n_faces);
+PetscErrorCode FFMeshGetQuality(FFMesh mesh, PetscReal *min, PetscReal *mean);
 
 #endif

@@ -19,5 +19,6 @@ typedef struct {
 PetscErrorCode FFCliHelpRequested(PetscBool *help);
 
 /* Subcommands (src/cli/cmd_<name>.c), listed in main.c. */
+PetscErrorCode FFCmdMesh(MPI_Comm comm);
 
 #endif

@@ -7,6 +7,7 @@
 
 /* One line per command; the list ends with an empty entry. */
 static const FFCommand commands[] = {
+    {"mesh", "mesh a geometry (or read a .msh); print it; write .msh/.vtu", FFCmdMesh},
     {NULL, NULL, NULL},
 };
 
