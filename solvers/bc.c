@@ -17,14 +17,6 @@ FFBoundary *FFSolverFindGroup(FFSolver solver, const char name[])
   return NULL;
 }
 
-static PetscBool IsWallName(const char *name)
-{
-  const char *walls[] = {"wall", "walls", "cylinder", "airfoil", "body"};
-  for (size_t i = 0; i < sizeof walls / sizeof walls[0]; i++)
-    if (!strcmp(name, walls[i])) return PETSC_TRUE;
-  return PETSC_FALSE;
-}
-
 /* Parses "a,b,..." into at most n reals; *count gets how many there were. */
 static PetscErrorCode ParseReals(const char *option, const char *text, PetscInt n, PetscReal v[], PetscInt *count)
 {
@@ -104,7 +96,7 @@ static PetscErrorCode DefaultCondition(FFSolver solver, FFBoundary *bc)
   if (bc->type != FF_BC_UNSET) PetscFunctionReturn(0);
   if (solver->problem == FF_PROBLEM_DARCY)
     bc->type = FF_BC_NEUMANN;
-  else if (IsWallName(bc->name))
+  else if (FFMeshIsWallName(bc->name))
     bc->type = FF_BC_NOSLIP;
   else if (!strcmp(bc->name, "outlet"))
     bc->type = FF_BC_OUTFLOW;

@@ -113,6 +113,15 @@ PetscErrorCode FFSolverWriteSummary(FFSolver solver, const FFSolveSummary *summa
 /* C_p along the body as CSV: x, y, cp (atomic write). */
 PetscErrorCode FFSolverWritePressureCoefficient(FFSolver solver, const char body[], const char path[]);
 
+/* The node graph of the solver's mesh (FFSolverSetMesh): FFNodeGraphCreate on one rank; on
+ * several, rank 0 builds it from a serial copy of the mesh and the others get an empty graph
+ * (what FFSolverSetNodeGraph expects). Destroy with FFNodeGraphDestroy. */
+PetscErrorCode FFSolverCreateNodeGraph(FFSolver solver, FFNodeGraph *graph);
+/* The converged solution as a .vtu on the P2 nodes (quadratic triangles): velocity,
+ * pressure, vorticity (Navier-Stokes) or permeability, pressure (Darcy). Refuses to write a
+ * solution that did not converge. Sets the node graph if none was set. */
+PetscErrorCode FFSolverWriteVTU(FFSolver solver, const char path[]);
+
 /* ---------- residual API: what the surrogates call for physics losses ----------
  * The state u is the solver's global vector: every unknown except the Dirichlet dofs, whose
  * values the boundary conditions supply whenever the residual is evaluated. For any state

@@ -65,8 +65,8 @@ struct _p_FFSolver {
   PetscReal ref_cd, ref_cl, ref_dp;
   PetscBool has_ref_cd, has_ref_cl, has_ref_dp;
   /* continuation */
-  PetscReal re_start, re_growth;
-  PetscInt max_continuation;
+  PetscReal re_start, re_growth; /* re_start 0: Re / 8 */
+  PetscInt max_continuation, first_max_it;
 
   /* Darcy */
   char darcy_source[FF_NAME_LEN];

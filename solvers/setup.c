@@ -152,6 +152,41 @@ static PetscErrorCode SetUpSNES(FFSolver s)
   PetscFunctionReturn(0);
 }
 
+static PetscErrorCode FreeStream(PetscInt dim, PetscReal time, const PetscReal x[], PetscInt Nc, PetscScalar *u,
+                                 void *ctx)
+{
+  const PetscReal *v = (const PetscReal *)ctx;
+  (void)dim, (void)time, (void)x;
+  for (PetscInt c = 0; c < Nc; c++) u[c] = v[c];
+  return 0;
+}
+
+static PetscErrorCode ZeroField(PetscInt dim, PetscReal time, const PetscReal x[], PetscInt Nc, PetscScalar *u,
+                                void *ctx)
+{
+  (void)dim, (void)time, (void)x, (void)ctx;
+  for (PetscInt c = 0; c < Nc; c++) u[c] = 0;
+  return 0;
+}
+
+/* The initial state: the free stream where a group has one (an external flow starts much
+ * closer to its solution than from rest), else zero. */
+static PetscErrorCode InitialState(FFSolver s)
+{
+  PetscFunctionBegin;
+  PetscCall(VecSet(s->u, 0.0));
+  if (s->problem != FF_PROBLEM_NAVIER_STOKES) PetscFunctionReturn(0);
+  for (PetscInt g = 0; g < s->n_groups; g++) {
+    if (s->bc[g].type != FF_BC_FREESTREAM) continue;
+    PetscErrorCode (*fns[2])(PetscInt, PetscReal, const PetscReal[], PetscInt, PetscScalar *, void *) = {FreeStream,
+                                                                                                         ZeroField};
+    void *ctxs[2] = {s->bc[g].velocity, NULL};
+    PetscCall(DMProjectFunction(s->dm, 0.0, fns, ctxs, INSERT_VALUES, s->u));
+    break;
+  }
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode FFSolverSetUp(FFSolver s)
 {
   PetscFunctionBegin;
@@ -176,7 +211,7 @@ PetscErrorCode FFSolverSetUp(FFSolver s)
   if (s->has_nullspace) PetscCall(CreatePressureNullSpace(s));
   PetscCall(DMCreateGlobalVector(s->dm, &s->u));
   PetscCall(PetscObjectSetName((PetscObject)s->u, "state"));
-  PetscCall(VecSet(s->u, 0.0));
+  PetscCall(InitialState(s));
   if (s->problem == FF_PROBLEM_DARCY) {
     PetscCall(FFDarcySetUpAux(s));
     PetscCall(FFDarcyResetPermeability(s, s->u));

@@ -32,12 +32,29 @@ static PetscErrorCode SolveAtReynolds(FFSolver s, PetscReal re, PetscBool *conve
   PetscFunctionReturn(0);
 }
 
+/* Newton at the target Re from the initial state, with at most -continuation_first_max_it
+ * iterations: when Newton is going to converge it does so in a few; when it crawls, the
+ * continuation is the cheaper way. */
+static PetscErrorCode SolveFirst(FFSolver s, PetscBool *converged)
+{
+  PetscReal atol, rtol, stol;
+  PetscInt max_it, max_f;
+
+  PetscFunctionBegin;
+  PetscCall(SNESGetTolerances(s->snes, &atol, &rtol, &stol, &max_it, &max_f));
+  PetscCall(SNESSetTolerances(s->snes, atol, rtol, stol, PetscMin(max_it, s->first_max_it), max_f));
+  PetscErrorCode ierr = SolveAtReynolds(s, s->re, converged);
+  PetscCall(SNESSetTolerances(s->snes, atol, rtol, stol, max_it, max_f));
+  PetscCall(ierr);
+  PetscFunctionReturn(0);
+}
+
 /* Continuation from the initial state u0: returns the highest Re reached. */
 static PetscErrorCode Continuation(FFSolver s, Vec u0, PetscBool *converged)
 {
   Vec last;
   PetscReal done = 0, growth = s->re_growth;
-  PetscReal next = PetscMin(s->re_start, s->re / s->re_growth);
+  PetscReal next = PetscMin(s->re_start > 0 ? s->re_start : s->re / 8, s->re / s->re_growth);
 
   PetscFunctionBegin;
   PetscCall(VecDuplicate(u0, &last));
@@ -88,7 +105,7 @@ PetscErrorCode FFSolverSolve(FFSolver s, FFSolveStats *stats)
     Vec u0;
     PetscCall(VecDuplicate(s->u, &u0));
     PetscCall(VecCopy(s->u, u0));
-    PetscCall(SolveAtReynolds(s, s->re, &converged));
+    PetscCall(SolveFirst(s, &converged));
     if (converged)
       s->stats.reynolds_reached = s->re;
     else

@@ -19,7 +19,8 @@ PetscErrorCode FFSolverCreate(MPI_Comm comm, FFSolver *solver)
   s->ref_length = 1.0;
   s->density = 1.0;
   s->u_inf = 1.0;
-  s->re_start = 10.0;
+  s->re_start = 0.0; /* automatic: Re / 8 */
+  s->first_max_it = 15;
   s->re_growth = 2.0;
   s->max_continuation = 40;
   PetscCall(PetscStrncpy(s->darcy_source, "corners", sizeof s->darcy_source));
@@ -45,6 +46,27 @@ static PetscErrorCode AddGroup(FFSolver solver, const char *name, DMLabel label,
   PetscCall(PetscStrncpy(bc->name, name, sizeof bc->name));
   bc->label = label;
   bc->value = value;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode FFSolverSetMesh(FFSolver solver, FFMesh mesh)
+{
+  PetscInt n;
+
+  PetscFunctionBegin;
+  PetscCheck(!solver->setup, solver->comm, PETSC_ERR_ORDER, "FFSolverSetMesh after FFSolverSetUp");
+  solver->mesh = mesh;
+  solver->n_groups = 0;
+  PetscCall(FFMeshGetDM(mesh, &solver->mesh_dm));
+  PetscCall(FFMeshGetNumGroups(mesh, &n));
+  for (PetscInt g = 0; g < n; g++) {
+    const char *name;
+    DMLabel label;
+    PetscInt value;
+    PetscCall(FFMeshGetGroupName(mesh, g, &name));
+    PetscCall(FFMeshGetGroupLabel(mesh, name, &label, &value));
+    PetscCall(AddGroup(solver, name, label, value));
+  }
   PetscFunctionReturn(0);
 }
 
@@ -209,14 +231,20 @@ static PetscErrorCode NavierStokesOptions(FFSolver s, PetscOptionItems *PetscOpt
   PetscCall(PetscOptionsReal("-aoa", "Angle of attack in degrees: free-stream direction and drag direction",
                              "docs/cases.md", s->aoa_deg, &s->aoa_deg, NULL));
   PetscCall(PetscOptionsReal("-p_ref", "Reference pressure of C_p", "docs/cases.md", s->p_ref, &s->p_ref, NULL));
-  PetscCall(PetscOptionsReal("-continuation_re_start", "First Re of the continuation when Newton fails at -re",
-                             "docs/cases.md", s->re_start, &s->re_start, NULL));
+  PetscCall(PetscOptionsReal("-continuation_re_start",
+                             "First Re of the continuation when Newton fails at -re (0: Re / 8)", "docs/cases.md",
+                             s->re_start, &s->re_start, NULL));
+  PetscCall(PetscOptionsInt("-continuation_first_max_it",
+                            "Newton iterations allowed at the target Re before the continuation takes over",
+                            "docs/cases.md", s->first_max_it, &s->first_max_it, NULL));
   PetscCall(PetscOptionsReal("-continuation_growth", "Factor between continuation steps (reduced on failure)",
                              "docs/cases.md", s->re_growth, &s->re_growth, NULL));
   PetscCall(PetscOptionsInt("-continuation_max_steps", "Most continuation solves", "docs/cases.md", s->max_continuation,
                             &s->max_continuation, NULL));
-  PetscCheck(s->re_start > 0 && s->re_growth > 1, s->comm, PETSC_ERR_ARG_OUTOFRANGE,
-             "options -%scontinuation_re_start must be > 0 and -%scontinuation_growth > 1", s->prefix, s->prefix);
+  PetscCheck(s->re_start >= 0 && s->re_growth > 1 && s->first_max_it > 0, s->comm, PETSC_ERR_ARG_OUTOFRANGE,
+             "options -%scontinuation_re_start must be >= 0, -%scontinuation_growth > 1 and "
+             "-%scontinuation_first_max_it > 0",
+             s->prefix, s->prefix, s->prefix);
   PetscCall(ReportOptions(s, PetscOptionsObject));
   s->nu = s->ref_velocity * s->ref_length / s->re;
   PetscFunctionReturn(0);
@@ -265,8 +293,11 @@ PetscErrorCode FFSolverSetFromOptions(FFSolver s)
   const char *problems[] = {"navier-stokes", "darcy"};
   PetscInt iprob = s->problem;
 
+  PetscBool help;
+
   PetscFunctionBegin;
-  PetscCheck(s->mesh_dm, s->comm, PETSC_ERR_ORDER, "FFSolverSetFromOptions before FFSolverSetMesh");
+  PetscCall(PetscOptionsHasHelp(NULL, &help));
+  PetscCheck(s->mesh_dm || help, s->comm, PETSC_ERR_ORDER, "FFSolverSetFromOptions before FFSolverSetMesh");
   PetscOptionsBegin(s->comm, s->prefix, "Reference solver options", "FFSolver");
   PetscCall(
       PetscOptionsEList("-problem", "Equations to solve", "docs/cases.md", problems, 2, problems[iprob], &iprob, NULL));
@@ -279,7 +310,7 @@ PetscErrorCode FFSolverSetFromOptions(FFSolver s)
                             "docs/cases.md", s->quadrature_degree, &s->quadrature_degree, NULL));
   PetscCall(FFBoundaryOptions(s, PetscOptionsObject));
   PetscOptionsEnd();
-  PetscCall(FFBoundaryCheckUnknownGroups(s));
+  if (s->mesh_dm) PetscCall(FFBoundaryCheckUnknownGroups(s));
   PetscFunctionReturn(0);
 }
 

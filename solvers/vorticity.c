@@ -23,7 +23,8 @@ static PetscErrorCode Accumulate(FFSolver s, DM sdm, Vec sum, Vec count)
   PetscCall(PetscFEGetDimension(fe, &Nb));
   PetscCall(PetscFECreateTabulation(fe, 1, 6, FFCellNodeReference, 1, &T));
   PetscCall(PetscQuadratureCreate(PETSC_COMM_SELF, &quad));
-  PetscCall(PetscMalloc2(12, &points, 6, &weights));
+  PetscCall(PetscMalloc1(12, &points)); /* owned by the quadrature */
+  PetscCall(PetscMalloc1(6, &weights));
   PetscCall(PetscArraycpy(points, FFCellNodeReference, 12));
   for (PetscInt p = 0; p < 6; p++) weights[p] = 1.0;
   PetscCall(PetscQuadratureSetData(quad, 2, 1, 6, points, weights));

@@ -20,5 +20,6 @@ PetscErrorCode FFCliHelpRequested(PetscBool *help);
 
 /* Subcommands (src/cli/cmd_<name>.c), listed in main.c. */
 PetscErrorCode FFCmdMesh(MPI_Comm comm);
+PetscErrorCode FFCmdSolve(MPI_Comm comm);
 
 #endif
