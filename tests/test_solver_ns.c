@@ -1,6 +1,7 @@
 /* Navier-Stokes: Kovasznay convergence orders, the exact Jacobian (J^T v against central
  * differences of F), enclosed flow (pressure null space), Reynolds continuation, the failure
  * path and bad input. */
+#include "ff_mesh.h"
 #include "solver_test_util.h"
 
 #include <petscds.h>
@@ -62,6 +63,63 @@ static PetscErrorCode SolveKovasznay(DM dm, Kovasznay *k, PetscReal err[2], FFSo
   PetscCall(DMComputeL2FieldDiff(sdm, 0, exact, ctx, u, err));
   PetscCall(FFSolverDestroy(&s));
   PetscFunctionReturn(0);
+}
+
+/* Kovasznay on an FFMesh read from the square's .msh, so the node graph exists: the nodal
+ * vorticity against the exact dv/dx - du/dy = e^(lx) sin(2 pi y) (l^2 / (2 pi) - 2 pi). */
+static PetscErrorCode KovasznayVorticityError(int n, PetscReal *max_error)
+{
+  DM dm;
+  FFMesh mesh;
+  FFSolver s;
+  FFSolveStats st;
+  FFGeometry geo;
+  FFNodeGraph g;
+  PetscReal *w;
+  Kovasznay k = KovasznayAt(40);
+
+  PetscFunctionBeginUser;
+  PetscCall(TestSquareMesh(PETSC_COMM_SELF, SUITE, n, &dm)); /* writes square<n>.msh */
+  PetscCall(DMDestroy(&dm));
+  PetscCall(FFGeometrySetDefaults(&geo, FF_GEOMETRY_FILE));
+  PetscCall(PetscSNPrintf(geo.msh_file, sizeof geo.msh_file, "%s/square%d.msh", FFTestTempDir(SUITE), n));
+  PetscCall(FFMeshCreate(PETSC_COMM_SELF, &mesh));
+  PetscCall(FFMeshSetGeometry(mesh, &geo));
+  PetscCall(FFMeshSetUp(mesh));
+  PetscCall(FFSolverCreate(PETSC_COMM_SELF, &s));
+  PetscCall(FFSolverSetMesh(s, mesh));
+  for (int b = 0; b < 4; b++) PetscCall(FFSolverSetBoundaryFunction(s, TestSquareGroups[b], KovasznayVelocity, &k));
+  PetscCall(FFSolverSetReynolds(s, 40));
+  PetscCall(FFSolverSetUp(s));
+  PetscCall(FFSolverSolve(s, &st));
+  PetscCheck(st.converged, PETSC_COMM_SELF, PETSC_ERR_NOT_CONVERGED, "Kovasznay did not converge");
+  PetscCall(FFNodeGraphCreate(mesh, &g));
+  PetscCall(FFSolverSetNodeGraph(s, &g));
+  PetscCall(PetscMalloc1(g.n_nodes, &w));
+  PetscCall(FFSolverComputeVorticity(s, w));
+  *max_error = 0;
+  for (PetscInt i = 0; i < g.n_nodes; i++) {
+    const PetscReal x = g.coords[2 * i], y = g.coords[2 * i + 1];
+    const PetscReal exact = PetscExpReal(k.lambda * x) * PetscSinReal(2 * PETSC_PI * y) *
+                            (k.lambda * k.lambda / (2 * PETSC_PI) - 2 * PETSC_PI);
+    *max_error = PetscMax(*max_error, PetscAbsReal(w[i] - exact));
+  }
+  PetscCall(PetscFree(w));
+  PetscCall(FFNodeGraphDestroy(&g));
+  PetscCall(FFSolverDestroy(&s));
+  PetscCall(FFMeshDestroy(&mesh));
+  PetscFunctionReturn(0);
+}
+
+static void TestKovasznayVorticity(void)
+{
+  PetscReal e16, e32;
+  FF_TEST_PETSC(KovasznayVorticityError(16, &e16));
+  FF_TEST_PETSC(KovasznayVorticityError(32, &e32));
+  printf("\n  nodal vorticity, max error: h = 1/16 %.3e, h = 1/32 %.3e (order %.2f)", (double)e16, (double)e32,
+         log2(e16 / e32));
+  CU_ASSERT(e32 < 0.02 * 6.0); /* |vorticity| reaches ~6 */
+  CU_ASSERT(log2(e16 / e32) > 1.5);
 }
 
 static void TestKovasznayOrders(void)
@@ -364,6 +422,7 @@ int main(int argc, char **argv)
 {
   const FFTest tests[] = {
       {"Kovasznay Re 40: L2 orders u >= 2.8, p >= 1.8", TestKovasznayOrders},
+      {"Kovasznay: nodal vorticity converges", TestKovasznayVorticity},
       {"J^T v and J w match central differences of F", TestJacobianAtRandomState},
       {"enclosed flow: cavity Re 100 vs Ghia, zero-mean pressure", TestEnclosedFlow},
       {"Reynolds continuation reaches the target when Newton alone fails", TestContinuation},
