@@ -104,6 +104,8 @@ typedef struct {
   PetscReal dp;
   PetscBool has_ref_cd, has_ref_cl, has_ref_dp;
   PetscReal ref_cd, ref_cl, ref_dp;
+  /* Darcy: ranges of the permeability and the pressure (over the nodes) */
+  PetscReal k_min, k_max, p_min, p_max;
 } FFSolveSummary;
 
 PetscErrorCode FFSolverComputeSummary(FFSolver solver, FFSolveSummary *summary);

@@ -2,12 +2,32 @@
 #include "ff_petsc.h"
 #include "ff_solver_impl.h"
 
+/* Smallest and largest dof of a field in the state (nodal values for Lagrange elements). */
+static PetscErrorCode FieldRange(FFSolver s, PetscInt field, PetscReal *lo, PetscReal *hi)
+{
+  IS is;
+  Vec sub;
+
+  PetscFunctionBegin;
+  PetscCall(DMCreateSubDM(s->dm, 1, &field, &is, NULL));
+  PetscCall(VecGetSubVector(s->u, is, &sub));
+  PetscCall(VecMin(sub, NULL, lo));
+  PetscCall(VecMax(sub, NULL, hi));
+  PetscCall(VecRestoreSubVector(s->u, is, &sub));
+  PetscCall(ISDestroy(&is));
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode FFSolverComputeSummary(FFSolver s, FFSolveSummary *sum)
 {
   PetscFunctionBegin;
   PetscCall(FFSolverCheckSetUp(s, "FFSolverComputeSummary"));
   PetscCall(PetscMemzero(sum, sizeof *sum));
-  if (s->problem != FF_PROBLEM_NAVIER_STOKES) PetscFunctionReturn(0);
+  if (s->problem != FF_PROBLEM_NAVIER_STOKES) {
+    PetscCall(FieldRange(s, 0, &sum->k_min, &sum->k_max));
+    PetscCall(FieldRange(s, 1, &sum->p_min, &sum->p_max));
+    PetscFunctionReturn(0);
+  }
   if (s->forces_body[0]) {
     PetscCall(FFSolverComputeForces(s, s->forces_body, &sum->forces));
     PetscCall(PetscStrncpy(sum->body, s->forces_body, sizeof sum->body));
@@ -72,6 +92,10 @@ static PetscErrorCode WriteJSON(FFSolver s, const FFSolveSummary *sum, FILE *f)
     Number(f, "grf_length", s->grf_length, ",");
     Number(f, "grf_variance", s->grf_variance, ",");
     fprintf(f, "  \"source\": \"%s\",\n", s->darcy_source);
+    Number(f, "k_min", sum->k_min, ",");
+    Number(f, "k_max", sum->k_max, ",");
+    Number(f, "p_min", sum->p_min, ",");
+    Number(f, "p_max", sum->p_max, ",");
   }
   fprintf(f, "  \"converged\": %s,\n  \"reason\": \"%s\",\n", st->converged ? "true" : "false",
           SNESConvergedReasons[st->reason]);

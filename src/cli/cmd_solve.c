@@ -77,6 +77,9 @@ static PetscErrorCode Report(MPI_Comm comm, FFSolver s, const FFSolveSummary *su
     PetscCall(PrintCompared(comm, "C_L", sum->forces.cl, sum->has_ref_cl, sum->ref_cl));
   }
   if (sum->has_dp) PetscCall(PrintCompared(comm, "dp", sum->dp, sum->has_ref_dp, sum->ref_dp));
+  if (problem == FF_PROBLEM_DARCY)
+    PetscCall(PetscPrintf(comm, "  K in [%.4g, %.4g], p in [%.4g, %.4g] (zero mean with only Neumann boundaries)\n",
+                          (double)sum->k_min, (double)sum->k_max, (double)sum->p_min, (double)sum->p_max));
   PetscCall(PetscPrintf(comm, "  Newton iterations %d (continuation steps %d), ||F|| %.2e, solve wall time %.2f s\n",
                         (int)st->newton_iterations, (int)st->continuation_steps, (double)st->residual_norm,
                         (double)st->wall_time));
