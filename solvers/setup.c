@@ -187,6 +187,38 @@ static PetscErrorCode InitialState(FFSolver s)
   PetscFunctionReturn(0);
 }
 
+/* The orientation of the cells: PETSc integrates with the signed Jacobian determinant, so
+ * clockwise cells negate every integral (a .msh may come either way). All clockwise: the
+ * solution is the same and the integrals (forces) are multiplied by -1 here; mixed: the
+ * discrete problem is wrong, an error. */
+static PetscErrorCode CheckOrientation(FFSolver s)
+{
+  PetscInt cStart, cEnd, counts[2] = {0, 0}, g[2];
+
+  PetscFunctionBegin;
+  PetscCall(DMPlexGetHeightStratum(s->dm, 0, &cStart, &cEnd));
+  for (PetscInt c = cStart; c < cEnd; c++) {
+    PetscReal v0[2], J[4], detJ;
+    PetscQuadrature q;
+    PetscReal *pt, *w;
+    PetscCall(PetscMalloc1(2, &pt));
+    PetscCall(PetscMalloc1(1, &w));
+    pt[0] = pt[1] = -1.0 / 3.0, w[0] = 1;
+    PetscCall(PetscQuadratureCreate(PETSC_COMM_SELF, &q));
+    PetscCall(PetscQuadratureSetData(q, 2, 1, 1, pt, w));
+    PetscCall(DMPlexComputeCellGeometryFEM(s->dm, c, q, v0, J, NULL, &detJ));
+    PetscCall(PetscQuadratureDestroy(&q));
+    counts[detJ < 0]++;
+  }
+  PetscCall(MPIU_Allreduce(counts, g, 2, MPIU_INT, MPI_SUM, s->comm));
+  PetscCheck(!(g[0] && g[1]), s->comm, PETSC_ERR_ARG_WRONG,
+             "the mesh has %d counter-clockwise and %d clockwise cells: its cells must be oriented alike", (int)g[0],
+             (int)g[1]);
+  s->orientation = g[1] ? -1.0 : 1.0;
+  PetscCall(PetscInfo(s->dm, "fieldflow: %d counter-clockwise, %d clockwise cells\n", (int)g[0], (int)g[1]));
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode FFSolverSetUp(FFSolver s)
 {
   PetscFunctionBegin;
@@ -203,6 +235,7 @@ PetscErrorCode FFSolverSetUp(FFSolver s)
   PetscCall(DMClone(s->mesh_dm, &s->dm));
   PetscCall(PetscObjectSetName((PetscObject)s->dm, "fieldflow"));
   PetscCall(ResolveLabels(s));
+  PetscCall(CheckOrientation(s));
   if (s->problem == FF_PROBLEM_NAVIER_STOKES)
     PetscCall(SetUpNavierStokes(s));
   else
