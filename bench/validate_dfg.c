@@ -48,8 +48,8 @@ static PetscErrorCode RunLevel(MPI_Comm comm, PetscInt order, PetscReal scale, P
   PetscCall(VecGetSize(u, &n));
   PetscCall(PetscPrintf(comm,
                         "| %s | %.4g / %.4g | %d | %d | %.8f | %+.2e | %.8f | %+.2e | %.8f | %+.2e | %d | %.1f |\n",
-                        order == 2 ? "curved" : "straight", (double)(h * scale), (double)(hb * scale), (int)nc,
-                        (int)n, (double)sum.forces.cd, (double)((sum.forces.cd - sum.ref_cd) / sum.ref_cd),
+                        order == 2 ? "curved" : "straight", (double)(h * scale), (double)(hb * scale), (int)nc, (int)n,
+                        (double)sum.forces.cd, (double)((sum.forces.cd - sum.ref_cd) / sum.ref_cd),
                         (double)sum.forces.cl, (double)((sum.forces.cl - sum.ref_cl) / sum.ref_cl), (double)sum.dp,
                         (double)((sum.dp - sum.ref_dp) / sum.ref_dp), (int)st.newton_iterations, (double)st.wall_time));
   PetscCall(FFSolverDestroy(&s));
@@ -71,8 +71,9 @@ int main(int argc, char **argv)
   if (!set) norders = 2; /* not set: PETSc zeroes the count */
   PetscCall(PetscOptionsGetReal(NULL, NULL, "-mesh_h", &h, NULL));
   PetscCall(PetscOptionsGetReal(NULL, NULL, "-mesh_h_body", &hb, NULL));
-  PetscCall(PetscPrintf(comm, "| cells | h / h_body | triangles | unknowns | C_D | rel. error | C_L | rel. error | dp | "
-                              "rel. error | Newton | solve s |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n"));
+  PetscCall(PetscPrintf(comm,
+                        "| cells | h / h_body | triangles | unknowns | C_D | rel. error | C_L | rel. error | dp | "
+                        "rel. error | Newton | solve s |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n"));
   for (PetscInt i = 0; i < norders; i++)
     for (PetscInt l = 0; l < levels; l++) PetscCall(RunLevel(comm, orders[i], PetscPowReal(2.0, 1.0 - l), h, hb));
   PetscCall(PetscFinalize());
