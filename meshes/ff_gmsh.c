@@ -24,7 +24,7 @@ static PetscBool IsExecutableFile(const char *path)
 static PetscBool SearchPath(const char *name, char *path, size_t len)
 {
   const char *env = getenv("PATH");
-  if (!env) return PETSC_FALSE;
+  if (!env || !path || !len) return PETSC_FALSE;
   char dirs[8192];
   snprintf(dirs, sizeof dirs, "%s", env);
   char *save = NULL;

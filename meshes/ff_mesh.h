@@ -18,7 +18,7 @@ typedef struct {
   PetscReal h;                       /* far-field / background cell size */
   PetscReal h_body;                  /* cell size on the body (cylinder, airfoil) */
   PetscReal naca_m, naca_p, naca_t;  /* NACA 4-digit camber, camber position, thickness */
-  PetscReal farfield;                /* NACA: far-field extent in chords */
+  PetscReal farfield;                /* NACA: far-field extent in chords (box width and height) */
   char msh_file[PETSC_MAX_PATH_LEN]; /* FF_GEOMETRY_FILE: the user's .msh */
   /* Extensions (mesh module): */
   PetscReal growth; /* how fast the cell size grows with the distance from the body (dh/dd) */
@@ -40,11 +40,16 @@ PetscErrorCode FFMeshRequireGroups(FFMesh mesh, PetscInt n, const char *const na
 /* -geometry dfg|naca|square|file, -mesh_file, -mesh_order, -mesh_h, -mesh_h_body, -naca NNNN, ... */
 PetscErrorCode FFMeshSetFromOptions(FFMesh mesh);
 /* Writes the .geo, runs gmsh, reads the .msh into a DMPlex (one label per physical group,
- * named after it) and, on more than one rank, distributes it with the METIS partition. */
+ * named after it and valued by its physical tag, plus "Face Sets"/"Cell Sets" with the same
+ * tags) and, on more than one rank, distributes it with the METIS partition. Order-2 meshes
+ * get a continuous P2 coordinate field (vertex and edge dofs: curved, isoparametric cells).
+ * The DM's DMPlexDistributeSetDefault is off, so DMSetFromOptions does not redistribute it. */
 PetscErrorCode FFMeshSetUp(FFMesh mesh);
 PetscErrorCode FFMeshGetDM(FFMesh mesh, DM *dm); /* borrowed reference */
 PetscErrorCode FFMeshGetGeometry(FFMesh mesh, const FFGeometry **geometry);
-/* Boundary physical groups (not the fluid surface), in a fixed order. */
+/* Boundary physical groups (not the fluid surface), in ascending physical tag (the built-in
+ * geometries: dfg inlet outlet walls cylinder; naca airfoil farfield outlet; square left
+ * right bottom top). */
 PetscErrorCode FFMeshGetNumGroups(FFMesh mesh, PetscInt *n);
 PetscErrorCode FFMeshGetGroupName(FFMesh mesh, PetscInt g, const char **name);
 PetscErrorCode FFMeshHasGroup(FFMesh mesh, const char *name, PetscBool *has);
@@ -55,9 +60,12 @@ PetscErrorCode FFMeshGetGroupLabel(FFMesh mesh, const char *name, DMLabel *label
 PetscBool FFMeshIsWallName(const char *name);
 /* Groups where a Dirichlet inflow / free stream is imposed, by name: inlet, inflow, farfield. */
 PetscBool FFMeshIsInflowName(const char *name);
-/* .msh (the Gmsh file) or .vtu (through the VTK bridge), by extension; atomic. */
+/* .msh (the Gmsh file read), .vtu (P2 nodes, quadratic triangles, node_type, sdf, quality;
+ * through the VTK bridge) or .geo (a built-in geometry), by extension; atomic. Collective;
+ * rank 0 writes. */
 PetscErrorCode FFMeshWrite(FFMesh mesh, const char *path);
-/* Vertices, cells, P2 nodes, groups with sizes, min/mean cell quality. */
+/* Vertices, cells, P2 nodes, groups with sizes (faces), node types, min/mean cell quality
+ * (normalized radius ratio 2 r_in / r_circ), the partition. */
 PetscErrorCode FFMeshView(FFMesh mesh, PetscViewer viewer);
 PetscErrorCode FFMeshDestroy(FFMesh *mesh);
 
@@ -119,6 +127,10 @@ PetscErrorCode FFNodePartitionDestroy(FFNodePartition *partition);
 /* How the mesh was distributed: "metis", "petsc" or "none" (one rank), edge cut (faces
  * between ranks) and imbalance (largest part / mean). */
 PetscErrorCode FFMeshGetPartitionInfo(FFMesh mesh, const char **method, PetscInt *edge_cut, PetscReal *imbalance);
+/* METIS partition of the cells of an undistributed mesh into n_parts (part[c - cStart]),
+ * with the edge cut (faces between parts) and imbalance (largest part / mean part). */
+PetscErrorCode FFMeshPartitionCells(FFMesh mesh, PetscInt n_parts, PetscInt part[], PetscInt *edge_cut,
+                                    PetscReal *imbalance);
 /* Counts of the whole mesh: vertices, edges, cells; P2 nodes = vertices + edges. */
 PetscErrorCode FFMeshGetSizes(FFMesh mesh, PetscInt *n_vertices, PetscInt *n_edges, PetscInt *n_cells);
 /* Faces of a boundary group over the whole mesh. */

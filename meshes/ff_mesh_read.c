@@ -209,7 +209,12 @@ PetscErrorCode FFMeshReadGmsh(MPI_Comm comm, const char *path, DM *dm)
   PetscCall(PetscViewerFileSetMode(viewer, FILE_MODE_READ));
   if (binary) PetscCall(PetscViewerBinarySetSkipInfo(viewer, PETSC_TRUE));
   PetscCall(PetscViewerFileSetName(viewer, path));
-  PetscCall(DMPlexCreateGmsh(comm, viewer, PETSC_TRUE, dm));
+  FFErrorCapture cap;
+  PetscCall(FFErrorCapturePush(&cap));
+  PetscErrorCode ierr = DMPlexCreateGmsh(comm, viewer, PETSC_TRUE, dm);
+  PetscCall(FFErrorCapturePop());
+  PetscCheck(!ierr, comm, PETSC_ERR_FILE_UNEXPECTED, "not a readable Gmsh file (malformed or truncated?): %s",
+             cap.message);
   PetscCall(PetscViewerDestroy(&viewer));
   PetscCall(PetscOptionsDestroy(&options));
   PetscCall(DMGetDimension(*dm, &dim));

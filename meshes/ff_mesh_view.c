@@ -96,6 +96,9 @@ PetscErrorCode FFMeshView(FFMesh mesh, PetscViewer viewer)
   for (PetscInt g = 0; g < mesh->n_groups; g++)
     PetscCall(
         PetscViewerASCIIPrintf(viewer, "%s %s %d", g ? "," : "", mesh->group_names[g], (int)mesh->group_faces[g]));
+  PetscCall(PetscViewerASCIIPrintf(viewer, "\n  node types: 0 fluid"));
+  for (PetscInt g = 0; g < mesh->n_groups; g++)
+    PetscCall(PetscViewerASCIIPrintf(viewer, ", %d %s", (int)(g + 1), mesh->group_names[g]));
   PetscCall(PetscViewerASCIIPrintf(viewer, "\n  fluid groups:"));
   for (PetscInt g = 0; g < mesh->n_cell_groups; g++)
     PetscCall(PetscViewerASCIIPrintf(viewer, " %s", mesh->cell_group_names[g]));

@@ -7,42 +7,77 @@
 #include <petscsf.h>
 #include <string.h>
 
-/* Cells of rank 0 grouped by METIS part: sizes[p] cells, listed in points. */
-static PetscErrorCode MetisCellParts(DM dm, PetscInt nparts, PetscInt **sizes, PetscInt **points)
+/* METIS parts of the cells of this rank (all of the mesh's cells: the graph must be whole). */
+static PetscErrorCode MetisCells(DM dm, PetscInt nparts, PetscInt *ncells, PetscInt **part, PetscInt *edge_cut)
 {
   PetscInt nv, *offsets = NULL, *adjacency = NULL;
   IS numbering;
   PetscFunctionBegin;
   PetscCall(DMPlexCreatePartitionerGraph(dm, 0, &nv, &offsets, &adjacency, &numbering));
   PetscCall(ISDestroy(&numbering));
-  PetscCall(PetscCalloc1(nparts, sizes));
-  PetscCall(PetscMalloc1(nv, points));
-  if (nv > 0) {
+  PetscCall(PetscMalloc1(nv, part));
+  *ncells = nv, *edge_cut = 0;
+  if (nv > 0 && nparts > 1) {
     idx_t n = (idx_t)nv, ncon = 1, np = (idx_t)nparts, objval = 0, options[METIS_NOPTIONS];
-    idx_t *xadj, *adj, *part;
-    PetscCall(PetscMalloc3(nv + 1, &xadj, offsets[nv], &adj, nv, &part));
+    idx_t *xadj, *adj, *p;
+    PetscCall(PetscMalloc3(nv + 1, &xadj, offsets[nv], &adj, nv, &p));
     for (PetscInt i = 0; i <= nv; i++) xadj[i] = (idx_t)offsets[i];
     for (PetscInt i = 0; i < offsets[nv]; i++) adj[i] = (idx_t)adjacency[i];
     METIS_SetDefaultOptions(options);
     options[METIS_OPTION_SEED] = 42; /* the same partition every run */
-    if (nparts > 1) {
-      int rc = METIS_PartGraphKway(&n, &ncon, xadj, adj, NULL, NULL, NULL, &np, NULL, NULL, options, &objval, part);
-      PetscCheck(rc == METIS_OK, PETSC_COMM_SELF, PETSC_ERR_LIB, "METIS_PartGraphKway failed (code %d) on %d cells", rc,
-                 (int)nv);
-    } else {
-      for (PetscInt i = 0; i < nv; i++) part[i] = 0;
-    }
-    for (PetscInt i = 0; i < nv; i++) (*sizes)[part[i]]++;
-    PetscInt *next;
-    PetscCall(PetscMalloc1(nparts, &next));
-    next[0] = 0;
-    for (PetscInt p = 1; p < nparts; p++) next[p] = next[p - 1] + (*sizes)[p - 1];
-    for (PetscInt i = 0; i < nv; i++) (*points)[next[part[i]]++] = i;
-    PetscCall(PetscFree(next));
-    PetscCall(PetscFree3(xadj, adj, part));
+    int rc = METIS_PartGraphKway(&n, &ncon, xadj, adj, NULL, NULL, NULL, &np, NULL, NULL, options, &objval, p);
+    PetscCheck(rc == METIS_OK, PETSC_COMM_SELF, PETSC_ERR_LIB, "METIS_PartGraphKway failed (code %d) on %d cells", rc,
+               (int)nv);
+    for (PetscInt i = 0; i < nv; i++) (*part)[i] = p[i];
+    *edge_cut = objval;
+    PetscCall(PetscFree3(xadj, adj, p));
+  } else {
+    for (PetscInt i = 0; i < nv; i++) (*part)[i] = 0;
   }
   PetscCall(PetscFree(offsets));
   PetscCall(PetscFree(adjacency));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode FFMeshPartitionCells(FFMesh mesh, PetscInt n_parts, PetscInt part[], PetscInt *edge_cut,
+                                    PetscReal *imbalance)
+{
+  DM dm;
+  PetscMPIInt size;
+  PetscInt n, *p, cut, *sizes, largest = 0;
+  PetscFunctionBegin;
+  PetscCall(FFMeshGetDM(mesh, &dm));
+  PetscCallMPI(MPI_Comm_size(PetscObjectComm((PetscObject)dm), &size));
+  PetscCheck(size == 1, PETSC_COMM_SELF, PETSC_ERR_SUP, "FFMeshPartitionCells needs an undistributed mesh");
+  PetscCheck(n_parts >= 1, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "number of parts must be >= 1, got %d",
+             (int)n_parts);
+  PetscCall(MetisCells(dm, n_parts, &n, &p, &cut));
+  PetscCall(PetscCalloc1(n_parts, &sizes));
+  for (PetscInt i = 0; i < n; i++) part[i] = p[i], sizes[p[i]]++;
+  for (PetscInt k = 0; k < n_parts; k++) largest = PetscMax(largest, sizes[k]);
+  if (edge_cut) *edge_cut = cut;
+  if (imbalance) *imbalance = n ? (PetscReal)largest * n_parts / n : 1;
+  PetscCall(PetscFree(sizes));
+  PetscCall(PetscFree(p));
+  PetscFunctionReturn(0);
+}
+
+/* Cells of rank 0 grouped by METIS part, for the shell partitioner: sizes[p] cells, listed in
+ * points (local cell numbers). */
+static PetscErrorCode MetisCellParts(DM dm, PetscInt nparts, PetscInt **sizes, PetscInt **points)
+{
+  PetscInt nv, *part, cut, *next;
+  PetscFunctionBegin;
+  PetscCall(MetisCells(dm, nparts, &nv, &part, &cut));
+  PetscCall(PetscCalloc1(nparts, sizes));
+  PetscCall(PetscMalloc1(nv, points));
+  for (PetscInt i = 0; i < nv; i++) (*sizes)[part[i]]++;
+  PetscCall(PetscMalloc1(nparts, &next));
+  next[0] = 0;
+  for (PetscInt p = 1; p < nparts; p++) next[p] = next[p - 1] + (*sizes)[p - 1];
+  for (PetscInt i = 0; i < nv; i++) (*points)[next[part[i]]++] = i;
+  PetscCall(PetscFree(next));
+  PetscCall(PetscFree(part));
   PetscFunctionReturn(0);
 }
 

@@ -74,6 +74,7 @@ static void TestAtomicWrite(void)
   char sub[4096];
   snprintf(sub, sizeof sub, "%s/a/b", dir);
   FF_TEST_CALL(FFMakeDirs(sub));
+  remove(path); /* left by an earlier run of this test */
   FF_TEST_CALL(FFCheckWritable(path));
   FF_TEST_CALL(FFTempPathFor(path, tmp, sizeof tmp));
   FILE *f = fopen(tmp, "w");

@@ -202,6 +202,16 @@ extern "C" FFErrorCode FFVtkRead(const char *path, FFVtkData *data)
 {
   memset(data, 0, sizeof *data);
   FF_ASSERT(FFFileExists(path), FF_ERR_IO, "cannot read '%s': no such file", path);
+  { /* a quick look first, so that VTK's XML parser does not complain on stderr */
+    char head[512] = "";
+    FILE *f = fopen(path, "rb");
+    FF_ASSERT(f, FF_ERR_IO, "cannot open '%s'", path);
+    size_t n = fread(head, 1, sizeof head - 1, f);
+    fclose(f);
+    head[n] = '\0';
+    FF_ASSERT(strstr(head, "<VTKFile") && strstr(head, "UnstructuredGrid"), FF_ERR_FORMAT,
+              "'%s' is not a VTK XML unstructured grid (.vtu) file", path);
+  }
   vtkNew<vtkXMLUnstructuredGridReader> reader;
   ErrorCatcher errors;
   errors.Watch(reader);
