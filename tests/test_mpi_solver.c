@@ -57,8 +57,10 @@ static void TestForcesOneVsTwoRanks(void)
   FFSolveSummary ws, ss;
   PetscReal serial[2] = {0, 0};
   MPI_Comm_rank(PETSC_COMM_WORLD, &rank);
-  FF_TEST_PETSC(InsertCase(FF_SOURCE_DIR "/cases/cylinder/dfg-2d1.opts", "w_", "-w_mesh_h 0.04 -w_mesh_h_body 0.01"));
-  FF_TEST_PETSC(InsertCase(FF_SOURCE_DIR "/cases/cylinder/dfg-2d1.opts", "s_", "-s_mesh_h 0.04 -s_mesh_h_body 0.01"));
+  FF_TEST_PETSC(InsertCase(FF_SOURCE_DIR "/cases/cylinder/dfg-2d1.opts", "w_",
+                           "-w_mesh_h 0.04 -w_mesh_h_body 0.01 -w_mesh_growth 0.2"));
+  FF_TEST_PETSC(InsertCase(FF_SOURCE_DIR "/cases/cylinder/dfg-2d1.opts", "s_",
+                           "-s_mesh_h 0.04 -s_mesh_h_body 0.01 -s_mesh_growth 0.2"));
   if (!rank) {
     FF_TEST_PETSC(CoarseDFG(PETSC_COMM_SELF, "s_", &smesh, &ssolver));
     FF_TEST_PETSC(FFSolverSolve(ssolver, &st));

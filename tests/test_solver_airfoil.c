@@ -1,7 +1,8 @@
 /* Airfoils on a coarse mirror-symmetric NACA 0012 mesh at Re 500: C_L = 0 at 0 degrees,
  * C_L(-a) = -C_L(a) and C_D(-a) = C_D(a); a mesh of clockwise cells (which makes PETSc's
  * integrals negative) gives the forces with the right sign. gmsh triangulates the clockwise
- * loop a little differently, so the forces agree to the discretization error, not exactly. (Mesh convergence and the steady (Re, angle) range: bench/validate_airfoil.) */
+ * loop a little differently, so the forces agree to the discretization error, not exactly. (Mesh convergence and the
+ * steady (Re, angle) range: bench/validate_airfoil.) */
 #include "../bench/naca_symmetric.h"
 #include "ff_mesh.h"
 #include "ff_solver.h"

@@ -5,8 +5,9 @@
 
 #include <string.h>
 
-#define SUITE  "solver_cli"
-#define DFG    FF_CLI " solve -case " FF_SOURCE_DIR "/cases/cylinder/dfg-2d1.opts -mesh_h 0.04 -mesh_h_body 0.01"
+#define SUITE "solver_cli"
+#define DFG                                                                                                            \
+  FF_CLI " solve -case " FF_SOURCE_DIR "/cases/cylinder/dfg-2d1.opts -mesh_h 0.04 -mesh_h_body 0.01 -mesh_growth 0.2"
 #define DARCY  FF_CLI " solve -case " FF_SOURCE_DIR "/cases/darcy/grf.opts -mesh_h 0.1"
 #define OUTLEN 65536
 

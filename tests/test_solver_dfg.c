@@ -10,12 +10,12 @@
 
 #define SUITE "solver_dfg"
 
-/* The coarse level of bench/validate_dfg (docs/validation.md, "curved, 0.04 / 0.01"):
- * measured rel. errors C_D -1.64e-4, C_L -2.54e-2, dp +7.9e-6; the bounds are those
- * figures rounded up to one digit. */
-#define COARSE_CD_BOUND 2e-4
+/* The coarse level of bench/validate_dfg (docs/validation.md, "curved, 0.04 / 0.01 / 0.2"):
+ * measured rel. errors C_D -2.00e-4, C_L -2.29e-2, dp +1.75e-3; the bounds are those figures
+ * rounded up to one significant digit. */
+#define COARSE_CD_BOUND 3e-4
 #define COARSE_CL_BOUND 3e-2
-#define COARSE_DP_BOUND 1e-5
+#define COARSE_DP_BOUND 2e-3
 
 static PetscErrorCode CoarseDFG(MPI_Comm comm, FFMesh *mesh, FFSolver *s)
 {
@@ -23,6 +23,7 @@ static PetscErrorCode CoarseDFG(MPI_Comm comm, FFMesh *mesh, FFSolver *s)
   PetscCall(PetscOptionsInsertFile(comm, NULL, FF_SOURCE_DIR "/cases/cylinder/dfg-2d1.opts", PETSC_TRUE));
   PetscCall(PetscOptionsSetValue(NULL, "-mesh_h", "0.04"));
   PetscCall(PetscOptionsSetValue(NULL, "-mesh_h_body", "0.01"));
+  PetscCall(PetscOptionsSetValue(NULL, "-mesh_growth", "0.2"));
   PetscCall(FFMeshCreate(comm, mesh));
   PetscCall(FFMeshSetFromOptions(*mesh));
   PetscCall(FFMeshSetUp(*mesh));
