@@ -20,5 +20,11 @@ for case in cases/cylinder/dfg-2d1.opts cases/airfoil/naca.opts cases/darcy/squa
 done
 
 echo
+echo "== cases/cylinder/dfg-2d1.opts: solve the DFG 2D-1 benchmark (steady Navier-Stokes, P2-P1 on"
+echo "   curved cells, Newton + MUMPS); C_D, C_L and dp beside the reference values of Schaefer & Turek"
+echo "   \$ $FF solve -case cases/cylinder/dfg-2d1.opts -o $OUT/dfg-2d1-solution.vtu"
+"$FF" solve -case cases/cylinder/dfg-2d1.opts -o "$OUT/dfg-2d1-solution.vtu"
+
+echo
 echo "demo: done. Open $OUT/*.vtu in ParaView (color by node_type or sdf;"
 echo "      the cells are quadratic triangles, so curved boundaries show curved)."

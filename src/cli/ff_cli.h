@@ -22,6 +22,7 @@ PetscErrorCode FFCliGetPositional(PetscInt k, char *buf, size_t len, PetscBool *
 
 /* Subcommands (src/cli/cmd_<name>.c), listed in main.c. */
 PetscErrorCode FFCmdMesh(MPI_Comm comm);
+PetscErrorCode FFCmdSolve(MPI_Comm comm);
 PetscErrorCode FFCmdInfo(MPI_Comm comm);
 PetscErrorCode FFCmdExport(MPI_Comm comm);
 

@@ -8,6 +8,7 @@
 /* One line per command; the list ends with an empty entry. */
 static const FFCommand commands[] = {
     {"mesh", "mesh a geometry (or read a .msh); print it; write .msh/.vtu", FFCmdMesh},
+    {"solve", "solve a case (Navier-Stokes, Darcy); print C_D, C_L, dp; write .vtu + .json", FFCmdSolve},
     {"info", "what a dataset holds: samples, splits, ranges, statistics, problems", FFCmdInfo},
     {"export", "samples of a dataset as VTU (one sample) or PVD (a split) for ParaView", FFCmdExport},
     {NULL, NULL, NULL},

@@ -1,0 +1,114 @@
+/* The solution as node fields on the P2 nodes, written as a .vtu through the VTK bridge
+ * (quadratic triangles, so P2 fields are exact): velocity, pressure, vorticity for
+ * Navier-Stokes; permeability and pressure for Darcy. */
+#include "ff_petsc.h"
+#include "ff_solver_impl.h"
+#include "ff_vtk.h"
+
+#include <stdlib.h>
+#include <unistd.h>
+
+/* The node graph of the undistributed mesh: on several ranks rank 0 rereads the mesh's .msh
+ * (a copy) alone, as the graph needs a serial mesh; other ranks get an empty graph. */
+PetscErrorCode FFSolverCreateNodeGraph(FFSolver s, FFNodeGraph *graph)
+{
+  PetscMPIInt size, rank;
+  char tmp[] = "/tmp/fieldflow-graph-XXXXXX.msh";
+  FFGeometry geo;
+  const FFGeometry *g;
+  FFMesh serial;
+  PetscErrorCode ierr = 0;
+
+  PetscFunctionBegin;
+  PetscCheck(s->mesh, s->comm, PETSC_ERR_ORDER, "the node graph needs the solver's mesh (FFSolverSetMesh)");
+  PetscCall(PetscMemzero(graph, sizeof *graph));
+  PetscCallMPI(MPI_Comm_size(s->comm, &size));
+  PetscCallMPI(MPI_Comm_rank(s->comm, &rank));
+  if (size == 1) {
+    PetscCall(FFNodeGraphCreate(s->mesh, graph));
+    PetscFunctionReturn(0);
+  }
+  if (!rank) {
+    int fd = mkstemps(tmp, 4);
+    PetscCheck(fd >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "cannot create a temporary file %s", tmp);
+    close(fd);
+  }
+  PetscCallMPI(MPI_Bcast(tmp, sizeof tmp, MPI_CHAR, 0, s->comm));
+  PetscCall(FFMeshWrite(s->mesh, tmp));
+  if (!rank) {
+    PetscCall(FFMeshGetGeometry(s->mesh, &g));
+    geo = *g;
+    geo.type = FF_GEOMETRY_FILE;
+    PetscCall(PetscStrncpy(geo.msh_file, tmp, sizeof geo.msh_file));
+    PetscCall(FFMeshCreate(PETSC_COMM_SELF, &serial));
+    ierr = FFMeshSetGeometry(serial, &geo);
+    if (!ierr) ierr = FFMeshSetUp(serial);
+    if (!ierr) ierr = FFNodeGraphCreate(serial, graph);
+    PetscCall(FFMeshDestroy(&serial));
+    remove(tmp);
+  }
+  PetscCallMPI(MPI_Bcast(&ierr, 1, MPI_INT, 0, s->comm));
+  PetscCheck(!ierr, s->comm, PETSC_ERR_LIB, "building the node graph of the serial mesh failed");
+  PetscFunctionReturn(0);
+}
+
+/* One column of a node field (n_nodes x nc) as its own array. */
+static void Column(const PetscReal *field, PetscInt n, PetscInt nc, PetscInt c, double *out)
+{
+  for (PetscInt i = 0; i < n; i++) out[i] = (double)field[i * nc + c];
+}
+
+static PetscErrorCode WriteOnRankZero(FFSolver s, const FFNodeGraph *graph, const char *path, PetscReal *field,
+                                      PetscReal *vorticity)
+{
+  const PetscInt n = s->n_nodes, nc = s->n_components;
+  double *velocity, *a, *b;
+  int64_t *conn;
+  FFVtkField fields[3];
+  int nf = 0;
+
+  PetscFunctionBegin;
+  PetscCall(PetscMalloc4(2 * n, &velocity, n, &a, n, &b, 6 * graph->n_cells, &conn));
+  for (PetscInt i = 0; i < 6 * graph->n_cells; i++) conn[i] = graph->cells[i];
+  if (s->problem == FF_PROBLEM_NAVIER_STOKES) {
+    for (PetscInt i = 0; i < n; i++) velocity[2 * i] = field[i * nc], velocity[2 * i + 1] = field[i * nc + 1];
+    Column(field, n, nc, 2, a);
+    for (PetscInt i = 0; i < n; i++) b[i] = vorticity[i];
+    fields[nf++] = (FFVtkField){"velocity", 2, velocity, NULL};
+    fields[nf++] = (FFVtkField){"pressure", 1, a, NULL};
+    fields[nf++] = (FFVtkField){"vorticity", 1, b, NULL};
+  } else {
+    Column(field, n, nc, 0, a);
+    Column(field, n, nc, 1, b);
+    fields[nf++] = (FFVtkField){"permeability", 1, a, NULL};
+    fields[nf++] = (FFVtkField){"pressure", 1, b, NULL};
+  }
+  FFVtkMesh vm = {n, 2, graph->coords, graph->n_cells, FF_VTK_QUADRATIC_TRIANGLE, conn, nf, fields, 0, NULL};
+  FFErrorCode rc = FFVtkWrite(path, &vm);
+  PetscCall(PetscFree4(velocity, a, b, conn));
+  PetscCallFF(rc);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode FFSolverWriteVTU(FFSolver s, const char path[])
+{
+  PetscMPIInt rank;
+  PetscReal *field = NULL, *vorticity = NULL;
+  PetscErrorCode ierr = 0;
+
+  PetscFunctionBegin;
+  PetscCheck(s->solved, s->comm, PETSC_ERR_NOT_CONVERGED, "%s: the solve did not converge; nothing written", path);
+  PetscCallMPI(MPI_Comm_rank(s->comm, &rank));
+  FFNodeGraph graph;
+  PetscCall(FFSolverCreateNodeGraph(s, &graph));
+  if (!s->point_node) PetscCall(FFSolverSetNodeGraph(s, &graph));
+  PetscCall(PetscMalloc2((size_t)s->n_nodes * s->n_components, &field, s->n_nodes, &vorticity));
+  PetscCall(FFSolverStateToNodeField(s, s->u, field));
+  if (s->problem == FF_PROBLEM_NAVIER_STOKES) PetscCall(FFSolverComputeVorticity(s, vorticity));
+  if (!rank) ierr = WriteOnRankZero(s, &graph, path, field, vorticity);
+  PetscCallMPI(MPI_Bcast(&ierr, 1, MPI_INT, 0, s->comm));
+  PetscCall(PetscFree2(field, vorticity));
+  PetscCall(FFNodeGraphDestroy(&graph));
+  PetscCheck(!ierr, s->comm, PETSC_ERR_FILE_WRITE, "writing %s failed", path);
+  PetscFunctionReturn(0);
+}

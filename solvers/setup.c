@@ -1,0 +1,255 @@
+/* The discretization: Taylor-Hood P2-P1 (Navier-Stokes) or Lagrange (K, p) (Darcy) on a
+ * clone of the mesh's DM, boundary conditions, the Darcy auxiliary fields, SNES and the
+ * Jacobian matrix. Curved (second-order) meshes need nothing extra: PetscFE maps the
+ * quadrature through the DM's coordinate field. */
+#include "ff_solver_impl.h"
+
+#include <petscdmplex.h>
+
+/* Lagrange element with a quadrature exact for polynomials of the given degree on
+ * straight cells (Xiao-Gimbutas points: 7 for degree 5). PetscFECreateLagrange's default
+ * would use a Stroud conical rule with (qorder + 1)^2 points; its 6th argument is not a
+ * degree of exactness (nor is PetscFECreateDefault's the element degree, a known trap). */
+static PetscErrorCode CreateElement(FFSolver s, PetscInt nc, PetscInt degree, PetscInt exact, const char *name,
+                                    PetscFE *fe)
+{
+  PetscQuadrature q, fq;
+
+  PetscFunctionBegin;
+  PetscCall(PetscFECreateLagrange(PETSC_COMM_SELF, s->dim, nc, PETSC_TRUE, degree, PETSC_DETERMINE, fe));
+  PetscCall(PetscDTSimplexQuadrature(s->dim, exact, PETSCDTSIMPLEXQUAD_DEFAULT, &q));
+  PetscCall(PetscDTSimplexQuadrature(s->dim - 1, exact, PETSCDTSIMPLEXQUAD_DEFAULT, &fq));
+  PetscCall(PetscFESetQuadrature(*fe, q));
+  PetscCall(PetscFESetFaceQuadrature(*fe, fq));
+  PetscCall(PetscQuadratureDestroy(&q));
+  PetscCall(PetscQuadratureDestroy(&fq));
+  PetscCall(PetscObjectSetName((PetscObject)*fe, name));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode FFSolverUpdateConstants(FFSolver s, PetscReal value)
+{
+  PetscDS ds;
+  PetscScalar c[FF_NS_NUM_CONSTANTS];
+
+  PetscFunctionBegin;
+  PetscCall(DMGetDS(s->dm, &ds));
+  if (s->problem == FF_PROBLEM_NAVIER_STOKES) {
+    c[FF_NS_NU] = value;
+    c[FF_NS_DRAG_X] = PetscCosReal(s->aoa_deg * PETSC_PI / 180.0);
+    c[FF_NS_DRAG_Y] = PetscSinReal(s->aoa_deg * PETSC_PI / 180.0);
+    PetscCall(PetscDSSetConstants(ds, FF_NS_NUM_CONSTANTS, c));
+  } else {
+    c[FF_DARCY_K_WEIGHT] = value;
+    PetscCall(PetscDSSetConstants(ds, FF_DARCY_NUM_CONSTANTS, c));
+  }
+  PetscFunctionReturn(0);
+}
+
+/* The solver DM's own label for each group (DMClone copies labels). */
+static PetscErrorCode ResolveLabels(FFSolver s)
+{
+  PetscFunctionBegin;
+  for (PetscInt g = 0; g < s->n_groups; g++) {
+    const char *name;
+    DMLabel label;
+    PetscCall(PetscObjectGetName((PetscObject)s->bc[g].label, &name));
+    PetscCall(DMGetLabel(s->dm, name, &label));
+    if (label) s->bc[g].label = label;
+  }
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode SetUpNavierStokes(FFSolver s)
+{
+  PetscFE fe_u, fe_p;
+  PetscDS ds;
+  /* the convection term (u.grad u, v) has degree 3k - 1 on straight cells */
+  const PetscInt q = s->quadrature_degree > 0 ? s->quadrature_degree : 3 * s->velocity_degree - 1;
+
+  PetscFunctionBegin;
+  PetscCall(CreateElement(s, s->dim, s->velocity_degree, q, "velocity", &fe_u));
+  PetscCall(CreateElement(s, 1, s->pressure_degree, q, "pressure", &fe_p));
+  PetscCall(PetscFECopyQuadrature(fe_u, fe_p));
+  PetscCall(DMSetField(s->dm, 0, NULL, (PetscObject)fe_u));
+  PetscCall(DMSetField(s->dm, 1, NULL, (PetscObject)fe_p));
+  PetscCall(DMCreateDS(s->dm));
+  PetscCall(DMGetDS(s->dm, &ds));
+  PetscCall(FFNavierStokesSetPointwise(ds));
+  PetscCall(FFSolverUpdateConstants(s, s->nu));
+  PetscCall(PetscFEDestroy(&fe_u));
+  PetscCall(PetscFEDestroy(&fe_p));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode SetUpDarcy(FFSolver s)
+{
+  PetscFE fe_k, fe_p;
+  PetscDS ds;
+  /* (f, q) with the P2 source: degree k + 2 */
+  const PetscInt q = s->quadrature_degree > 0 ? s->quadrature_degree : s->darcy_degree + 2;
+
+  PetscFunctionBegin;
+  PetscCall(CreateElement(s, 1, s->darcy_degree, q, "permeability", &fe_k));
+  PetscCall(CreateElement(s, 1, s->darcy_degree, q, "pressure", &fe_p));
+  PetscCall(PetscFECopyQuadrature(fe_k, fe_p));
+  PetscCall(DMSetField(s->dm, 0, NULL, (PetscObject)fe_k));
+  PetscCall(DMSetField(s->dm, 1, NULL, (PetscObject)fe_p));
+  PetscCall(DMCreateDS(s->dm));
+  PetscCall(DMGetDS(s->dm, &ds));
+  PetscCall(FFDarcySetPointwise(ds));
+  PetscCall(FFSolverUpdateConstants(s, 1.0));
+  PetscCall(PetscFEDestroy(&fe_k));
+  PetscCall(PetscFEDestroy(&fe_p));
+  PetscFunctionReturn(0);
+}
+
+/* The null space of the Jacobian when the pressure is fixed only up to a constant: the
+ * constant on the pressure dofs, zero on the others. */
+static PetscErrorCode CreatePressureNullSpace(FFSolver s)
+{
+  Vec v;
+  IS is;
+  PetscInt n;
+  DM sub;
+
+  PetscFunctionBegin;
+  PetscCall(DMCreateGlobalVector(s->dm, &v));
+  PetscCall(VecSet(v, 0.0));
+  PetscCall(DMCreateSubDM(s->dm, 1, (PetscInt[]){1}, &is, &sub));
+  PetscCall(ISGetSize(is, &n));
+  PetscCall(VecISSet(v, is, 1.0 / PetscSqrtReal((PetscReal)n)));
+  PetscCall(MatNullSpaceCreate(s->comm, PETSC_FALSE, 1, &v, &s->nullspace));
+  PetscCall(ISDestroy(&is));
+  PetscCall(DMDestroy(&sub));
+  PetscCall(VecDestroy(&v));
+  PetscFunctionReturn(0);
+}
+
+/* Newton with a backtracking line search and MUMPS LU by default; every -snes_/-ksp_/-pc_
+ * option overrides it (docs/cases.md lists a fieldsplit alternative). */
+static PetscErrorCode SetUpSNES(FFSolver s)
+{
+  KSP ksp;
+  PC pc;
+
+  PetscFunctionBegin;
+  PetscCall(SNESCreate(s->comm, &s->snes));
+  PetscCall(SNESSetOptionsPrefix(s->snes, s->prefix));
+  PetscCall(SNESSetDM(s->snes, s->dm));
+  PetscCall(DMPlexSetSNESLocalFEM(s->dm, s, s, s));
+  PetscCall(SNESSetType(s->snes, SNESNEWTONLS));
+  PetscCall(SNESSetTolerances(s->snes, 1e-12, 1e-10, 1e-12, 50, 10000));
+  PetscCall(SNESGetKSP(s->snes, &ksp));
+  PetscCall(KSPSetType(ksp, KSPPREONLY));
+  PetscCall(KSPGetPC(ksp, &pc));
+  PetscCall(PCSetType(pc, PCLU));
+  PetscCall(PCFactorSetMatSolverType(pc, MATSOLVERMUMPS));
+  PetscCall(DMCreateMatrix(s->dm, &s->J));
+  if (s->nullspace) PetscCall(MatSetNullSpace(s->J, s->nullspace));
+  PetscCall(SNESSetJacobian(s->snes, s->J, s->J, NULL, NULL));
+  PetscCall(SNESSetFromOptions(s->snes));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode FreeStream(PetscInt dim, PetscReal time, const PetscReal x[], PetscInt Nc, PetscScalar *u,
+                                 void *ctx)
+{
+  const PetscReal *v = (const PetscReal *)ctx;
+  (void)dim, (void)time, (void)x;
+  for (PetscInt c = 0; c < Nc; c++) u[c] = v[c];
+  return 0;
+}
+
+static PetscErrorCode ZeroField(PetscInt dim, PetscReal time, const PetscReal x[], PetscInt Nc, PetscScalar *u,
+                                void *ctx)
+{
+  (void)dim, (void)time, (void)x, (void)ctx;
+  for (PetscInt c = 0; c < Nc; c++) u[c] = 0;
+  return 0;
+}
+
+/* The initial state: the free stream where a group has one (an external flow starts much
+ * closer to its solution than from rest), else zero. */
+static PetscErrorCode InitialState(FFSolver s)
+{
+  PetscFunctionBegin;
+  PetscCall(VecSet(s->u, 0.0));
+  if (s->problem != FF_PROBLEM_NAVIER_STOKES) PetscFunctionReturn(0);
+  for (PetscInt g = 0; g < s->n_groups; g++) {
+    if (s->bc[g].type != FF_BC_FREESTREAM) continue;
+    PetscErrorCode (*fns[2])(PetscInt, PetscReal, const PetscReal[], PetscInt, PetscScalar *, void *) = {FreeStream,
+                                                                                                         ZeroField};
+    void *ctxs[2] = {s->bc[g].velocity, NULL};
+    PetscCall(DMProjectFunction(s->dm, 0.0, fns, ctxs, INSERT_VALUES, s->u));
+    break;
+  }
+  PetscFunctionReturn(0);
+}
+
+/* The orientation of the cells: PETSc integrates with the signed Jacobian determinant, so
+ * clockwise cells negate every integral (a .msh may come either way). All clockwise: the
+ * solution is the same and the integrals (forces) are multiplied by -1 here; mixed: the
+ * discrete problem is wrong, an error. */
+static PetscErrorCode CheckOrientation(FFSolver s)
+{
+  PetscInt cStart, cEnd, counts[2] = {0, 0}, g[2];
+
+  PetscFunctionBegin;
+  PetscCall(DMPlexGetHeightStratum(s->dm, 0, &cStart, &cEnd));
+  for (PetscInt c = cStart; c < cEnd; c++) {
+    PetscReal v0[2], J[4], detJ;
+    PetscQuadrature q;
+    PetscReal *pt, *w;
+    PetscCall(PetscMalloc1(2, &pt));
+    PetscCall(PetscMalloc1(1, &w));
+    pt[0] = pt[1] = -1.0 / 3.0, w[0] = 1;
+    PetscCall(PetscQuadratureCreate(PETSC_COMM_SELF, &q));
+    PetscCall(PetscQuadratureSetData(q, 2, 1, 1, pt, w));
+    PetscCall(DMPlexComputeCellGeometryFEM(s->dm, c, q, v0, J, NULL, &detJ));
+    PetscCall(PetscQuadratureDestroy(&q));
+    counts[detJ < 0]++;
+  }
+  PetscCall(MPIU_Allreduce(counts, g, 2, MPIU_INT, MPI_SUM, s->comm));
+  PetscCheck(!(g[0] && g[1]), s->comm, PETSC_ERR_ARG_WRONG,
+             "the mesh has %d counter-clockwise and %d clockwise cells: its cells must be oriented alike", (int)g[0],
+             (int)g[1]);
+  s->orientation = g[1] ? -1.0 : 1.0;
+  PetscCall(PetscInfo(s->dm, "fieldflow: %d counter-clockwise, %d clockwise cells\n", (int)g[0], (int)g[1]));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode FFSolverSetUp(FFSolver s)
+{
+  PetscFunctionBegin;
+  if (s->setup) PetscFunctionReturn(0);
+  PetscCheck(s->mesh_dm, s->comm, PETSC_ERR_ORDER, "FFSolverSetUp without a mesh (FFSolverSetMesh)");
+  PetscCall(DMGetDimension(s->mesh_dm, &s->dim));
+  PetscCheck(s->dim == 2, s->comm, PETSC_ERR_SUP, "the solvers are two-dimensional; the mesh has dimension %d",
+             (int)s->dim);
+  if (s->problem == FF_PROBLEM_NAVIER_STOKES) {
+    PetscCheck(s->re > 0, s->comm, PETSC_ERR_ARG_OUTOFRANGE, "option -%sre: the Reynolds number must be > 0, got %g",
+               s->prefix, (double)s->re);
+    s->nu = s->ref_velocity * s->ref_length / s->re;
+  }
+  PetscCall(DMClone(s->mesh_dm, &s->dm));
+  PetscCall(PetscObjectSetName((PetscObject)s->dm, "fieldflow"));
+  PetscCall(ResolveLabels(s));
+  PetscCall(CheckOrientation(s));
+  if (s->problem == FF_PROBLEM_NAVIER_STOKES)
+    PetscCall(SetUpNavierStokes(s));
+  else
+    PetscCall(SetUpDarcy(s));
+  PetscCall(FFBoundaryAddToDM(s));
+  if (s->has_nullspace) PetscCall(CreatePressureNullSpace(s));
+  PetscCall(DMCreateGlobalVector(s->dm, &s->u));
+  PetscCall(PetscObjectSetName((PetscObject)s->u, "state"));
+  PetscCall(InitialState(s));
+  if (s->problem == FF_PROBLEM_DARCY) {
+    PetscCall(FFDarcySetUpAux(s));
+    PetscCall(FFDarcyResetPermeability(s, s->u));
+  }
+  PetscCall(SetUpSNES(s));
+  s->setup = PETSC_TRUE;
+  PetscFunctionReturn(0);
+}
