@@ -25,5 +25,8 @@ PetscErrorCode FFCmdMesh(MPI_Comm comm);
 PetscErrorCode FFCmdSolve(MPI_Comm comm);
 PetscErrorCode FFCmdInfo(MPI_Comm comm);
 PetscErrorCode FFCmdExport(MPI_Comm comm);
+PetscErrorCode FFCmdTrain(MPI_Comm comm);
+PetscErrorCode FFCmdPredict(MPI_Comm comm);
+PetscErrorCode FFCmdCompare(MPI_Comm comm);
 
 #endif

@@ -11,6 +11,9 @@ static const FFCommand commands[] = {
     {"solve", "solve a case (Navier-Stokes, Darcy); print C_D, C_L, dp; write .vtu + .json", FFCmdSolve},
     {"info", "what a dataset holds: samples, splits, ranges, statistics, problems", FFCmdInfo},
     {"export", "samples of a dataset as VTU (one sample) or PVD (a split) for ParaView", FFCmdExport},
+    {"train", "train a surrogate (gnn: MeshGraphNets, field: neural field) on a dataset", FFCmdTrain},
+    {"predict", "mesh a case (or read a .msh), predict its fields with a surrogate; C_D, C_L, residual", FFCmdPredict},
+    {"compare", "a surrogate against the reference solves of a dataset split: errors, forces, speedup", FFCmdCompare},
     {NULL, NULL, NULL},
 };
 
