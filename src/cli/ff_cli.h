@@ -25,6 +25,7 @@ PetscErrorCode FFCmdMesh(MPI_Comm comm);
 PetscErrorCode FFCmdSolve(MPI_Comm comm);
 PetscErrorCode FFCmdInfo(MPI_Comm comm);
 PetscErrorCode FFCmdExport(MPI_Comm comm);
+PetscErrorCode FFCmdGenerate(MPI_Comm comm);
 PetscErrorCode FFCmdTrain(MPI_Comm comm);
 PetscErrorCode FFCmdPredict(MPI_Comm comm);
 PetscErrorCode FFCmdCompare(MPI_Comm comm);
