@@ -100,9 +100,9 @@ static PetscErrorCode Refinement(MPI_Comm comm, PetscReal aoa)
   PetscCall(PetscOptionsGetReal(NULL, NULL, "-mesh_h_body", &hb, NULL));
   PetscCall(PetscOptionsGetReal(NULL, NULL, "-mesh_h_wake", &hw, NULL));
   PetscCall(PetscOptionsGetReal(NULL, NULL, "-mesh_growth", &g, NULL));
-  PetscCall(PetscPrintf(comm,
-                        "| level | h_body / h_wake / h / growth | cells | C_D | change | C_L | change | Newton | solve s |\n"
-                        "|---|---|---|---|---|---|---|---|---|\n"));
+  PetscCall(PetscPrintf(
+      comm, "| level | h_body / h_wake / h / growth | cells | C_D | change | C_L | change | Newton | solve s |\n"
+            "|---|---|---|---|---|---|---|---|---|\n"));
   for (int l = 0; l < 3; l++) {
     const PetscReal scale = PetscPowReal(2.0, 1.0 - l);
     FFForces f;

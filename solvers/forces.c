@@ -205,7 +205,7 @@ PetscErrorCode FFSolverEvaluate(FFSolver s, PetscInt n, const PetscReal xy[], Pe
     PetscCall(LocatePoint(s, &xy[2 * i], &cell, xi, &mine.out));
     mine.rank = rank;
     PetscCallMPI(MPI_Allreduce(&mine, &best, 1, MPI_DOUBLE_INT, MPI_MINLOC, s->comm));
-    PetscCheck(best.out < 1e-6, s->comm, PETSC_ERR_ARG_OUTOFRANGE, "point (%g, %g) is outside the mesh",
+    PetscCheck(best.out < 1e-6, s->comm, PETSC_ERR_ARG_OUTOFRANGE, "point (%.6g, %.6g) is outside the mesh",
                (double)xy[2 * i], (double)xy[2 * i + 1]);
     if (best.rank == rank) PetscCall(EvaluateInCell(s, local, cell, xi, &values[nc * i]));
     PetscCallMPI(MPI_Bcast(&values[nc * i], (PetscMPIInt)nc, MPIU_REAL, best.rank, s->comm));

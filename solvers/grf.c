@@ -14,8 +14,8 @@ PetscErrorCode FFGrfSetUp(FFGrf *grf)
 
   PetscFunctionBegin;
   PetscCheck(grf->length > 0, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE,
-             "-grf_length must be > 0 (correlation length), got %g", (double)grf->length);
-  PetscCheck(grf->variance >= 0, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "-grf_variance must be >= 0, got %g",
+             "-grf_length must be > 0 (correlation length), got %.6g", (double)grf->length);
+  PetscCheck(grf->variance >= 0, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "-grf_variance must be >= 0, got %.6g",
              (double)grf->variance);
   PetscCheck(grf->modes > 0, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "-grf_modes must be > 0, got %d",
              (int)grf->modes);

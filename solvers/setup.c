@@ -228,7 +228,7 @@ PetscErrorCode FFSolverSetUp(FFSolver s)
   PetscCheck(s->dim == 2, s->comm, PETSC_ERR_SUP, "the solvers are two-dimensional; the mesh has dimension %d",
              (int)s->dim);
   if (s->problem == FF_PROBLEM_NAVIER_STOKES) {
-    PetscCheck(s->re > 0, s->comm, PETSC_ERR_ARG_OUTOFRANGE, "option -%sre: the Reynolds number must be > 0, got %g",
+    PetscCheck(s->re > 0, s->comm, PETSC_ERR_ARG_OUTOFRANGE, "option -%sre: the Reynolds number must be > 0, got %.6g",
                s->prefix, (double)s->re);
     s->nu = s->ref_velocity * s->ref_length / s->re;
   }

@@ -27,7 +27,7 @@ static PetscErrorCode SolveAtReynolds(FFSolver s, PetscReal re, PetscBool *conve
   PetscFunctionBegin;
   PetscCall(FFSolverUpdateConstants(s, s->ref_velocity * s->ref_length / re));
   PetscCall(SolveOnce(s, converged));
-  PetscCall(PetscInfo(s->snes, "fieldflow: Re %g: %s after %d Newton iterations\n", (double)re,
+  PetscCall(PetscInfo(s->snes, "fieldflow: Re %.6g: %s after %d Newton iterations\n", (double)re,
                       SNESConvergedReasons[s->stats.reason], (int)s->stats.newton_iterations));
   PetscFunctionReturn(0);
 }
@@ -54,6 +54,7 @@ static PetscErrorCode Continuation(FFSolver s, Vec u0, PetscBool *converged)
 {
   Vec last;
   PetscReal done = 0, growth = s->re_growth;
+  SNESConvergedReason failed = s->stats.reason; /* of the failed first attempt */
   PetscReal next = PetscMin(s->re_start > 0 ? s->re_start : s->re / 8, s->re / s->re_growth);
 
   PetscFunctionBegin;
@@ -74,15 +75,20 @@ static PetscErrorCode Continuation(FFSolver s, Vec u0, PetscBool *converged)
       }
       next = PetscMin(s->re, done * growth);
     } else if (done == 0) {
+      failed = s->stats.reason;
       next /= 2; /* no solution yet: start lower */
     } else {
+      failed = s->stats.reason;
       growth = PetscSqrtReal(growth);
       if (growth < 1.01) break;
       next = PetscMin(s->re, done * growth);
     }
   }
   s->stats.reynolds_reached = done;
-  if (!*converged) PetscCall(VecCopy(last, s->u));
+  if (!*converged) { /* report why the last attempt failed, not the last success */
+    s->stats.reason = failed;
+    PetscCall(VecCopy(last, s->u));
+  }
   PetscCall(VecDestroy(&last));
   PetscFunctionReturn(0);
 }

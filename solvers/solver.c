@@ -125,7 +125,7 @@ PetscErrorCode FFSolverGetProblem(FFSolver solver, FFProblemType *problem)
 PetscErrorCode FFSolverSetReynolds(FFSolver solver, PetscReal re)
 {
   PetscFunctionBegin;
-  PetscCheck(re > 0, solver->comm, PETSC_ERR_ARG_OUTOFRANGE, "the Reynolds number (-re) must be > 0, got %g",
+  PetscCheck(re > 0, solver->comm, PETSC_ERR_ARG_OUTOFRANGE, "the Reynolds number (-re) must be > 0, got %.6g",
              (double)re);
   solver->re = re;
   solver->nu = solver->ref_velocity * solver->ref_length / re;
@@ -217,7 +217,7 @@ static PetscErrorCode NavierStokesOptions(FFSolver s, PetscOptionItems *PetscOpt
 {
   PetscFunctionBegin;
   PetscCall(PetscOptionsReal("-re", "Reynolds number U_ref L_ref / nu", "docs/cases.md", s->re, &s->re, NULL));
-  PetscCheck(s->re > 0, s->comm, PETSC_ERR_ARG_OUTOFRANGE, "option -%sre: the Reynolds number must be > 0, got %g",
+  PetscCheck(s->re > 0, s->comm, PETSC_ERR_ARG_OUTOFRANGE, "option -%sre: the Reynolds number must be > 0, got %.6g",
              s->prefix, (double)s->re);
   PetscCall(PetscOptionsReal("-ref_velocity", "Reference velocity U_ref (Re, C_D, C_L, C_p)", "docs/cases.md",
                              s->ref_velocity, &s->ref_velocity, NULL));

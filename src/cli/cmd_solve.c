@@ -104,8 +104,8 @@ static PetscErrorCode SolveAndWrite(MPI_Comm comm, FFMesh mesh, FFSolver s, cons
     PetscCall(FFSolverGetProblem(s, &problem));
     if (problem == FF_PROBLEM_NAVIER_STOKES)
       SETERRQ(comm, PETSC_ERR_NOT_CONVERGED,
-              "Newton did not converge at Re %g: %s, last ||F|| %.3e after %d Newton iterations and %d continuation "
-              "steps (highest converged Re: %g); nothing written",
+              "Newton did not converge at Re %.6g: %s, last ||F|| %.3e after %d Newton iterations and %d continuation "
+              "steps (highest converged Re: %.6g); nothing written",
               (double)re, SNESConvergedReasons[st.reason], (double)st.residual_norm, (int)st.newton_iterations,
               (int)st.continuation_steps, (double)st.reynolds_reached);
     SETERRQ(comm, PETSC_ERR_NOT_CONVERGED, "the Darcy solve did not converge: %s, last ||F|| %.3e; nothing written",
