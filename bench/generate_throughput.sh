@@ -22,7 +22,7 @@ run() { # case ranks
     -progress 0 > /dev/null 2>&1
   read -r wall user sys < "$SCRATCH/time"
   awk -v c=$c -v k=$k -v n=${N[$c]} -v w=$wall -v u=$user -v s=$sys \
-    'BEGIN { printf "%-9s %d rank%s %4d samples  wall %7.1f s  cpu %7.1f s  %6.2f samples/min  %.2f cpu s/sample\n", c, k, k > 1 ? "s" : " ", n, w, u + s, 60 * n / w, (u + s) / n }'
+    'BEGIN { printf "%-9s %d rank%s %4d samples  wall %7.1f s  cpu %7.1f s  %6.2f samples/min  %.2f cpu s/sample\n", c, k, (k > 1 ? "s" : " "), n, w, u + s, 60 * n / w, (u + s) / n }'
   rm -rf "$d"
 }
 uptime

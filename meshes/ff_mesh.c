@@ -149,30 +149,6 @@ PetscErrorCode FFMeshSetFromOptions(FFMesh mesh)
 
 /* ---------- errors that happen on rank 0 only ---------- */
 
-static PetscErrorCode CaptureHandler(MPI_Comm comm, int line, const char *fun, const char *file, PetscErrorCode n,
-                                     PetscErrorType p, const char *mess, void *ctx)
-{
-  (void)comm, (void)line, (void)fun, (void)file;
-  FFErrorCapture *cap = (FFErrorCapture *)ctx;
-  if (p == PETSC_ERROR_INITIAL) snprintf(cap->message, sizeof cap->message, "%s", mess ? mess : "error");
-  return n;
-}
-
-PetscErrorCode FFErrorCapturePush(FFErrorCapture *cap)
-{
-  PetscFunctionBegin;
-  cap->message[0] = '\0';
-  PetscCall(PetscPushErrorHandler(CaptureHandler, cap));
-  PetscFunctionReturn(0);
-}
-
-PetscErrorCode FFErrorCapturePop(void)
-{
-  PetscFunctionBegin;
-  PetscCall(PetscPopErrorHandler());
-  PetscFunctionReturn(0);
-}
-
 /* Runs fn on rank 0; on a failure every rank raises the same error (no rank left waiting in
  * a collective). On one rank fn runs plainly, so -ff_traceback shows where it failed. */
 PetscErrorCode FFRunOnRank0(MPI_Comm comm, PetscErrorCode (*fn)(void *), void *ctx)

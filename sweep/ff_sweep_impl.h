@@ -45,14 +45,6 @@ PetscErrorCode FFSweepOptionsPop(PetscOptions *options);
 /* Options used in `from` marked used in the current default database. */
 PetscErrorCode FFSweepOptionsMarkUsed(PetscOptions from);
 
-/* ---------- errors caught per sample (sweep_sample.c) ---------- */
-typedef struct {
-  char message[2048];
-} FFSweepErrorCatch;
-/* Between Push and Pop a PETSc error is not printed; its first message is kept. */
-PetscErrorCode FFSweepErrorCatchPush(FFSweepErrorCatch *c);
-PetscErrorCode FFSweepErrorCatchPop(void);
-
 /* ---------- one sample (sweep_sample.c) ---------- */
 /* Meshes and solves one sample on comm with the given options text (a sample's, from
  * FFSweepSampleOptions) and writes it into ds on comm's rank 0 (ds may be NULL on the other
