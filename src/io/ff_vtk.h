@@ -6,9 +6,9 @@
 #ifndef FF_VTK_H
 #define FF_VTK_H
 
-#include <stdint.h>
-
 #include "ff_util.h"
+
+#include <stdint.h>
 
 #ifdef __cplusplus
 extern "C" {
