@@ -29,7 +29,7 @@ field() {
 
 gnn() {
   run "$FF" train -model gnn -data "$DATA" -o "$OUT/gnn.h5" -width 64 -blocks 5 -depth 1 \
-    -batch 2 -epochs 12 -lr 1e-3 -min_lr 1e-5 -schedule cosine -clip 1 -seed 1
+    -batch 1 -epochs 15 -lr 1e-3 -min_lr 1e-5 -schedule cosine -clip 1 -seed 1
 }
 
 compare() { # $1: model name
