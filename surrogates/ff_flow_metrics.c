@@ -1,0 +1,77 @@
+/* Distances between ensembles of fields: 1-D Wasserstein distances of per-node marginals,
+ * and ensemble mean and std fields. */
+#include "ff_flow.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+static int CompareDoubles(const void *a, const void *b)
+{
+  const double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+double FFWasserstein1(long na, double a[], long nb, double b[])
+{
+  if (na <= 0 || nb <= 0) return NAN;
+  qsort(a, (size_t)na, sizeof *a, CompareDoubles);
+  qsort(b, (size_t)nb, sizeof *b, CompareDoubles);
+  /* quantile functions are steps at i/na and j/nb: walk the merged breakpoints (in integer
+   * units of 1/(na nb), so equal breakpoints are recognized exactly) */
+  long i = 0, j = 0, q = 0;
+  double w = 0;
+  while (i < na && j < nb) {
+    const long qa = (i + 1) * nb, qb = (j + 1) * na, qn = qa < qb ? qa : qb;
+    w += (double)(qn - q) * fabs(a[i] - b[j]);
+    q = qn;
+    if (qa == qn) i++;
+    if (qb == qn) j++;
+  }
+  return w / ((double)na * (double)nb);
+}
+
+PetscErrorCode FFEnsembleMeanStd(long n, long rows, int cols, const double f[], double mean[], double std[])
+{
+  const size_t per = (size_t)rows * cols;
+
+  PetscFunctionBegin;
+  PetscCheck(n > 0, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "ensemble statistics of %ld fields", n);
+  for (size_t i = 0; i < per; i++) {
+    double s = 0, s2 = 0;
+    for (long k = 0; k < n; k++) s += f[k * per + i];
+    const double mu = s / n;
+    for (long k = 0; k < n; k++) s2 += (f[k * per + i] - mu) * (f[k * per + i] - mu);
+    mean[i] = mu;
+    std[i] = sqrt(s2 / n);
+  }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode FFEnsembleWasserstein(long na, const double a[], long nb, const double b[], long rows, int cols,
+                                     double wd[])
+{
+  const size_t per = (size_t)rows * cols;
+  double *va, *vb;
+
+  PetscFunctionBegin;
+  PetscCheck(na > 0 && nb > 0, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "Wasserstein distance of %ld and %ld fields",
+             na, nb);
+  PetscCall(PetscMalloc2(na, &va, nb, &vb));
+  for (int c = 0; c < cols; c++) {
+    double s = 0, s2 = 0, sum = 0;
+    for (long k = 0; k < nb; k++)
+      for (long r = 0; r < rows; r++) s += b[k * per + r * cols + c];
+    const double mu = s / ((double)nb * rows);
+    for (long k = 0; k < nb; k++)
+      for (long r = 0; r < rows; r++) s2 += pow(b[k * per + r * cols + c] - mu, 2);
+    const double sd = sqrt(s2 / ((double)nb * rows));
+    for (long r = 0; r < rows; r++) {
+      for (long k = 0; k < na; k++) va[k] = a[k * per + r * cols + c];
+      for (long k = 0; k < nb; k++) vb[k] = b[k * per + r * cols + c];
+      sum += FFWasserstein1(na, va, nb, vb);
+    }
+    wd[c] = sd > 0 ? sum / rows / sd : 0.0;
+  }
+  PetscCall(PetscFree2(va, vb));
+  PetscFunctionReturn(0);
+}
