@@ -45,7 +45,7 @@ int main(int argc, char **argv)
   memset(&s, 0, sizeof s);
   strcpy(s.case_name, "bench");
   s.n_params = 2, s.params = params, s.n_forces = 2, s.forces = forces, s.n_fields = 2, s.fields = fields;
-  s.mesh = (FFSampleMesh){nn, nv, nc, 1, coords, cells, type, groups, sdf, row_ptr, col};
+  s.mesh = (FFSampleMesh){nn, nv, nc, 1, coords, cells, type, groups, sdf, row_ptr, col, NULL};
   s.solver.iterations = 5;
 
   char path[4096];

@@ -114,7 +114,7 @@ static inline void FFTestMakeSample(int nx, long index, FFTestSampleData *d, FFS
   d->forces[0] = (FFScalar){"C_D", "1", 5.5 + 0.01 * index};
   d->forces[1] = (FFScalar){"C_L", "1", 0.01 - 0.002 * index};
   d->extra[0] = (FFScalar){"continuation_steps", "1", (double)(index % 3)};
-  s->mesh = (FFSampleMesh){nn, nv, nc, 2, d->coords, d->cells, d->type, d->groups, d->sdf, d->row_ptr, d->col};
+  s->mesh = (FFSampleMesh){nn, nv, nc, 2, d->coords, d->cells, d->type, d->groups, d->sdf, d->row_ptr, d->col, NULL};
   s->n_fields = 2;
   s->fields = d->fields;
   s->n_forces = 2;

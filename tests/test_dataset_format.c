@@ -116,6 +116,56 @@ static void TestRoundTrip(void)
   CU_ASSERT_EQUAL(h.index, 7);
   CU_ASSERT_STRING_EQUAL(h.status, "ok");
   FFTestFreeSample(&d);
+}
+
+/* The mesh file blob (/mesh/msh): stored compressed, read back byte for byte only when asked. */
+static void TestMeshFileRoundTrip(void)
+{
+  char path[4096];
+  snprintf(path, sizeof path, "%s/mshblob.h5", FFTestTempDir("dataset_format"));
+  FFSample s, r;
+  FFTestSampleData d;
+  FFScalar params[1] = {{"re", "1", 20}};
+  memset(&s, 0, sizeof s);
+  s.index = 3;
+  strcpy(s.case_name, "synthetic");
+  s.n_params = 1;
+  s.params = params;
+  FFTestMakeSample(3, 3, &d, &s);
+  /* 1.6 MB: more than one 1 MiB chunk */
+  size_t cap = 1700000, used = 0;
+  char *text = malloc(cap);
+  used += (size_t)snprintf(text, cap, "$MeshFormat\n4.1 0 8\n$EndMeshFormat\n$Nodes\n");
+  for (int k = 0; used + 64 < cap - 64; k++)
+    used += (size_t)snprintf(text + used, cap - used, "%d %.16g %.16g 0\n", k + 1, sin(k * 0.37), cos(k * 0.11));
+  snprintf(text + used, cap - used, "$EndNodes\n");
+  s.mesh.msh = text;
+  FF_TEST_CALL(FFSampleWrite(path, &s));
+  FF_TEST_CALL(FFSampleRead(path, FF_READ_ALL, &r));
+  CU_ASSERT_PTR_NOT_NULL_FATAL(r.mesh.msh);
+  CU_ASSERT_STRING_EQUAL(r.mesh.msh, text);
+  FFSampleDestroy(&r);
+  FF_TEST_CALL(FFSampleRead(path, FF_READ_MESH | FF_READ_FIELDS, &r));
+  CU_ASSERT_PTR_NULL(r.mesh.msh);
+  CU_ASSERT_PTR_NOT_NULL(r.mesh.coords);
+  FFSampleDestroy(&r);
+  /* compressed: the file is smaller than the text alone */
+  FILE *f = fopen(path, "rb");
+  fseek(f, 0, SEEK_END);
+  long bytes = ftell(f);
+  fclose(f);
+  CU_ASSERT(bytes < (long)strlen(text));
+  free(text);
+  FFTestFreeSample(&d);
+}
+
+static void TestFailedSample(void)
+{
+  const char *dir = FFTestTempDir("dataset_format");
+  char path[4096];
+  FFSample r;
+  FFScalar params[3] = {{"aoa", "deg", 4.25}, {"re", "1", 512.5}, {"seed", "", 12345}};
+  snprintf(path, sizeof path, "%s/roundtrip.h5", dir);
 
   /* A failed sample: no mesh, a reason, statistics. */
   FFSample f;
@@ -289,7 +339,9 @@ int main(void)
 {
   const FFTest tests[] = {
       {"CRC-32 check value and chunking", TestCrc32},
-      {"sample schema round trip (ok and failed)", TestRoundTrip},
+      {"sample schema round trip", TestRoundTrip},
+      {"failed sample round trip", TestFailedSample},
+      {"mesh file blob: compressed, byte-exact, read on request", TestMeshFileRoundTrip},
       {"truncated, corrupted and unsealed files detected and named", TestCorruptFiles},
       {"bad samples are refused and leave no file", TestBadSamples},
       {"vertex fields extended to all P2 nodes", TestFieldToNodes},

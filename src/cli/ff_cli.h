@@ -25,5 +25,6 @@ PetscErrorCode FFCmdMesh(MPI_Comm comm);
 PetscErrorCode FFCmdSolve(MPI_Comm comm);
 PetscErrorCode FFCmdInfo(MPI_Comm comm);
 PetscErrorCode FFCmdExport(MPI_Comm comm);
+PetscErrorCode FFCmdGenerate(MPI_Comm comm);
 
 #endif

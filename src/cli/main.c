@@ -9,6 +9,7 @@
 static const FFCommand commands[] = {
     {"mesh", "mesh a geometry (or read a .msh); print it; write .msh/.vtu", FFCmdMesh},
     {"solve", "solve a case (Navier-Stokes, Darcy); print C_D, C_L, dp; write .vtu + .json", FFCmdSolve},
+    {"generate", "a parameter sweep of reference solves into a dataset (parallel, resumable)", FFCmdGenerate},
     {"info", "what a dataset holds: samples, splits, ranges, statistics, problems", FFCmdInfo},
     {"export", "samples of a dataset as VTU (one sample) or PVD (a split) for ParaView", FFCmdExport},
     {NULL, NULL, NULL},

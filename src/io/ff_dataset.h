@@ -81,6 +81,9 @@ typedef struct {
   char **group_names; /* n_groups */
   double *sdf;        /* n_nodes: distance to the nearest wall */
   int *row_ptr, *col; /* optional CSR adjacency (n_nodes + 1, row_ptr[n_nodes]); NULL: not stored */
+  char *msh;          /* optional: the text of the Gmsh .msh file the mesh was read from, so a reader can
+                         rebuild the exact same DMPlex and solver without gmsh (FFSweepSolverFromSample,
+                         sweep/ff_sweep.h); NULL: not stored */
 } FFSampleMesh;
 
 /* Pressure coefficient along a body, ordered by arc position. */
@@ -122,7 +125,8 @@ enum {
   FF_READ_FIELDS = 4,
   FF_READ_SURFACE = 8,
   FF_READ_OPTIONS = 16,
-  FF_READ_ALL = 31
+  FF_READ_MESH_FILE = 32, /* mesh.msh, when stored */
+  FF_READ_ALL = 63
 };
 
 /* Checks the sample (names, sizes, finite values when ok) and writes it atomically

@@ -401,6 +401,47 @@ FFErrorCode FFH5ReadText(hid_t parent, const char *name, char **text)
   return rc;
 }
 
+/* Bytes as a 1-d uint8 dataset, deflate-compressed in chunks of at most 1 MiB: text that is
+ * large and only read whole (a mesh file). */
+FFErrorCode FFH5WriteBytes(hid_t parent, const char *name, const void *data, size_t n, const char *description)
+{
+  char w[2048];
+  hsize_t dims[1] = {(hsize_t)n}, chunk[1] = {(hsize_t)(n < (1u << 20) ? n : (1u << 20))};
+  hid_t space = H5Screate_simple(1, dims, NULL), dcpl = H5Pcreate(H5P_DATASET_CREATE);
+  if (n > 0) {
+    H5Pset_chunk(dcpl, 1, chunk);
+    if (H5Zfilter_avail(H5Z_FILTER_DEFLATE) > 0) H5Pset_deflate(dcpl, 4);
+  }
+  hid_t d = H5Dcreate2(parent, name, H5T_STD_U8LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+  H5Sclose(space);
+  H5Pclose(dcpl);
+  FF_ASSERT(d >= 0, FF_ERR_IO, "cannot create dataset %s", Where(parent, name, w, sizeof w));
+  FFErrorCode rc = FF_SUCCESS;
+  if (n > 0 && H5Dwrite(d, H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0)
+    rc = FFErrorSet(FF_ERR_IO, __FILE__, __LINE__, __func__, "cannot write dataset %s",
+                    Where(parent, name, w, sizeof w));
+  if (!rc && description) rc = FFH5AttrString(d, "description", description);
+  H5Dclose(d);
+  return rc;
+}
+
+FFErrorCode FFH5ReadBytesAsText(hid_t parent, const char *name, char **text)
+{
+  hsize_t dims[1];
+  hid_t d;
+  *text = NULL;
+  FF_CHECK(OpenDataset(parent, name, 1, dims, &d));
+  H5Dclose(d);
+  FF_CHECK(FFMalloc((size_t)dims[0] + 1, text));
+  FFErrorCode rc = dims[0] ? FFH5ReadArrayInto(parent, name, H5T_NATIVE_UINT8, (size_t)dims[0], *text) : FF_SUCCESS;
+  if (rc) {
+    FFFree(text);
+    return FFErrorTrace(rc, __FILE__, __LINE__, __func__);
+  }
+  (*text)[dims[0]] = '\0';
+  return FF_SUCCESS;
+}
+
 FFErrorCode FFH5List(hid_t group, int *n, char ***names)
 {
   H5G_info_t info;

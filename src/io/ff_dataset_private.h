@@ -69,6 +69,9 @@ FFErrorCode FFH5WriteStrings(hid_t parent, const char *name, int n, const char *
 FFErrorCode FFH5ReadStrings(hid_t parent, const char *name, int *n, char ***strings);
 FFErrorCode FFH5WriteText(hid_t parent, const char *name, const char *text);
 FFErrorCode FFH5ReadText(hid_t parent, const char *name, char **text);
+/* Bytes (a file's text) as a compressed 1-d uint8 dataset; read back NUL-terminated. */
+FFErrorCode FFH5WriteBytes(hid_t parent, const char *name, const void *data, size_t n, const char *description);
+FFErrorCode FFH5ReadBytesAsText(hid_t parent, const char *name, char **text);
 /* Names of the links of a group, in creation order; free with FFStringsFree. */
 FFErrorCode FFH5List(hid_t group, int *n, char ***names);
 

@@ -172,6 +172,9 @@ static FFErrorCode WriteMesh(hid_t file, const FFSampleMesh *m)
     FF_CHECK(FFH5WriteArray(gg, "col", H5T_NATIVE_INT, 1, dcol, m->col, NULL, "CSR column indices", NULL));
     FFH5Close(&gg);
   }
+  if (m->msh)
+    FF_CHECK(FFH5WriteBytes(g, "msh", m->msh, strlen(m->msh),
+                            "the Gmsh .msh file (text) the mesh was read from: rebuilds the same DMPlex"));
   FFH5Close(&g);
   return FF_SUCCESS;
 }
@@ -322,6 +325,7 @@ static FFErrorCode ReadMesh(hid_t g, unsigned what, FFSampleMesh *m)
     FFH5Close(&gg);
     FF_CHECK(rc);
   }
+  if ((what & FF_READ_MESH_FILE) && FFH5Has(g, "msh")) FF_CHECK(FFH5ReadBytesAsText(g, "msh", &m->msh));
   return FF_SUCCESS;
 }
 
@@ -467,6 +471,7 @@ void FFSampleDestroy(FFSample *s)
   FFFree(&m->sdf);
   FFFree(&m->row_ptr);
   FFFree(&m->col);
+  FFFree(&m->msh);
   FFStringsFree(&m->group_names, m->n_groups);
   for (int i = 0; s->fields && i < s->n_fields; i++) FFFree(&s->fields[i].data);
   FFFree(&s->fields);

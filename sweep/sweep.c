@@ -1,0 +1,136 @@
+/* The sweep object: creation, its options, destruction. */
+#include "ff_sweep_impl.h"
+
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+PetscErrorCode FFSweepCreate(MPI_Comm comm, FFSweep *sweep)
+{
+  PetscFunctionBegin;
+  PetscCall(PetscNew(sweep));
+  (*sweep)->comm = comm;
+  (*sweep)->method = FF_SAMPLING_LHS;
+  (*sweep)->ranks_per_sample = 1;
+  (*sweep)->progress = PETSC_TRUE;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode FFSweepDestroy(FFSweep *sweep)
+{
+  PetscFunctionBegin;
+  if (!*sweep) PetscFunctionReturn(0);
+  PetscCall(PetscFree((*sweep)->options));
+  PetscCall(PetscFree((*sweep)->runtime));
+  PetscCall(PetscFree(*sweep));
+  PetscFunctionReturn(0);
+}
+
+/* "cases/airfoil/sweep.opts" -> "airfoil": the folder of the case file names the dataset's
+ * case, however the file was named on the command line. */
+static void DefaultCaseName(char *name, size_t len)
+{
+  char given[PETSC_MAX_PATH_LEN] = "", path[PATH_MAX];
+  PetscBool set = PETSC_FALSE;
+  snprintf(name, len, "case");
+  if (PetscOptionsGetString(NULL, NULL, "-case", given, sizeof given, &set) || !set || !realpath(given, path)) return;
+  char *slash = strrchr(path, '/');
+  if (slash) *slash = '\0';
+  char *parent = strrchr(path, '/');
+  if (parent && parent[1]) snprintf(name, len, "%s", parent + 1);
+}
+
+static PetscErrorCode ParseParams(FFSweep sw, char **text, PetscInt n)
+{
+  PetscFunctionBegin;
+  PetscCheck(n <= FF_SWEEP_MAX_PARAMS, sw->comm, PETSC_ERR_ARG_OUTOFRANGE,
+             "option -sweep_params: at most %d parameters", FF_SWEEP_MAX_PARAMS);
+  for (PetscInt j = 0; j < n; j++) {
+    FFErrorCode rc = FFParamRangeParse(text[j], &sw->params[j]);
+    PetscCheck(!rc, sw->comm, PETSC_ERR_ARG_WRONG, "option -sweep_params: %.*s", FFSweepErrorLine(), FFErrorMessage());
+  }
+  sw->n_params = (int)n;
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode ParseHoldouts(FFSweep sw, char **text, PetscInt n, PetscReal val, uint64_t seed)
+{
+  PetscFunctionBegin;
+  PetscCheck(n + 1 <= FF_DATASET_MAX_SPLITS - 1, sw->comm, PETSC_ERR_ARG_OUTOFRANGE,
+             "option -sweep_holdout: at most %d holdout splits", FF_DATASET_MAX_SPLITS - 2);
+  for (PetscInt k = 0; k < n; k++) {
+    FFSplitSpec *s = &sw->splits[sw->n_splits++];
+    FFErrorCode rc = FFSplitSpecParse(text[k], s);
+    PetscCheck(!rc, sw->comm, PETSC_ERR_ARG_WRONG, "option -sweep_holdout: %.*s", FFSweepErrorLine(), FFErrorMessage());
+    s->val_fraction = val;
+    s->seed = seed;
+  }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode FFSweepSetFromOptions(FFSweep sw)
+{
+  const char *methods[] = {"lhs", "sobol"};
+  char *params[FF_SWEEP_MAX_PARAMS + 1], *holdouts[FF_DATASET_MAX_SPLITS];
+  PetscInt np = FF_SWEEP_MAX_PARAMS + 1, nh = FF_DATASET_MAX_SPLITS, method = sw->method, n = 0, seed = 0,
+           split_seed = -1;
+  PetscReal val = 0.1, test = 0.1;
+  PetscBool help, has_params = PETSC_FALSE, has_holdouts = PETSC_FALSE;
+
+  PetscFunctionBegin;
+  PetscCall(PetscOptionsHasHelp(NULL, &help));
+  DefaultCaseName(sw->case_name, sizeof sw->case_name);
+  PetscOptionsBegin(sw->comm, NULL, "fieldflow generate: a parameter sweep of reference solves into a dataset",
+                    "docs/datasets.md");
+  PetscCall(PetscOptionsString("-o", "Output dataset directory (created, or resumed when it holds this sweep)", NULL,
+                               sw->out, sw->out, sizeof sw->out, NULL));
+  PetscCall(PetscOptionsInt("-n", "Number of samples in the plan", NULL, n, &n, NULL));
+  PetscCall(PetscOptionsStringArray("-sweep_params",
+                                    "Swept parameters, each the case option it sets: name[units]:lo:hi[:log] or "
+                                    "name:seed, comma-separated",
+                                    NULL, params, &np, &has_params));
+  PetscCall(PetscOptionsEList("-sweep_sampling", "Design of the plan: lhs (Latin hypercube) or sobol", NULL, methods, 2,
+                              methods[method], &method, NULL));
+  PetscCall(PetscOptionsInt("-sweep_seed", "Seed of the plan (and of the splits unless -sweep_split_seed)", NULL, seed,
+                            &seed, NULL));
+  PetscCall(PetscOptionsReal("-sweep_val_fraction", "Validation fraction of every split", NULL, val, &val, NULL));
+  PetscCall(PetscOptionsReal("-sweep_test_fraction", "Test fraction of the random split", NULL, test, &test, NULL));
+  PetscCall(PetscOptionsInt("-sweep_split_seed", "Seed of the splits (default: -sweep_seed)", NULL, split_seed,
+                            &split_seed, NULL));
+  PetscCall(PetscOptionsStringArray("-sweep_holdout",
+                                    "Extrapolation splits: param:lo:hi[:outside] holds out the samples in [lo, hi] "
+                                    "(an empty bound is open: aoa:6: holds out aoa >= 6), comma-separated",
+                                    NULL, holdouts, &nh, &has_holdouts));
+  PetscCall(PetscOptionsString("-sweep_case", "Case name recorded in the dataset (default: the -case file's folder)",
+                               NULL, sw->case_name, sw->case_name, sizeof sw->case_name, NULL));
+  PetscCall(PetscOptionsInt("-ranks_per_sample", "MPI ranks that solve one sample together", NULL, sw->ranks_per_sample,
+                            &sw->ranks_per_sample, NULL));
+  PetscCall(PetscOptionsBool("-progress", "Progress line on a terminal (plain lines otherwise)", NULL, sw->progress,
+                             &sw->progress, NULL));
+  PetscOptionsEnd();
+  if (!has_params) np = 0;
+  if (!has_holdouts) nh = 0;
+  PetscErrorCode ierr = 0;
+  if (!help) {
+    sw->n = n;
+    sw->method = (FFSamplingMethod)method;
+    PetscCheck(seed >= 0 && split_seed >= -1, sw->comm, PETSC_ERR_ARG_OUTOFRANGE,
+               "options -sweep_seed and -sweep_split_seed must be >= 0");
+    sw->seed = (uint64_t)seed;
+    uint64_t sseed = split_seed >= 0 ? (uint64_t)split_seed : sw->seed;
+    PetscCheck(sw->out[0], sw->comm, PETSC_ERR_USER_INPUT, "no output directory: give -o data/<name>");
+    PetscCheck(np > 0, sw->comm, PETSC_ERR_USER_INPUT,
+               "option -sweep_params: no swept parameters (the case must declare e.g. -sweep_params re:5:40)");
+    PetscCheck(sw->ranks_per_sample >= 1, sw->comm, PETSC_ERR_ARG_OUTOFRANGE,
+               "option -ranks_per_sample must be >= 1, got %d", (int)sw->ranks_per_sample);
+    ierr = ParseParams(sw, params, np);
+    FFSplitSpecRandom(val, test, sseed, &sw->splits[0]);
+    sw->n_splits = 1;
+    if (!ierr) ierr = ParseHoldouts(sw, holdouts, nh, val, sseed);
+    if (!ierr) ierr = FFSweepCaptureOptions(sw);
+  }
+  for (PetscInt j = 0; j < np; j++) PetscCall(PetscFree(params[j]));
+  for (PetscInt k = 0; k < nh; k++) PetscCall(PetscFree(holdouts[k]));
+  PetscCall(ierr);
+  PetscFunctionReturn(0);
+}
