@@ -7,7 +7,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config
   petsc-dev libmetis-dev libvtk9-dev libcunit1-dev libopenblas-dev
-  libhdf5-openmpi-dev openmpi-bin libopenmpi-dev
+  libhdf5-openmpi-dev openmpi-bin libopenmpi-dev zlib1g-dev
   gmsh
 )
 if [[ "${1:-}" == "--peers" ]]; then

@@ -26,5 +26,8 @@ PetscErrorCode FFCmdSolve(MPI_Comm comm);
 PetscErrorCode FFCmdInfo(MPI_Comm comm);
 PetscErrorCode FFCmdExport(MPI_Comm comm);
 PetscErrorCode FFCmdGenerate(MPI_Comm comm);
+PetscErrorCode FFCmdTrain(MPI_Comm comm);
+PetscErrorCode FFCmdPredict(MPI_Comm comm);
+PetscErrorCode FFCmdCompare(MPI_Comm comm);
 
 #endif

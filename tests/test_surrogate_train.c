@@ -1,0 +1,211 @@
+/* Training (fieldflow train, surrogates/trainer.c, fit.c) on small real airfoil solves:
+ * the loss falls by a set factor for both models, a model overfits 2 samples to < 1% error,
+ * a resumed run (stopped at a step, or by SIGINT) ends bit-equal to an uninterrupted one,
+ * and the physics loss (ConFIG) runs and lowers the residual of the predictions. */
+#include "ff_test_surrogate.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+static char data6[4096], data2[4096];
+
+static const char *Dir(void) { return FFTestTempDir("surrogate_train"); }
+
+static void Datasets(void)
+{
+  static int done = 0;
+  if (done) return;
+  snprintf(data6, sizeof data6, "%s/air6", Dir());
+  snprintf(data2, sizeof data2, "%s/air2", Dir());
+  FF_TEST_PETSC(FFTestAirfoilDataset(data6, 6, 3, NULL, 50, 150));
+  FF_TEST_PETSC(FFTestAirfoilDataset(data2, 2, 4, NULL, 50, 150));
+  done = 1;
+}
+
+static int Run(const char *args, char *out, size_t len)
+{
+  char cmd[8192];
+  snprintf(cmd, sizeof cmd, "%s %s", FF_CLI, args);
+  int rc = FFTestShell(cmd, out, len);
+  if (rc) fprintf(stderr, "command failed (%d): %s\n%s\n", rc, cmd, out ? out : "");
+  return rc;
+}
+
+/* train_loss column of the loss CSV: first and last epochs */
+static void LossRange(const char *csv, double *first, double *last, int *rows)
+{
+  FILE *f = fopen(csv, "r");
+  char line[512];
+  *rows = 0;
+  CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+  CU_ASSERT_PTR_NOT_NULL(fgets(line, sizeof line, f)); /* header */
+  while (fgets(line, sizeof line, f)) {
+    double e, s, l;
+    if (sscanf(line, "%lf,%lf,%lf", &e, &s, &l) != 3) continue;
+    if (!*rows) *first = l;
+    *last = l;
+    (*rows)++;
+  }
+  fclose(f);
+}
+
+static void TestLossFalls(void)
+{
+  char args[8192], out[16384], csv[4200];
+  const char *models[2] = {"-model gnn -width 32 -blocks 3 -depth 1 -epochs 25 -batch 2 -lr 3e-3",
+                           "-model field -width 64 -depth 3 -epochs 25 -batch 2 -lr 3e-3 -points 1024"};
+  Datasets();
+  for (int m = 0; m < 2; m++) {
+    double first = 0, last = 0;
+    int rows;
+    snprintf(csv, sizeof csv, "%s/falls%d_loss.csv", Dir(), m);
+    snprintf(args, sizeof args, "train %s -data %s -o %s/falls%d.h5 -seed 1", models[m], data6, Dir(), m);
+    CU_ASSERT_EQUAL_FATAL(Run(args, out, sizeof out), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "val error"));
+    LossRange(csv, &first, &last, &rows);
+    CU_ASSERT_EQUAL(rows, 25);
+    /* the normalized MSE starts near 1: a tenth of it within 25 epochs of 2 steps */
+    if (!(last < first / 10)) fprintf(stderr, "%s: loss %g -> %g\n", models[m], first, last);
+    CU_ASSERT(last < first / 10);
+  }
+}
+
+/* Relative L2 error of every field on the training samples of a dataset. */
+static void TrainingErrors(const char *model, const char *data, double *worst)
+{
+  FFSurrogate s;
+  FFSurrogateData d;
+  const FFSurrogateSchema *schema;
+  FF_TEST_PETSC(FFSurrogateLoad(PETSC_COMM_SELF, model, &s, NULL, NULL));
+  FF_TEST_PETSC(FFSurrogateGetSchema(s, &schema));
+  FF_TEST_PETSC(FFSurrogateDataLoad(PETSC_COMM_SELF, data, "all", NULL, schema, NULL, NULL, &d));
+  *worst = 0;
+  for (long i = 0; i < d.n_train; i++) {
+    double *pred, err[FF_SURR_MAX_FIELDS];
+    FF_TEST_PETSC(FFSurrogatePrepareGraph(s, &d.train[i]));
+    pred = malloc(sizeof(double) * d.train[i].n_nodes * 3);
+    FF_TEST_PETSC(FFSurrogatePredict(s, &d.train[i], pred, NULL));
+    FF_TEST_PETSC(FFSurrogateGraphError(s, &d.train[i], pred, err));
+    for (int k = 0; k < schema->n_fields; k++) *worst = fmax(*worst, err[k]);
+    free(pred);
+  }
+  FF_TEST_PETSC(FFSurrogateDataDestroy(&d));
+  FF_TEST_PETSC(FFSurrogateDestroy(&s));
+}
+
+static void TestOverfit(void)
+{
+  char args[8192], out[16384], model[4200];
+  double worst;
+  Datasets();
+  snprintf(model, sizeof model, "%s/overfit.h5", Dir());
+  snprintf(args, sizeof args,
+           "train -model field -data %s -split all -val_split none -o %s -width 64 -depth 4 -epochs 600 -batch 2 "
+           "-lr 3e-3 -min_lr 1e-5 -seed 2",
+           data2, model);
+  CU_ASSERT_EQUAL_FATAL(Run(args, out, sizeof out), 0);
+  TrainingErrors(model, data2, &worst);
+  fprintf(stderr, "overfit: worst relative L2 error of a field on its 2 training samples %.3f%%\n", 100 * worst);
+  CU_ASSERT(worst < 0.01);
+}
+
+static void ParamsOf(const char *path, float **values, size_t *n)
+{
+  FFSurrogate s;
+  FFParams *P;
+  FF_TEST_PETSC(FFSurrogateLoad(PETSC_COMM_SELF, path, &s, NULL, NULL));
+  FF_TEST_PETSC(FFSurrogateGetParams(s, &P));
+  *n = P->size;
+  *values = malloc(sizeof(float) * P->size);
+  memcpy(*values, P->values, sizeof(float) * P->size);
+  FF_TEST_PETSC(FFSurrogateDestroy(&s));
+}
+
+static int SameParams(const char *a, const char *b)
+{
+  float *pa, *pb;
+  size_t na, nb;
+  ParamsOf(a, &pa, &na);
+  ParamsOf(b, &pb, &nb);
+  int same = na == nb && !memcmp(pa, pb, sizeof(float) * na);
+  free(pa);
+  free(pb);
+  return same;
+}
+
+static void TestResume(void)
+{
+  const char *model = "-model field -width 32 -depth 2 -epochs 6 -batch 2 -lr 2e-3 -points 512 -seed 5";
+  char args[8192], out[16384], full[4200], part[4200];
+  Datasets();
+  snprintf(full, sizeof full, "%s/full.h5", Dir());
+  snprintf(part, sizeof part, "%s/part.h5", Dir());
+  snprintf(args, sizeof args, "train %s -data %s -o %s", model, data6, full);
+  CU_ASSERT_EQUAL_FATAL(Run(args, out, sizeof out), 0);
+  /* stopped in the middle of epoch 3 (3 steps an epoch), then resumed */
+  snprintf(args, sizeof args, "train %s -data %s -o %s -stop_at_step 7", model, data6, part);
+  CU_ASSERT_EQUAL_FATAL(Run(args, out, sizeof out), 0);
+  CU_ASSERT_PTR_NOT_NULL(strstr(out, "after 7 steps"));
+  CU_ASSERT(!SameParams(full, part));
+  snprintf(args, sizeof args, "train -resume %s -data %s", part, data6);
+  CU_ASSERT_EQUAL_FATAL(Run(args, out, sizeof out), 0);
+  CU_ASSERT_PTR_NOT_NULL(strstr(out, "after 18 steps"));
+  CU_ASSERT(SameParams(full, part));
+}
+
+static void TestSignal(void)
+{
+  const char *model = "-model gnn -width 16 -blocks 2 -depth 1 -epochs 150 -batch 2 -lr 1e-3 -seed 6";
+  char args[8192], out[16384], full[4200], part[4200], csv[4200], cmd[16384];
+  Datasets();
+  snprintf(full, sizeof full, "%s/sig_full.h5", Dir());
+  snprintf(part, sizeof part, "%s/sig_part.h5", Dir());
+  snprintf(csv, sizeof csv, "%s/sig_part_loss.csv", Dir());
+  snprintf(args, sizeof args, "train %s -data %s -o %s -val_split none", model, data6, full);
+  CU_ASSERT_EQUAL_FATAL(Run(args, out, sizeof out), 0);
+  /* the same run, sent SIGINT once its first epoch is written */
+  remove(csv);
+  snprintf(cmd, sizeof cmd,
+           "%s train %s -data %s -o %s -val_split none > %s/sig.log 2>&1 & pid=$!; "
+           "i=0; while [ ! -s %s ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i+1)); done; "
+           "kill -INT $pid; wait $pid; echo status $?; cat %s/sig.log",
+           FF_CLI, model, data6, part, Dir(), csv, Dir());
+  FFTestShell(cmd, out, sizeof out);
+  if (!strstr(out, "interrupted")) fprintf(stderr, "%s\n", out);
+  CU_ASSERT_PTR_NOT_NULL(strstr(out, "status 1"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(out, "interrupted by a signal"));
+  CU_ASSERT(FFFileExists(part));
+  snprintf(args, sizeof args, "train -resume %s -data %s", part, data6);
+  CU_ASSERT_EQUAL_FATAL(Run(args, out, sizeof out), 0);
+  CU_ASSERT(SameParams(full, part));
+}
+
+static void TestPhysics(void)
+{
+  char args[8192], out[16384], model[4200];
+  Datasets();
+  snprintf(model, sizeof model, "%s/phys.h5", Dir());
+  /* a pretrained field fine-tuned with the residual loss */
+  snprintf(args, sizeof args,
+           "train -model field -data %s -o %s -width 32 -depth 3 -epochs 40 -batch 2 -lr 3e-3 -points 1024 -seed 3",
+           data6, model);
+  CU_ASSERT_EQUAL_FATAL(Run(args, out, sizeof out), 0);
+  snprintf(args, sizeof args, "train -resume %s -data %s -physics residual -epochs 45", model, data6);
+  CU_ASSERT_EQUAL_FATAL(Run(args, out, sizeof out), 0);
+  CU_ASSERT_PTR_NOT_NULL(strstr(out, "physics loss by ConFIG"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(out, "physics "));
+}
+
+int main(int argc, char **argv)
+{
+  static const FFTest tests[] = {
+      {"the loss falls by 10x on a tiny dataset (GNN, neural field)", TestLossFalls},
+      {"a neural field overfits 2 samples to < 1% error", TestOverfit},
+      {"resume from a step equals the uninterrupted run (bit-equal)", TestResume},
+      {"SIGINT saves; resume equals the uninterrupted run", TestSignal},
+      {"physics loss (residual, ConFIG) trains", TestPhysics},
+      {NULL, NULL},
+  };
+  return FFTestRunPetsc(argc, argv, "surrogate_train", tests);
+}
