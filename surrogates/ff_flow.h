@@ -20,10 +20,8 @@
 #ifndef FF_FLOW_H
 #define FF_FLOW_H
 
-#include "ff_checkpoint.h"
-#include "ff_dataset.h"
-#include "ff_nn.h"
-#include "ff_solver.h"
+/* the trainer, ConFIG and the node categories come from the surrogates module */
+#include "ff_surrogate.h"
 
 #include <petscsys.h>
 
@@ -54,11 +52,12 @@ typedef struct {
 
 PetscErrorCode FFFlowBatchCreate(int max_samples, int rows, int cols, FFFlowBatch *batch);
 PetscErrorCode FFFlowBatchDestroy(FFFlowBatch *batch);
-/* Draws t ~ U(0, 1) and x0 ~ N(0, I) for each of the n samples x1 (n x rows x cols, in that
- * order from rng), and records on the tape v = velocity(x_t, t) and the flow-matching loss
- * mean over samples, rows and columns of (v - target)^2. */
+/* Draws t ~ U(0, 1) and then x0 ~ N(0, I) for each of the n samples x1 (n x rows x cols):
+ * sample s from rng[s] (or all in turn from rng[0] when shared), and records on the tape
+ * v = velocity(x_t, t) and the flow-matching loss, the mean over samples, rows and columns of
+ * (v - target)^2. */
 PetscErrorCode FFFlowMatchingForward(const FFFlowVelocity *vel, FFTape *tape, double sigma_min, int n, const float x1[],
-                                     FFRng *rng, FFFlowBatch *batch);
+                                     FFRng rng[], PetscBool shared, FFFlowBatch *batch);
 
 /* The predicted clean sample x1_hat of a batch whose forward is on the tape: n Euler steps of
  * size (1 - t)/n from x_t, the first with the batch's velocity (steps = 1:
@@ -147,7 +146,7 @@ PetscErrorCode FFFlowNetForward(const FFFlowNet *net, FFTape *tape, const FFFlow
 #define FF_FLOW_MAX_COLS   8
 #define FF_FLOW_MAX_COND   8
 #define FF_FLOW_NAME       64
-#define FF_FLOW_CATEGORIES 5 /* interior, wall, inflow, outflow, other */
+#define FF_FLOW_CATEGORIES FF_NODE_CATEGORIES
 
 typedef enum { FF_FLOW_FM, FF_FLOW_PBFM } FFFlowKind;
 const char *FFFlowKindName(FFFlowKind kind); /* "fm", "pbfm" */
@@ -175,6 +174,8 @@ typedef struct {
   double sigma_min;
   int n_cond;
   char cond[FF_FLOW_MAX_COND][FF_FLOW_NAME];
+  int n_fields; /* the fields to generate, in this order; 0: every field of the samples, as stored */
+  char fields[FF_FLOW_MAX_FIELDS][FF_FLOW_NAME];
   uint64_t seed;
 } FFFlowModelConfig;
 
@@ -208,10 +209,11 @@ PetscErrorCode FFFlowModelSampleConditions(FFFlowModel model, const FFSample *sa
 PetscErrorCode FFFlowModelSave(FFFlowModel model, const char *path, FFOptimizer *opt, const FFKeyValues *extra,
                                const FFNamedArrays *history);
 /* Builds the model a file describes: the mesh is read from the dataset sample recorded in the
- * file (data_dir overrides the recorded directory; may be NULL). EMA weights are loaded when
- * the file has them. config (may be NULL) receives every key of the file. */
-PetscErrorCode FFFlowModelLoad(MPI_Comm comm, const char *path, const char *data_dir, FFFlowModel *model,
-                               FFKeyValues *config);
+ * file (data_dir overrides the recorded directory; may be NULL). With use_ema the averaged
+ * weights are loaded when the file has them (inference), else the trained ones (resume). config (may be NULL) receives
+ * every key of the file. */
+PetscErrorCode FFFlowModelLoad(MPI_Comm comm, const char *path, const char *data_dir, PetscBool use_ema,
+                               FFFlowModel *model, FFKeyValues *config);
 PetscErrorCode FFFlowModelLoadOptimizer(FFFlowModel model, const char *path, FFOptimizer *opt);
 /* Samples first .. first + n - 1 (batches of at most batch) as raw node fields
  * (n x n_nodes x cols) with the given conditions (n x n_cond raw, or NULL). */
@@ -262,6 +264,83 @@ PetscErrorCode FFFlowPhysicsSetBatchConditions(FFFlowPhysics phys, int n, const 
  * last FFFlowPhysicsEvaluate (the sample's Re, fitted or given). */
 PetscErrorCode FFFlowPhysicsForces(FFFlowPhysics phys, const char body[], const double field[], double *cd, double *cl);
 
+/* ====================================================================== training */
+
+/* What the trainer (FFTrainer, ff_surrogate.h) needs beyond its own options. */
+typedef struct {
+  int unroll_max;             /* most Euler steps of x1_hat (1 -> unroll_max over the quarters); 4 */
+  PetscBool unroll_last_only; /* back-propagate the residual through the last step only */
+  int chunk;                  /* samples per forward (a disjoint union of graphs); 4 */
+  long total_steps;           /* of the whole training (the unrolling schedule): epochs x steps per epoch */
+} FFFlowFitOptions;
+
+void FFFlowFitOptionsDefault(FFFlowFitOptions *o);
+
+typedef struct _p_FFFlowFit *FFFlowFit;
+
+/* The training task of a flow model: the flow-matching loss of normalized training samples
+ * into g_data; with physics (PBFM) the t-weighted residual loss of x1_hat into g_phys (the
+ * trainer combines them by ConFIG). Randomness (t, noise) comes from FFTrainItemRng. The
+ * validation error is the flow-matching loss of the validation samples at fixed times and
+ * noise (NAN without them). The samples must outlive the fit. */
+PetscErrorCode FFFlowFitCreate(FFFlowModel model, long n_train, const FFSample train[], long n_val,
+                               const FFSample val[], FFFlowPhysics physics, const FFFlowFitOptions *options,
+                               FFFlowFit *fit);
+PetscErrorCode FFFlowFitDestroy(FFFlowFit *fit);
+/* A configuration key saved with the model. */
+PetscErrorCode FFFlowFitSetExtra(FFFlowFit fit, const char *key, const char *value);
+PetscErrorCode FFFlowFitGetTask(FFFlowFit fit, FFTrainTask *task);
+
+/* ====================================================================== the solver of a model */
+
+/* The solver of the model's mesh and the physics on it, on PETSC_COMM_SELF: rebuilt from the
+ * dataset sample the model records (FFSweepSolverFromDataset; data_dir overrides the recorded
+ * directory), or meshed now from the options database (a -case file: its mesh must be the
+ * model's). */
+typedef struct {
+  FFMesh mesh;     /* a case meshed now (else NULL) */
+  FFSolver solver; /* the solver in use */
+  char body[64];   /* the forces body ("" when none) */
+  FFFlowPhysics phys;
+  void *rebuilt; /* the dataset's solver (FFSweepSolver), when from a dataset */
+} FFFlowSolver;
+
+PetscErrorCode FFFlowSolverFromDataset(FFFlowModel model, const char *data_dir, FFFlowSolver *fs);
+PetscErrorCode FFFlowSolverFromOptions(FFFlowModel model, FFFlowSolver *fs);
+PetscErrorCode FFFlowSolverDestroy(FFFlowSolver *fs);
+
+/* ====================================================================== ensembles */
+
+/* Generated samples as raw node fields with their physics. */
+typedef struct {
+  long n;
+  int n_nodes, cols;
+  double *fields;      /* n x n_nodes x cols */
+  FFFlowResidual *res; /* n; NULL without physics */
+  double *cd, *cl;     /* n; NULL without forces */
+  double t_generate;   /* seconds of sampling (the network), the slowest rank */
+  double t_residual;   /* seconds of the residual evaluations, the slowest rank */
+  double t_forces;     /* seconds of the force evaluations, the slowest rank */
+} FFFlowEnsemble;
+
+/* Samples first .. first + n - 1 of a seed, shared among the ranks of comm (each generates a
+ * contiguous block in batches of `batch`; a sample depends only on the seed and its index), with
+ * their residuals when phys is given and their forces on `body` when body is given too. Every
+ * rank receives the whole ensemble. cond: one set of raw conditions for every sample (NULL when
+ * unconditional). phys must be on PETSC_COMM_SELF (each rank its own solver). */
+PetscErrorCode FFFlowEnsembleGenerate(MPI_Comm comm, FFFlowModel model, FFFlowPhysics phys, const char *body,
+                                      const FFFlowSamplerConfig *config, uint64_t seed, long n, int batch,
+                                      const double cond[], FFFlowEnsemble *ens);
+PetscErrorCode FFFlowEnsembleDestroy(FFFlowEnsemble *ens);
+
+/* Fields on the model's mesh as a VTU of quadratic triangles: n_arrays raw node arrays
+ * (n_nodes x comps[k]) named names[k], plus node_type and sdf. Atomic. */
+PetscErrorCode FFFlowWriteVtu(FFFlowModel model, int n_arrays, const char *const names[], const int comps[],
+                              const double *const values[], const char *path);
+/* The model's fields (n_nodes x cols) under their names with a suffix ("u_mean", "p_std"). */
+PetscErrorCode FFFlowWriteFieldsVtu(FFFlowModel model, int n_sets, const char *const suffixes[],
+                                    const double *const fields[], const char *path);
+
 /* ====================================================================== metrics */
 
 /* W1 between two 1-D empirical distributions (any sizes): the integral over q in (0, 1) of
@@ -277,5 +356,15 @@ PetscErrorCode FFEnsembleMeanStd(long n, long rows, int cols, const double field
  * samples (a dimensionless distance; 0 for a constant column). */
 PetscErrorCode FFEnsembleWasserstein(long na, const double a[], long nb, const double b[], long rows, int cols,
                                      double wd[]);
+
+/* Summary statistics of n values (NaN values skipped; count says how many were used). */
+typedef struct {
+  long count;
+  double mean, std, min, q05, median, q95, max;
+} FFFlowStatistics;
+
+void FFFlowStatisticsCompute(long n, const double x[], FFFlowStatistics *s);
+/* The statistics as a JSON object ({"count": .., "mean": .., ...}) into f. */
+void FFFlowStatisticsWriteJSON(FILE *f, const FFFlowStatistics *s);
 
 #endif

@@ -7,14 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-int FFFlowCategoryOfGroup(const char *name)
-{
-  if (FFMeshIsWallName(name)) return 1;
-  if (FFMeshIsInflowName(name)) return 2;
-  if (!strcmp(name, "outlet") || !strcmp(name, "outflow")) return 3;
-  return 4;
-}
-
 static int CompareKeys(const void *a, const void *b)
 {
   const long long x = *(const long long *)a, y = *(const long long *)b;
@@ -103,7 +95,7 @@ static PetscErrorCode BuildStatic(FFFlowModel m)
     float *f = m->static_x + (size_t)i * FF_FLOW_STATIC_IN;
     const int type = mesh->node_type[i];
     int cat = 0;
-    if (type > 0 && type <= mesh->n_groups) cat = FFFlowCategoryOfGroup(mesh->group_names[type - 1]);
+    if (type > 0 && type <= mesh->n_groups) cat = (int)FFNodeCategoryOfGroup(mesh->group_names[type - 1]);
     f[cat] = 1.0f;
     const double v[3] = {mesh->coords[2 * i], mesh->coords[2 * i + 1], mesh->sdf ? mesh->sdf[i] : 0};
     for (int k = 0; k < 3; k++) f[FF_FLOW_CATEGORIES + k] = (float)(var[k] > 0 ? (v[k] - mean[k]) / sqrt(var[k]) : 0);

@@ -48,8 +48,6 @@ struct _p_FFFlowModel {
 PetscErrorCode FFFlowModelBuildGraph(FFFlowModel m);
 PetscErrorCode FFFlowModelSetBatch(FFFlowModel m, int n);
 PetscErrorCode FFFlowModelFreeGraph(FFFlowModel m);
-/* 0 interior, 1 wall, 2 inflow, 3 outflow, 4 other */
-int FFFlowCategoryOfGroup(const char *name);
 
 /* ff_flow_normalize.c */
 PetscErrorCode FFFlowModelBuildMidpoints(FFFlowModel m);

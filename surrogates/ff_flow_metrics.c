@@ -75,3 +75,56 @@ PetscErrorCode FFEnsembleWasserstein(long na, const double a[], long nb, const d
   PetscCall(PetscFree2(va, vb));
   PetscFunctionReturn(0);
 }
+
+/* The q-quantile of sorted values (linear interpolation between order statistics). */
+static double Quantile(long n, const double *sorted, double q)
+{
+  const double pos = q * (double)(n - 1);
+  const long i = (long)floor(pos);
+  if (i >= n - 1) return sorted[n - 1];
+  return sorted[i] + (pos - (double)i) * (sorted[i + 1] - sorted[i]);
+}
+
+void FFFlowStatisticsCompute(long n, const double x[], FFFlowStatistics *s)
+{
+  double *v = malloc(sizeof(double) * (size_t)(n > 0 ? n : 1)), sum = 0, sq = 0;
+  long m = 0;
+  for (long i = 0; i < n; i++)
+    if (!isnan(x[i])) v[m++] = x[i];
+  *s = (FFFlowStatistics){
+      .count = m, .mean = NAN, .std = NAN, .min = NAN, .q05 = NAN, .median = NAN, .q95 = NAN, .max = NAN};
+  if (m > 0 && v) {
+    qsort(v, (size_t)m, sizeof *v, CompareDoubles);
+    for (long i = 0; i < m; i++) sum += v[i];
+    s->mean = sum / m;
+    for (long i = 0; i < m; i++) sq += (v[i] - s->mean) * (v[i] - s->mean);
+    s->std = sqrt(sq / m);
+    s->min = v[0];
+    s->max = v[m - 1];
+    s->q05 = Quantile(m, v, 0.05);
+    s->median = Quantile(m, v, 0.5);
+    s->q95 = Quantile(m, v, 0.95);
+  }
+  free(v);
+}
+
+static void JsonNumber(FILE *f, const char *key, double v, int last)
+{
+  if (isfinite(v))
+    fprintf(f, "\"%s\": %.10g%s", key, v, last ? "" : ", ");
+  else
+    fprintf(f, "\"%s\": null%s", key, last ? "" : ", ");
+}
+
+void FFFlowStatisticsWriteJSON(FILE *f, const FFFlowStatistics *s)
+{
+  fprintf(f, "{\"count\": %ld, ", s->count);
+  JsonNumber(f, "mean", s->mean, 0);
+  JsonNumber(f, "std", s->std, 0);
+  JsonNumber(f, "min", s->min, 0);
+  JsonNumber(f, "q05", s->q05, 0);
+  JsonNumber(f, "median", s->median, 0);
+  JsonNumber(f, "q95", s->q95, 0);
+  JsonNumber(f, "max", s->max, 1);
+  fprintf(f, "}");
+}

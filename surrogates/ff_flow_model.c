@@ -118,18 +118,22 @@ PetscErrorCode FFFlowModelAssemble(MPI_Comm comm, const FFFlowModelConfig *confi
   PetscFunctionReturn(0);
 }
 
-/* Fields of the samples in stored order; every sample must hold them with the same layout. */
-static PetscErrorCode FieldsOf(MPI_Comm comm, long n, const FFSample s[], int *n_fields, FFFlowField fields[])
+/* The fields to generate (the configuration's, or every field of the samples as stored); every
+ * sample must hold them with the same layout, on a mesh of the same size. */
+static PetscErrorCode FieldsOf(MPI_Comm comm, const FFFlowModelConfig *c, long n, const FFSample s[], int *n_fields,
+                               FFFlowField fields[])
 {
   PetscFunctionBegin;
   PetscCheck(n > 0, comm, PETSC_ERR_ARG_OUTOFRANGE, "flow model: no training samples");
-  PetscCheck(s[0].n_fields >= 1 && s[0].n_fields <= FF_FLOW_MAX_FIELDS, comm, PETSC_ERR_ARG_OUTOFRANGE,
-             "flow model: sample %ld has %d fields (1 to %d)", s[0].index, s[0].n_fields, FF_FLOW_MAX_FIELDS);
-  *n_fields = s[0].n_fields;
+  *n_fields = c->n_fields ? c->n_fields : s[0].n_fields;
+  PetscCheck(*n_fields >= 1 && *n_fields <= FF_FLOW_MAX_FIELDS, comm, PETSC_ERR_ARG_OUTOFRANGE,
+             "flow model: %d fields (1 to %d)", *n_fields, FF_FLOW_MAX_FIELDS);
   for (int f = 0; f < *n_fields; f++) {
-    PetscCall(PetscStrncpy(fields[f].name, s[0].fields[f].name, sizeof fields[f].name));
-    fields[f].n_comp = s[0].fields[f].n_comp;
-    fields[f].location = s[0].fields[f].location;
+    const FFField *g = c->n_fields ? FFSampleField(&s[0], c->fields[f]) : &s[0].fields[f];
+    PetscCheck(g, comm, PETSC_ERR_ARG_WRONG, "flow model: sample %ld has no field '%s'", s[0].index, c->fields[f]);
+    PetscCall(PetscStrncpy(fields[f].name, g->name, sizeof fields[f].name));
+    fields[f].n_comp = g->n_comp;
+    fields[f].location = g->location;
   }
   for (long i = 1; i < n; i++) {
     PetscCheck(s[i].mesh.n_nodes == s[0].mesh.n_nodes && s[i].mesh.n_vertices == s[0].mesh.n_vertices, comm,
@@ -213,7 +217,7 @@ PetscErrorCode FFFlowModelCreate(MPI_Comm comm, const FFFlowModelConfig *config,
   FFFlowField fields[FF_FLOW_MAX_FIELDS];
 
   PetscFunctionBegin;
-  PetscCall(FieldsOf(comm, n, samples, &n_fields, fields));
+  PetscCall(FieldsOf(comm, config, n, samples, &n_fields, fields));
   PetscCall(FFFlowModelAssemble(comm, config, n_fields, fields, &samples[0].mesh, out));
   PetscCall(FitNormalization(*out, n, samples));
   PetscCall(FitConditions(*out, n, samples));

@@ -192,8 +192,8 @@ static PetscErrorCode SwapInEMA(FFFlowModel m, const FFKeyValues *kv, const char
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode FFFlowModelLoad(MPI_Comm comm, const char *path, const char *data_dir, FFFlowModel *out,
-                               FFKeyValues *config)
+PetscErrorCode FFFlowModelLoad(MPI_Comm comm, const char *path, const char *data_dir, PetscBool use_ema,
+                               FFFlowModel *out, FFKeyValues *config)
 {
   FFKeyValues *kv;
   FFNamedArrays *na;
@@ -232,7 +232,7 @@ PetscErrorCode FFFlowModelLoad(MPI_Comm comm, const char *path, const char *data
   PetscCallFF(FFCheckpointLoad(path, (*out)->params, NULL, NULL, na));
   PetscCall(LoadArrays(*out, na, path));
   FFNamedArraysDestroy(&na);
-  PetscCall(SwapInEMA(*out, kv, path));
+  if (use_ema) PetscCall(SwapInEMA(*out, kv, path));
   if (config)
     for (int k = 0; k < kv->n; k++) PetscCallFF(FFKeyValuesSet(config, kv->keys[k], kv->values[k]));
   FFKeyValuesDestroy(&kv);

@@ -39,7 +39,7 @@ PetscErrorCode FFFlowBatchDestroy(FFFlowBatch *b)
 }
 
 PetscErrorCode FFFlowMatchingForward(const FFFlowVelocity *vel, FFTape *tape, double sigma_min, int n, const float x1[],
-                                     FFRng *rng, FFFlowBatch *b)
+                                     FFRng rng[], PetscBool shared, FFFlowBatch *b)
 {
   const size_t per = (size_t)b->rows * b->cols;
   FFTensor *target;
@@ -51,8 +51,9 @@ PetscErrorCode FFFlowMatchingForward(const FFFlowVelocity *vel, FFTape *tape, do
              "velocity field of %d x %d values for a batch of %d x %d", vel->rows, vel->cols, b->rows, b->cols);
   b->n = n;
   for (int s = 0; s < n; s++) {
-    b->t[s] = (float)FFRngUniform(rng);
-    FFRngNormalFill(rng, b->x0 + s * per, per, 1.0f);
+    FFRng *r = shared ? &rng[0] : &rng[s];
+    b->t[s] = (float)FFRngUniform(r);
+    FFRngNormalFill(r, b->x0 + s * per, per, 1.0f);
     FFFlowInterpolate(per, sigma_min, b->t[s], b->x0 + s * per, x1 + s * per, b->xt + s * per, b->target + s * per);
   }
   PetscCallFF(FFTapeLeaf(tape, n * b->rows, b->cols, b->xt, 0, &b->x_t));
