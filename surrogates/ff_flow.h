@@ -352,10 +352,11 @@ PetscErrorCode FFEnsembleMeanStd(long n, long rows, int cols, const double field
 
 /* Per-node marginals of a generated ensemble against a reference one (na and nb fields of
  * rows x cols): wd[c] = the mean over the rows of the W1 distance between the two ensembles'
- * values of column c at that row, divided by the std of column c over all rows and reference
- * samples (a dimensionless distance; 0 for a constant column). */
+ * values of column c at that row, divided by the std of column c over those rows and all
+ * reference samples (a dimensionless distance; 0 for a constant column). Column c is compared
+ * on its first rows_of[c] rows (NULL: all rows; e.g. the vertices for a P1 field). */
 PetscErrorCode FFEnsembleWasserstein(long na, const double a[], long nb, const double b[], long rows, int cols,
-                                     double wd[]);
+                                     const long rows_of[], double wd[]);
 
 /* Summary statistics of n values (NaN values skipped; count says how many were used). */
 typedef struct {
@@ -366,5 +367,44 @@ typedef struct {
 void FFFlowStatisticsCompute(long n, const double x[], FFFlowStatistics *s);
 /* The statistics as a JSON object ({"count": .., "mean": .., ...}) into f. */
 void FFFlowStatisticsWriteJSON(FILE *f, const FFFlowStatistics *s);
+
+/* ====================================================================== uncertainty comparison */
+
+/* A generated ensemble against Monte Carlo reference solves (docs/pbfm.md defines every
+ * number). Fields are compared on their own rows (all nodes, or the vertices of a P1 field). */
+typedef struct {
+  long n_gen, n_ref;
+  int n_fields, cols;
+  char field_names[FF_FLOW_MAX_FIELDS][FF_FLOW_NAME];
+  double mean_error[FF_FLOW_MAX_FIELDS]; /* ||mean_gen - mean_ref|| / ||mean_ref|| (all components) */
+  double std_error[FF_FLOW_MAX_FIELDS];  /* ||std_gen - std_ref|| / ||std_ref|| */
+  double wd[FF_FLOW_MAX_COLS];           /* FFEnsembleWasserstein per column */
+  double wd_mean;                        /* the mean over the columns: "WD" */
+  FFFlowStatistics res_gen, res_ref;     /* mean squared residual of the samples */
+  int has_re;                            /* NS: the Reynolds number */
+  FFFlowStatistics re_gen, re_ref;       /* fitted to the generated samples; the reference's own */
+  double re_w1;                          /* W1 of the two */
+  int has_forces;
+  FFFlowStatistics cd_gen, cd_ref, cl_gen, cl_ref;
+  double cd_w1, cl_w1;   /* W1 of the force distributions */
+  double t_generate;     /* seconds to sample the ensemble */
+  double t_solve_stored; /* mean seconds of a reference solve as recorded in the dataset */
+  double t_solve_now;    /* mean seconds of the reference solves timed in this run (NAN: none) */
+  long n_timed;
+} FFFlowUQ;
+
+/* The raw node field (n_nodes x cols, model column order) of a dataset sample. */
+PetscErrorCode FFFlowModelSampleField(FFFlowModel model, const FFSample *sample, double field[]);
+/* Compares an ensemble generated with physics (and forces) to reference samples read with
+ * FF_READ_MESH | FF_READ_FIELDS; ref_residuals: their residuals by the same physics (n_ref),
+ * ref_re: their Reynolds numbers (NULL when none). Times of solves are filled by the caller. */
+PetscErrorCode FFFlowUQCompare(FFFlowModel model, const FFFlowEnsemble *gen, long n_ref, const FFSample ref[],
+                               const double ref_fields[], const double ref_residuals[], const double ref_re[],
+                               FFFlowUQ *uq);
+/* report dir: uq.json, uq.md (table), ensemble.vtu (mean and std of both ensembles and their
+ * differences). Atomic files. */
+PetscErrorCode FFFlowUQWriteReport(FFFlowModel model, const FFFlowUQ *uq, const FFFlowEnsemble *gen,
+                                   const double ref_fields[], const char *model_path, const char *data_dir,
+                                   const char *dir);
 
 #endif

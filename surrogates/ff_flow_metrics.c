@@ -48,7 +48,7 @@ PetscErrorCode FFEnsembleMeanStd(long n, long rows, int cols, const double f[], 
 }
 
 PetscErrorCode FFEnsembleWasserstein(long na, const double a[], long nb, const double b[], long rows, int cols,
-                                     double wd[])
+                                     const long rows_of[], double wd[])
 {
   const size_t per = (size_t)rows * cols;
   double *va, *vb;
@@ -58,19 +58,20 @@ PetscErrorCode FFEnsembleWasserstein(long na, const double a[], long nb, const d
              na, nb);
   PetscCall(PetscMalloc2(na, &va, nb, &vb));
   for (int c = 0; c < cols; c++) {
+    const long nr = rows_of ? rows_of[c] : rows;
     double s = 0, s2 = 0, sum = 0;
     for (long k = 0; k < nb; k++)
-      for (long r = 0; r < rows; r++) s += b[k * per + r * cols + c];
-    const double mu = s / ((double)nb * rows);
+      for (long r = 0; r < nr; r++) s += b[k * per + r * cols + c];
+    const double mu = s / ((double)nb * nr);
     for (long k = 0; k < nb; k++)
-      for (long r = 0; r < rows; r++) s2 += pow(b[k * per + r * cols + c] - mu, 2);
-    const double sd = sqrt(s2 / ((double)nb * rows));
-    for (long r = 0; r < rows; r++) {
+      for (long r = 0; r < nr; r++) s2 += pow(b[k * per + r * cols + c] - mu, 2);
+    const double sd = sqrt(s2 / ((double)nb * nr));
+    for (long r = 0; r < nr; r++) {
       for (long k = 0; k < na; k++) va[k] = a[k * per + r * cols + c];
       for (long k = 0; k < nb; k++) vb[k] = b[k * per + r * cols + c];
       sum += FFWasserstein1(na, va, nb, vb);
     }
-    wd[c] = sd > 0 ? sum / rows / sd : 0.0;
+    wd[c] = sd > 0 ? sum / nr / sd : 0.0;
   }
   PetscCall(PetscFree2(va, vb));
   PetscFunctionReturn(0);

@@ -150,8 +150,10 @@ static PetscErrorCode FieldsOf(MPI_Comm comm, const FFFlowModelConfig *c, long n
   PetscFunctionReturn(0);
 }
 
-/* Per-entry (node) or per-column (global) mean and std over the training samples. A constant
- * entry (e.g. a Dirichlet value) gets a std of 1e-3 times its column's spread. */
+/* Per-entry (node) or per-column (global) mean and std over the training samples (two passes,
+ * so a small spread around a large mean keeps its digits). A constant entry (e.g. a Dirichlet
+ * value) gets a std of 1e-3 times its column's spread. The values are rounded to float, as
+ * the model file stores them, so that a resumed run normalizes exactly as the first. */
 static PetscErrorCode FitNormalization(FFFlowModel m, long n, const FFSample s[])
 {
   const size_t per = (size_t)m->rows * m->cols;
@@ -160,20 +162,19 @@ static PetscErrorCode FitNormalization(FFFlowModel m, long n, const FFSample s[]
   PetscFunctionBegin;
   PetscCall(PetscMalloc1(per, &x));
   PetscCall(PetscCalloc2(per, &sum, per, &sq));
-  for (size_t i = 0; i < per; i++) m->mean[i] = 0, m->std[i] = 1;
   for (long k = 0; k < n; k++) {
     PetscCall(FFFlowModelRawRows(m, &s[k], x));
-    for (size_t i = 0; i < per; i++) sum[i] += x[i], sq[i] += x[i] * x[i];
+    for (size_t i = 0; i < per; i++) sum[i] += x[i];
   }
-  for (size_t i = 0; i < per; i++) {
-    const double mu = sum[i] / n;
-    m->mean[i] = mu;
-    m->std[i] = PetscMax(sq[i] / n - mu * mu, 0.0);
-    col_mean[i % m->cols] += mu / m->rows;
+  for (size_t i = 0; i < per; i++) m->mean[i] = sum[i] / n;
+  for (long k = 0; k < n; k++) {
+    PetscCall(FFFlowModelRawRows(m, &s[k], x));
+    for (size_t i = 0; i < per; i++) sq[i] += (x[i] - m->mean[i]) * (x[i] - m->mean[i]);
   }
+  for (size_t i = 0; i < per; i++) col_mean[i % m->cols] += m->mean[i] / m->rows;
   for (size_t i = 0; i < per; i++) {
-    const double mu = col_mean[i % m->cols], d = m->mean[i] - mu;
-    col_var[i % m->cols] += (m->std[i] + d * d) / m->rows; /* total variance of the column */
+    const double d = m->mean[i] - col_mean[i % m->cols];
+    col_var[i % m->cols] += (sq[i] / n + d * d) / m->rows; /* the total variance of the column */
   }
   for (size_t i = 0; i < per; i++) {
     const int c = (int)(i % m->cols);
@@ -181,7 +182,9 @@ static PetscErrorCode FitNormalization(FFFlowModel m, long n, const FFSample s[]
     if (m->config.normalization == FF_FLOW_NORM_GLOBAL)
       m->mean[i] = col_mean[c], m->std[i] = spread;
     else
-      m->std[i] = PetscMax(sqrt(m->std[i]), 1e-3 * spread);
+      m->std[i] = PetscMax(sqrt(sq[i] / n), 1e-3 * spread);
+    m->mean[i] = (float)m->mean[i];
+    m->std[i] = (float)m->std[i];
   }
   PetscCall(PetscFree(x));
   PetscCall(PetscFree2(sum, sq));
@@ -204,7 +207,8 @@ static PetscErrorCode FitConditions(FFFlowModel m, long n, const FFSample s[])
   for (int j = 0; j < nc; j++) {
     const double mu = sum[j] / n, var = sq[j] / n - mu * mu;
     m->cond_mean[j] = mu;
-    m->cond_std[j] = var > 1e-24 * (1 + mu * mu) ? sqrt(var) : 1.0;
+    m->cond_std[j] = (float)(var > 1e-24 * (1 + mu * mu) ? sqrt(var) : 1.0);
+    m->cond_mean[j] = (float)m->cond_mean[j];
   }
   PetscCall(PetscFree(c));
   PetscFunctionReturn(0);

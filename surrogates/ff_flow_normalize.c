@@ -139,3 +139,26 @@ PetscBool FFFlowMeshSame(const FFSampleMesh *a, const FFSampleMesh *b, double to
     if (a->cells[i] != b->cells[i]) return PETSC_FALSE;
   return PETSC_TRUE;
 }
+
+PetscErrorCode FFFlowModelSampleField(FFFlowModel m, const FFSample *s, double field[])
+{
+  const int N = m->mesh.n_nodes, C = m->cols;
+  double *node;
+
+  PetscFunctionBegin;
+  PetscCheck(s->mesh.n_nodes == N, PETSC_COMM_SELF, PETSC_ERR_ARG_SIZ,
+             "sample %ld has %d nodes, the flow model's mesh %d", s->index, s->mesh.n_nodes, N);
+  PetscCall(PetscMalloc1((size_t)N * FF_FLOW_MAX_COLS, &node));
+  for (int f = 0, off = 0; f < m->n_fields; f++) {
+    const FFField *fd = FFSampleField(s, m->fields[f].name);
+    const int nc = m->fields[f].n_comp;
+    PetscCheck(fd && fd->n_comp == nc, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG,
+               "sample %ld lacks field '%s' with %d components", s->index, m->fields[f].name, nc);
+    PetscCallFF(FFFieldToNodes(s, fd, node));
+    for (int i = 0; i < N; i++)
+      for (int c = 0; c < nc; c++) field[(size_t)i * C + off + c] = node[(size_t)i * nc + c];
+    off += nc;
+  }
+  PetscCall(PetscFree(node));
+  PetscFunctionReturn(0);
+}

@@ -127,7 +127,7 @@ static void TestPredictClean(void)
   FF_TEST_CALL(FFTapeCreate(f.P, &aux));
   FF_TEST_PETSC(FFFlowBatchCreate(4, 1, 2, &b));
   FFRngSeed(&rng, 1, 0);
-  FF_TEST_PETSC(FFFlowMatchingForward(&vel, tape, 0.0, 4, x1, &rng, &b));
+  FF_TEST_PETSC(FFFlowMatchingForward(&vel, tape, 0.0, 4, x1, &rng, PETSC_TRUE, &b));
   FF_TEST_PETSC(FFFlowPredictClean(&vel, tape, aux, &b, 1, PETSC_FALSE, &hat));
   for (int i = 0; i < 8; i++) FF_TEST_CLOSE(hat->data[i], b.xt[i] + (1 - b.t[i / 2]) * b.v->data[i], 1e-6, 1e-6);
   /* unrolled in 3 steps, all gradients and last only: the same values */
@@ -168,7 +168,7 @@ static PetscErrorCode TrainMixture(PointFlow *f, FFFlowVelocity *vel, int steps)
     FFStepInfo info;
     MixtureDraw(&rng, batch, x1);
     FFTapeReset(tape);
-    PetscCall(FFFlowMatchingForward(vel, tape, 0.0, batch, x1, &rng, &b));
+    PetscCall(FFFlowMatchingForward(vel, tape, 0.0, batch, x1, &rng, PETSC_TRUE, &b));
     FFParamsGradZero(f->P, grad);
     PetscCallFF(FFTapeBackward(tape, b.loss, grad));
     PetscCallFF(FFOptimizerStep(opt, f->P, grad, FFTensorScalar(b.loss), &info));

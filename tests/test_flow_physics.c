@@ -103,7 +103,7 @@ static PetscErrorCode ResidualLoss(Setup *s, FFTape *tape, FFTape *aux, int step
   PetscCall(PetscMalloc1(2 * rows * cols, &seeds));
   FFRngSeed(&rng, 17, 0);
   FFTapeReset(tape);
-  PetscCall(FFFlowMatchingForward(&vel, tape, 0.0, 2, x1, &rng, &b));
+  PetscCall(FFFlowMatchingForward(&vel, tape, 0.0, 2, x1, &rng, PETSC_TRUE, &b));
   PetscCall(FFFlowPredictClean(&vel, tape, aux, &b, steps, PETSC_FALSE, &hat));
   PetscCall(FFFlowResidualLoss(FFFlowPhysicsResidualFn, s->phys, &b, hat, 0.5, seeds, loss, NULL));
   if (grad) {

@@ -19,7 +19,7 @@ typedef struct {
   double cond[FF_FLOW_MAX_COND];
 } Args;
 
-static PetscErrorCode ReadArgs(MPI_Comm comm, Args *a)
+static PetscErrorCode ReadArgs(MPI_Comm comm, Args *a, PetscBool help)
 {
   PetscInt steps;
 
@@ -50,6 +50,7 @@ static PetscErrorCode ReadArgs(MPI_Comm comm, Args *a)
                              &a->physics, NULL));
   PetscOptionsEnd();
   a->sampler.steps = (int)steps;
+  if (help) PetscFunctionReturn(0);
   PetscCheck(a->model[0], comm, PETSC_ERR_ARG_WRONG, "option -model: give the model file");
   PetscCheck(a->n >= 1 && a->batch >= 1, comm, PETSC_ERR_ARG_OUTOFRANGE, "options -n %d and -batch %d must be >= 1",
              (int)a->n, (int)a->batch);
@@ -230,7 +231,7 @@ PetscErrorCode FFCmdSample(MPI_Comm comm)
   PetscCall(PetscMemzero(&a, sizeof a));
   PetscCall(PetscMemzero(&fs, sizeof fs));
   PetscCall(FFCliHelpRequested(&help));
-  PetscCall(ReadArgs(comm, &a));
+  PetscCall(ReadArgs(comm, &a, help));
   if (help) PetscFunctionReturn(0);
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
   PetscCallMPI(MPI_Comm_size(comm, &size));

@@ -74,6 +74,7 @@ static PetscErrorCode ResumeDefaults(MPI_Comm comm, Args *a)
   const char *v = FFKeyValuesGet(kv, "data.dir");
   if (v) PetscCall(PetscStrncpy(a->data, v, sizeof a->data));
   if ((v = FFKeyValuesGet(kv, "data.split"))) PetscCall(PetscStrncpy(a->split, v, sizeof a->split));
+  if ((v = FFKeyValuesGet(kv, "data.val_split"))) PetscCall(PetscStrncpy(a->val_split, v, sizeof a->val_split));
   if ((v = FFKeyValuesGet(kv, "flow.unroll_max"))) a->fit.unroll_max = atoi(v);
   if ((v = FFKeyValuesGet(kv, "flow.unroll_last_only"))) a->fit.unroll_last_only = atoi(v) ? PETSC_TRUE : PETSC_FALSE;
   if ((v = FFKeyValuesGet(kv, "flow.chunk"))) a->fit.chunk = atoi(v);
@@ -237,6 +238,7 @@ static PetscErrorCode Train(MPI_Comm comm, Args *a, Data *d, FFFlowModel m)
   a->fit.total_steps = (long)a->train.epochs * ((d->n_train + a->train.batch - 1) / a->train.batch);
   PetscCall(FFFlowFitCreate(m, d->n_train, d->train, d->n_val, d->val, phys, &a->fit, &fit));
   PetscCall(FFFlowFitSetExtra(fit, "data.split", a->split));
+  PetscCall(FFFlowFitSetExtra(fit, "data.val_split", a->val_split[0] ? a->val_split : "none"));
   snprintf(buf, sizeof buf, "%ld", d->n_train);
   PetscCall(FFFlowFitSetExtra(fit, "data.n_train", buf));
   PetscCall(FFFlowFitGetTask(fit, &task));

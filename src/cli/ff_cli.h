@@ -34,5 +34,6 @@ PetscErrorCode FFCmdCompare(MPI_Comm comm);
 PetscErrorCode FFCmdTrainIsFlow(PetscBool *flow);
 PetscErrorCode FFCmdTrainFlow(MPI_Comm comm);
 PetscErrorCode FFCmdSample(MPI_Comm comm);
+PetscErrorCode FFCmdCompareUQ(MPI_Comm comm); /* compare -mode uq */
 
 #endif
