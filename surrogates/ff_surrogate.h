@@ -26,6 +26,7 @@
 #include "ff_mesh.h"
 #include "ff_nn.h"
 #include "ff_solver.h"
+#include "ff_sweep.h"
 
 #define FF_SURR_MAX_COND   16
 #define FF_SURR_MAX_FIELDS 4
@@ -174,11 +175,13 @@ typedef struct {
   int hyper_layers; /* field: hypernetwork hidden layers */
   int points;       /* field: random nodes per sample per training step */
   double ema;       /* evaluate with the EMA weights when the optimizer kept them */
+  double stretch; /* > 0: positions and wall distance enter as asinh((v - c) / (stretch * std)), which
+                     spreads the nodes crowded near a body over the input range */
 } FFSurrogateConfig;
 
 void FFSurrogateConfigDefault(FFSurrogateType type, FFSurrogateConfig *config);
 /* -width, -depth, -blocks, -act, -fourier_freq, -fourier_scales, -hyper_width, -hyper_layers,
- * -points (inside the caller's PetscOptionsBegin/End). */
+ * -points, -stretch (inside the caller's PetscOptionsBegin/End). */
 PetscErrorCode FFSurrogateConfigOptions(PetscOptionItems *PetscOptionsObject, FFSurrogateConfig *config);
 
 /* The configuration a model file records (its seed too). */
@@ -249,16 +252,11 @@ PetscErrorCode FFConFIGCombine(size_t n, const float *g1, const float *g2, float
 
 /* ====================================================================== physics */
 
-/* The exact mesh and solver of a stored sample: its options text and parameters are set in a
- * private options database, the case is meshed again and the mesh's node positions are
- * checked against the stored ones (a mismatch is an error naming the sample). The solver is
- * set up with its node graph set. Destroy the solver before the mesh. */
-PetscErrorCode FFSampleCreateSolver(MPI_Comm comm, const FFSample *sample, FFMesh *mesh, FFSolver *solver);
-
 typedef struct _p_FFPhysicsLoss *FFPhysicsLoss;
 
-/* The residual loss of predicted node fields for the samples of a dataset (solvers built on
- * first use, one per sample, on PETSC_COMM_SELF). */
+/* The residual loss of predicted node fields for the samples of a dataset: each sample's own
+ * solver rebuilt from its file (FFSweepSolverFromDataset) on first use and kept, one per
+ * sample, on PETSC_COMM_SELF. */
 PetscErrorCode FFPhysicsLossCreate(FFDataset ds, const FFSurrogateSchema *schema, FFPhysicsLoss *pl);
 PetscErrorCode FFPhysicsLossDestroy(FFPhysicsLoss *pl);
 /* For sample `index` and raw node fields x (n_nodes x columns): loss = (0.5 ||F||^2 + the
@@ -425,8 +423,8 @@ typedef struct {
 } FFSampleEval;
 
 /* Evaluates the surrogate on a sample read with FF_READ_ALL; solver (may be NULL: no forces,
- * residuals or solve time) is the sample's own (FFSampleCreateSolver). time_solve: solve the
- * sample again from zero to time the solver in this run. */
+ * residuals or solve time) is the sample's own (FFSweepSolverFromSample). time_solve: solve
+ * the sample again, from the solver's initial state, to time the solver in this run. */
 PetscErrorCode FFSurrogateEvaluateSample(FFSurrogate s, const FFSample *sample, FFSolver solver, PetscBool time_solve,
                                          FFSampleEval *eval);
 PetscErrorCode FFSampleEvalDestroy(FFSampleEval *eval);

@@ -15,7 +15,8 @@ struct _p_FFSurrogate {
   FFSurrogateSchema schema;
   uint64_t seed;
   int n_in, n_out;        /* input-field and output columns */
-  FFNormalizer node_norm; /* x, y, sdf, input fields */
+  FFNormalizer raw_norm;  /* x, y, sdf as given (centres and scales of the stretch) */
+  FFNormalizer node_norm; /* x, y, sdf (stretched), input fields */
   FFNormalizer edge_norm; /* dx, dy, |d| */
   FFNormalizer cond_norm; /* conditions (log-transformed where so) */
   FFNormalizer out_norm;  /* outputs */

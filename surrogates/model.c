@@ -41,6 +41,7 @@ void FFSurrogateConfigDefault(FFSurrogateType type, FFSurrogateConfig *c)
   c->hyper_width = 128;
   c->hyper_layers = 2;
   c->points = 4096;
+  c->stretch = 0.05;
 }
 
 PetscErrorCode FFSurrogateConfigOptions(PetscOptionItems *PetscOptionsObject, FFSurrogateConfig *c)
@@ -74,8 +75,12 @@ PetscErrorCode FFSurrogateConfigOptions(PetscOptionItems *PetscOptionsObject, FF
                             NULL));
   PetscCall(
       PetscOptionsInt("-points", "Field: random nodes per sample and training step", "", c->points, &c->points, NULL));
+  PetscCall(PetscOptionsReal("-stretch",
+                             "Inputs x, y, sdf as asinh((v - c) / (stretch * std)) (0: as they are); spreads the "
+                             "nodes crowded near a body",
+                             "", c->stretch, &c->stretch, NULL));
   PetscCheck(c->width > 0 && c->depth >= 1 && c->blocks >= 0 && c->fourier_freq > 0 && c->hyper_width > 0 &&
-                 c->hyper_layers >= 0 && c->points > 0,
+                 c->hyper_layers >= 0 && c->points > 0 && c->stretch >= 0,
              PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE,
              "model options: -width, -depth, -fourier_freq, -hyper_width, -points must be positive, -blocks and "
              "-hyper_layers non-negative");
@@ -105,6 +110,7 @@ PetscErrorCode FFSurrogateCreate(MPI_Comm comm, const FFSurrogateConfig *config,
   s->seed = seed;
   s->n_in = FFSurrogateSchemaInputColumns(schema);
   s->n_out = FFSurrogateSchemaOutputColumns(schema);
+  PetscCall(FFNormalizerCreate(3, &s->raw_norm));
   PetscCall(FFNormalizerCreate(3 + s->n_in, &s->node_norm));
   PetscCall(FFNormalizerCreate(3, &s->edge_norm));
   PetscCall(FFNormalizerCreate(schema->n_cond, &s->cond_norm));
@@ -135,6 +141,7 @@ PetscErrorCode FFSurrogateDestroy(FFSurrogate *ps)
   for (int k = 0; k < FF_SURR_FIELD_MAPS; k++) FFIndexMapDestroy(&s->maps[k]);
   FFMeshGraphNetDestroy(&s->mgn);
   FFParamsDestroy(&s->params);
+  PetscCall(FFNormalizerDestroy(&s->raw_norm));
   PetscCall(FFNormalizerDestroy(&s->node_norm));
   PetscCall(FFNormalizerDestroy(&s->edge_norm));
   PetscCall(FFNormalizerDestroy(&s->cond_norm));
@@ -169,6 +176,21 @@ static void ConditionsTransformed(const FFSurrogateSchema *schema, const double 
   for (int k = 0; k < schema->n_cond; k++) out[k] = FFSurrogateConditionTransform(&schema->cond[k], raw[k]);
 }
 
+/* x, y, sdf as the networks see them before normalization: raw, or stretched about the node
+ * mean (x, y) and the wall (sdf) with the length stretch * std. */
+static void Stretch(FFSurrogate s, double x, double y, double sdf, double out[3])
+{
+  const double raw[3] = {x, y, sdf};
+  for (int j = 0; j < 3; j++) {
+    if (s->config.stretch <= 0) {
+      out[j] = raw[j];
+      continue;
+    }
+    const double c = j < 2 ? s->raw_norm.mean[j] : 0.0, l = s->config.stretch * s->raw_norm.std[j];
+    out[j] = asinh((raw[j] - c) / l);
+  }
+}
+
 PetscErrorCode FFSurrogateFitNormalizers(FFSurrogate s, long n, FFSurrogateGraph *graphs)
 {
   double *row;
@@ -177,13 +199,17 @@ PetscErrorCode FFSurrogateFitNormalizers(FFSurrogate s, long n, FFSurrogateGraph
   PetscFunctionBegin;
   PetscCheck(n > 0, s->comm, PETSC_ERR_ARG_WRONG, "no training graphs to fit the normalizers on");
   PetscCall(PetscMalloc1(nc + 3, &row));
+  for (long i = 0; i < n; i++) /* first the raw positions: the stretch's centres and scales */
+    for (int v = 0; v < graphs[i].n_nodes; v++) {
+      const double raw[3] = {graphs[i].coords[2 * v], graphs[i].coords[2 * v + 1], graphs[i].sdf[v]};
+      PetscCall(FFNormalizerAccumulate(&s->raw_norm, 1, raw, 3));
+    }
+  PetscCall(FFNormalizerFinish(&s->raw_norm, 1e-12));
   for (long i = 0; i < n; i++) {
     const FFSurrogateGraph *g = &graphs[i];
     PetscCheck(g->target, s->comm, PETSC_ERR_ARG_WRONG, "training graph %ld (sample %ld) has no targets", i, g->index);
     for (int v = 0; v < g->n_nodes; v++) {
-      row[0] = g->coords[2 * v];
-      row[1] = g->coords[2 * v + 1];
-      row[2] = g->sdf[v];
+      Stretch(s, g->coords[2 * v], g->coords[2 * v + 1], g->sdf[v], row);
       for (int c = 0; c < s->n_in; c++) row[3 + c] = g->inputs[(size_t)v * s->n_in + c];
       PetscCall(FFNormalizerAccumulate(&s->node_norm, 1, row, nc));
     }
@@ -213,11 +239,11 @@ static void NodeRow(FFSurrogate s, const double xy[2], double sdf, const double 
                     unsigned char category, float *out)
 {
   int k = 0;
+  double st[3];
   if (s->config.type == FF_SURROGATE_GNN)
     for (int c = 0; c < FF_NODE_CATEGORIES; c++) out[k++] = c == category ? 1.0f : 0.0f;
-  out[k++] = FFNormalize(&s->node_norm, 0, xy[0]);
-  out[k++] = FFNormalize(&s->node_norm, 1, xy[1]);
-  out[k++] = FFNormalize(&s->node_norm, 2, sdf);
+  Stretch(s, xy[0], xy[1], sdf, st);
+  for (int j = 0; j < 3; j++) out[k++] = FFNormalize(&s->node_norm, j, st[j]);
   for (int c = 0; c < s->n_in; c++) out[k++] = FFNormalize(&s->node_norm, 3 + c, inputs[c]);
   if (s->config.type == FF_SURROGATE_GNN)
     for (int c = 0; c < s->schema.n_cond; c++) out[k++] = cond_x[c];
@@ -237,7 +263,7 @@ PetscErrorCode FFSurrogatePrepareGraph(FFSurrogate s, FFSurrogateGraph *g)
   PetscCall(PetscMalloc1(s->schema.n_cond + 1, &g->cond_x));
   ConditionsTransformed(&s->schema, g->cond, cond);
   for (int k = 0; k < s->schema.n_cond; k++) {
-    PetscCheck(isfinite(cond[k]), s->comm, PETSC_ERR_FP, "condition %s = %g is not usable", s->schema.cond[k].name,
+    PetscCheck(isfinite(cond[k]), s->comm, PETSC_ERR_FP, "condition %s = %.6g is not usable", s->schema.cond[k].name,
                g->cond[k]);
     g->cond_x[k] = FFNormalize(&s->cond_norm, k, cond[k]);
   }

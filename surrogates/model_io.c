@@ -31,6 +31,7 @@ static PetscErrorCode ConfigToKeyValues(FFSurrogate s, FFKeyValues *kv)
   PetscCallFF(FFKeyValuesSetInt(kv, "hyper_layers", c->hyper_layers));
   PetscCallFF(FFKeyValuesSetInt(kv, "points", c->points));
   PetscCallFF(FFKeyValuesSetReal(kv, "ema", c->ema));
+  PetscCallFF(FFKeyValuesSetReal(kv, "stretch", c->stretch));
   PetscCallFF(FFKeyValuesSetInt(kv, "seed", (long)s->seed));
   PetscCall(FFSurrogateSchemaToKeyValues(&s->schema, kv));
   PetscFunctionReturn(0);
@@ -74,6 +75,8 @@ PetscErrorCode FFSurrogateConfigFromKeyValues(const FFKeyValues *kv, FFSurrogate
   PetscCall(GetInt(kv, "hyper_layers", &c->hyper_layers));
   PetscCall(GetInt(kv, "points", &c->points));
   PetscCallFF(FFKeyValuesGetReal(kv, "ema", &c->ema));
+  c->stretch = 0; /* files written before the stretch existed */
+  if (FFKeyValuesGet(kv, "stretch")) PetscCallFF(FFKeyValuesGetReal(kv, "stretch", &c->stretch));
   PetscCallFF(FFKeyValuesGetInt(kv, "seed", &sd));
   *seed = (uint64_t)sd;
   PetscFunctionReturn(0);
@@ -93,6 +96,7 @@ PetscErrorCode FFSurrogateSave(FFSurrogate s, const char *path, FFOptimizer *opt
   PetscCallFF(FFNamedArraysCreate(&na));
   PetscCall(ConfigToKeyValues(s, kv));
   for (int k = 0; extra && k < extra->n; k++) PetscCallFF(FFKeyValuesSet(kv, extra->keys[k], extra->values[k]));
+  PetscCall(FFNormalizerSave(&s->raw_norm, "raw", na));
   PetscCall(FFNormalizerSave(&s->node_norm, "node", na));
   PetscCall(FFNormalizerSave(&s->edge_norm, "edge", na));
   PetscCall(FFNormalizerSave(&s->cond_norm, "cond", na));
@@ -133,6 +137,7 @@ PetscErrorCode FFSurrogateLoad(MPI_Comm comm, const char *path, FFSurrogate *out
   PetscCall(FFSurrogateSchemaFromKeyValues(kv, &schema));
   PetscCall(FFSurrogateCreate(comm, &c, &schema, seed, &s));
   PetscCallFF(FFCheckpointLoad(path, s->params, NULL, NULL, na));
+  if (c.stretch > 0) PetscCall(FFNormalizerLoad(&s->raw_norm, "raw", na));
   PetscCall(FFNormalizerLoad(&s->node_norm, "node", na));
   PetscCall(FFNormalizerLoad(&s->edge_norm, "edge", na));
   PetscCall(FFNormalizerLoad(&s->cond_norm, "cond", na));

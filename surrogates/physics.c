@@ -9,9 +9,7 @@
 
 typedef struct {
   long index;
-  FFMesh mesh;
-  FFSolver solver;
-  PetscInt n_nodes;
+  FFSweepSolver ss;
 } Entry;
 
 struct _p_FFPhysicsLoss {
@@ -41,10 +39,7 @@ PetscErrorCode FFPhysicsLossDestroy(FFPhysicsLoss *ppl)
 
   PetscFunctionBegin;
   if (!pl) PetscFunctionReturn(0);
-  for (long k = 0; k < pl->n; k++) {
-    PetscCall(FFSolverDestroy(&pl->entries[k].solver));
-    PetscCall(FFMeshDestroy(&pl->entries[k].mesh));
-  }
+  for (long k = 0; k < pl->n; k++) PetscCall(FFSweepSolverDestroy(&pl->entries[k].ss));
   PetscCall(PetscFree(pl->entries));
   PetscCall(PetscFree(*ppl));
   PetscFunctionReturn(0);
@@ -52,9 +47,6 @@ PetscErrorCode FFPhysicsLossDestroy(FFPhysicsLoss *ppl)
 
 static PetscErrorCode GetEntry(FFPhysicsLoss pl, long index, Entry **e)
 {
-  FFSample s;
-  PetscInt nc;
-
   PetscFunctionBegin;
   for (long k = 0; k < pl->n; k++)
     if (pl->entries[k].index == index) {
@@ -67,14 +59,10 @@ static PetscErrorCode GetEntry(FFPhysicsLoss pl, long index, Entry **e)
   }
   Entry *ne = &pl->entries[pl->n];
   ne->index = index;
-  PetscCallFF(FFDatasetReadSample(pl->ds, index, FF_READ_MESH | FF_READ_OPTIONS, &s));
-  PetscErrorCode ierr = FFSampleCreateSolver(PETSC_COMM_SELF, &s, &ne->mesh, &ne->solver);
-  FFSampleDestroy(&s);
-  PetscCall(ierr);
-  PetscCall(FFSolverGetNodeFieldLayout(ne->solver, &ne->n_nodes, &nc));
-  if (nc != pl->n_out) {
-    PetscCall(FFSolverDestroy(&ne->solver));
-    PetscCall(FFMeshDestroy(&ne->mesh));
+  PetscCall(FFSweepSolverFromDataset(PETSC_COMM_SELF, pl->ds, index, &ne->ss));
+  if (ne->ss.n_components != pl->n_out) {
+    PetscInt nc = ne->ss.n_components;
+    PetscCall(FFSweepSolverDestroy(&ne->ss));
     SETERRQ(PETSC_COMM_SELF, PETSC_ERR_ARG_INCOMP,
             "the physics loss needs the solver's unknowns: sample %ld's solver has %d node-field components, the "
             "model predicts %d",
@@ -88,16 +76,16 @@ static PetscErrorCode GetEntry(FFPhysicsLoss pl, long index, Entry **e)
 PetscErrorCode FFPhysicsLossEvaluate(FFPhysicsLoss pl, long index, const double *x, double *loss, double *residual,
                                      double *grad)
 {
-  Entry *e;
+  Entry *e = NULL;
   PetscReal l, r;
 
   PetscFunctionBegin;
   PetscCall(GetEntry(pl, index, &e));
-  PetscCall(FFSolverNodeFieldLoss(e->solver, x, &l, &r, grad));
-  const double scale = 1.0 / (double)e->n_nodes;
+  PetscCall(FFSolverNodeFieldLoss(e->ss.solver, x, &l, &r, grad));
+  const double scale = 1.0 / (double)e->ss.n_nodes;
   if (loss) *loss = l * scale;
   if (residual) *residual = r;
   if (grad)
-    for (size_t k = 0; k < (size_t)e->n_nodes * pl->n_out; k++) grad[k] *= scale;
+    for (size_t k = 0; k < (size_t)e->ss.n_nodes * pl->n_out; k++) grad[k] *= scale;
   PetscFunctionReturn(0);
 }

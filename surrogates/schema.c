@@ -251,15 +251,15 @@ PetscErrorCode FFSurrogateCheckConditions(MPI_Comm comm, const FFSurrogateSchema
   PetscFunctionBegin;
   for (int k = 0; k < schema->n_cond; k++) {
     const FFSurrogateCondition *c = &schema->cond[k];
-    PetscCheck(isfinite(cond[k]), comm, PETSC_ERR_ARG_WRONG, "%s: %s = %g is not a finite number", what, c->name,
+    PetscCheck(isfinite(cond[k]), comm, PETSC_ERR_ARG_WRONG, "%s: %s = %.6g is not a finite number", what, c->name,
                cond[k]);
     PetscCheck(!c->log_scale || cond[k] > 0, comm, PETSC_ERR_ARG_OUTOFRANGE,
-               "%s: %s = %g must be positive (the model reads its logarithm)", what, c->name, cond[k]);
+               "%s: %s = %.6g must be positive (the model reads its logarithm)", what, c->name, cond[k]);
     /* a relative slack so that values printed with a few digits are not flagged */
     const double slack = 1e-9 * PetscMax(1.0, PetscMax(fabs(c->lo), fabs(c->hi)));
     if (cond[k] < c->lo - slack || cond[k] > c->hi + slack)
       PetscCall(PetscPrintf(comm,
-                            "fieldflow: warning: %s: %s = %g is outside the training range [%g, %g]: the model "
+                            "fieldflow: warning: %s: %s = %.6g is outside the training range [%.6g, %.6g]: the model "
                             "extrapolates, expect larger errors\n",
                             what, c->name, cond[k], c->lo, c->hi));
   }

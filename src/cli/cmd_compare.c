@@ -76,8 +76,8 @@ static PetscErrorCode EvaluateOne(const Args *a, FFSurrogate s, const FFSurrogat
                                   long index, PetscBool time_solve, FFSampleEval *e)
 {
   FFSample sample;
-  FFMesh mesh = NULL;
-  FFSolver solver = NULL;
+  FFSweepSolver ss;
+  PetscBool have_solver = PETSC_FALSE;
   char path[PETSC_MAX_PATH_LEN + 64], what[64];
 
   PetscFunctionBeginUser;
@@ -90,8 +90,9 @@ static PetscErrorCode EvaluateOne(const Args *a, FFSurrogate s, const FFSurrogat
     cond[k] = v ? v->value : NAN;
   }
   PetscErrorCode ierr = FFSurrogateCheckConditions(PETSC_COMM_SELF, schema, cond, what);
-  if (!ierr) ierr = FFSampleCreateSolver(PETSC_COMM_SELF, &sample, &mesh, &solver);
-  if (!ierr) ierr = FFSurrogateEvaluateSample(s, &sample, solver, time_solve, e);
+  if (!ierr) ierr = FFSweepSolverFromSample(PETSC_COMM_SELF, &sample, &ss);
+  if (!ierr) have_solver = PETSC_TRUE;
+  if (!ierr) ierr = FFSurrogateEvaluateSample(s, &sample, ss.solver, time_solve, e);
   if (!ierr && a->vtu) {
     double *ref;
     FFSurrogateGraph g;
@@ -101,8 +102,7 @@ static PetscErrorCode EvaluateOne(const Args *a, FFSurrogate s, const FFSurrogat
     if (!ierr) ierr = FFSurrogateWriteVtu(schema, &sample.mesh, e->pred, ref, path);
     PetscCall(FFSurrogateGraphDestroy(&g));
   }
-  PetscCall(FFSolverDestroy(&solver));
-  PetscCall(FFMeshDestroy(&mesh));
+  if (have_solver) PetscCall(FFSweepSolverDestroy(&ss));
   FFSampleDestroy(&sample);
   PetscCall(ierr);
   PetscFunctionReturn(0);

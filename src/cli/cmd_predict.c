@@ -72,7 +72,7 @@ static PetscErrorCode Conditions(MPI_Comm comm, FFMesh mesh, const FFSurrogateSc
       snprintf(opt, sizeof opt, "-%s", name);
       PetscCall(PetscOptionsGetReal(NULL, NULL, opt, &v, &set));
     }
-    PetscCheck(set, comm, PETSC_ERR_ARG_WRONG, "the model is conditioned on '%s': give -%s (trained on %g .. %g)", name,
+    PetscCheck(set, comm, PETSC_ERR_ARG_WRONG, "the model is conditioned on '%s': give -%s (trained on %.6g .. %.6g)", name,
                name, schema->cond[k].lo, schema->cond[k].hi);
     cond[k] = v;
   }
@@ -114,17 +114,16 @@ static PetscErrorCode WriteVtu(const char *path, const FFSurrogateSchema *schema
   PetscCall(PetscMalloc2(6 * ng->n_cells, &cells, ng->n_nodes, &type));
   for (PetscInt k = 0; k < 6 * ng->n_cells; k++) cells[k] = (int)ng->cells[k];
   for (PetscInt k = 0; k < ng->n_nodes; k++) type[k] = (int)ng->type[k];
-  m = (FFSampleMesh){(int)ng->n_nodes,
-                     (int)ng->n_vertices,
-                     (int)ng->n_cells,
-                     (int)ng->n_groups,
-                     ng->coords,
-                     cells,
-                     type,
-                     ng->group_names,
-                     ng->sdf,
-                     NULL,
-                     NULL};
+  memset(&m, 0, sizeof m);
+  m.n_nodes = (int)ng->n_nodes;
+  m.n_vertices = (int)ng->n_vertices;
+  m.n_cells = (int)ng->n_cells;
+  m.n_groups = (int)ng->n_groups;
+  m.coords = ng->coords;
+  m.cells = cells;
+  m.node_type = type;
+  m.group_names = ng->group_names;
+  m.sdf = ng->sdf;
   PetscErrorCode ierr = FFSurrogateWriteVtu(schema, &m, pred, ref, path);
   PetscCall(PetscFree2(cells, type));
   PetscCall(ierr);

@@ -1,0 +1,267 @@
+/* fieldflow predict and compare on small real airfoil solves: predict on a user's .msh equals
+ * predict on the built-in case it was exported from; compare writes its files and its numbers
+ * equal a direct computation through the library; bad input gives clear errors. */
+#include "ff_test_surrogate.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+static char data[4096], model[4096], darcy[4096];
+
+static const char *Dir(void) { return FFTestTempDir("surrogate_cli"); }
+
+static int Run(const char *args, char *out, size_t len)
+{
+  char cmd[24576];
+  snprintf(cmd, sizeof cmd, "%s %s", FF_CLI, args);
+  return FFTestShell(cmd, out, len);
+}
+
+/* A dataset and a small model trained on it (once per program). */
+static void Setup(void)
+{
+  static int done = 0;
+  char args[20480], out[16384];
+  if (done) return;
+  snprintf(data, sizeof data, "%s/air", Dir());
+  snprintf(model, sizeof model, "%s/model.h5", Dir());
+  FF_TEST_PETSC(FFTestAirfoilDataset(PETSC_COMM_SELF, data, 6, 7, NULL));
+  snprintf(args, sizeof args,
+           "train -model field -data %s -o %s -width 32 -depth 3 -epochs 30 -batch 2 -lr 3e-3 -points 1024 -seed 1",
+           data, model);
+  const int rc = Run(args, out, sizeof out);
+  if (rc) fprintf(stderr, "%s\n", out);
+  CU_ASSERT_EQUAL_FATAL(rc, 0);
+  done = 1;
+}
+
+static double JsonNumber(const char *text, const char *key)
+{
+  const char *p = strstr(text, key);
+  return p ? atof(p + strlen(key)) : NAN;
+}
+
+static void TestPredictUserMesh(void)
+{
+  char args[20480], out[16384], msh[4200], json[4200], text[4096];
+  const char *flow = "-aoa 2.5 -re 90";
+  Setup();
+  /* the coarse case's mesh for a 2412 of thickness 0.12, as a user's .msh */
+  snprintf(msh, sizeof msh, "%s/user.msh", Dir());
+  snprintf(args, sizeof args, "mesh -case %s/tests/data/sweep_airfoil_coarse.opts -naca_t 0.12 -o %s", FF_SOURCE_DIR,
+           msh);
+  CU_ASSERT_EQUAL_FATAL(Run(args, out, sizeof out), 0);
+  snprintf(args, sizeof args,
+           "predict -model %s -geometry file -mesh_file %s -naca_t 0.12 %s -forces_body airfoil -o %s/user.vtu", model,
+           msh, flow, Dir());
+  int rc = Run(args, out, sizeof out);
+  if (rc) fprintf(stderr, "%s\n", out);
+  CU_ASSERT_EQUAL_FATAL(rc, 0);
+  CU_ASSERT_PTR_NOT_NULL(strstr(out, "C_D"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(out, "residual norm of the prediction"));
+  CU_ASSERT_PTR_NULL(strstr(out, "warning"));
+  snprintf(json, sizeof json, "%s/user.json", Dir());
+  FILE *f = fopen(json, "r");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+  size_t n = fread(text, 1, sizeof text - 1, f);
+  text[n] = '\0';
+  fclose(f);
+  const double cd_user = JsonNumber(text, "\"C_D\": "), cl_user = JsonNumber(text, "\"C_L\": ");
+  CU_ASSERT(isfinite(cd_user) && cd_user > 0);
+  CU_ASSERT(FFFileExists(json));
+  /* the built-in case meshes the same mesh: the same prediction and forces */
+  snprintf(args, sizeof args,
+           "predict -model %s -case %s/tests/data/sweep_airfoil_coarse.opts -naca_t 0.12 %s -o %s/builtin.vtu -solve",
+           model, FF_SOURCE_DIR, flow, Dir());
+  rc = Run(args, out, sizeof out);
+  if (rc) fprintf(stderr, "%s\n", out);
+  CU_ASSERT_EQUAL_FATAL(rc, 0);
+  CU_ASSERT_PTR_NOT_NULL(strstr(out, "speedup"));
+  snprintf(json, sizeof json, "%s/builtin.json", Dir());
+  f = fopen(json, "r");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+  n = fread(text, 1, sizeof text - 1, f);
+  text[n] = '\0';
+  fclose(f);
+  FF_TEST_CLOSE(JsonNumber(text, "\"C_D\": "), cd_user, 1e-9, 1e-12);
+  FF_TEST_CLOSE(JsonNumber(text, "\"C_L\": "), cl_user, 1e-9, 1e-12);
+}
+
+static long ReadFile(const char *path, char *buf, long cap)
+{
+  FILE *f = fopen(path, "rb");
+  if (!f) return -1;
+  long n = (long)fread(buf, 1, (size_t)cap - 1, f);
+  buf[n] = '\0';
+  fclose(f);
+  return n;
+}
+
+static void TestCompareFiles(void)
+{
+  char args[20480], out[16384], rep[4200], path[4400];
+  static char json[1 << 20];
+  Setup();
+  snprintf(rep, sizeof rep, "%s/report", Dir());
+  snprintf(args, sizeof args, "compare -model %s -data %s -split test -o %s -time_solves 1", model, data, rep);
+  int rc = Run(args, out, sizeof out);
+  if (rc) fprintf(stderr, "%s\n", out);
+  CU_ASSERT_EQUAL_FATAL(rc, 0);
+  CU_ASSERT_PTR_NOT_NULL(strstr(out, "speedup"));
+  const char *files[] = {"report.md", "metrics.json", "samples.csv", "cl.png", "cd.png", "loss.png"};
+  for (int k = 0; k < 6; k++) {
+    snprintf(path, sizeof path, "%s/%s", rep, files[k]);
+    if (!FFFileExists(path)) fprintf(stderr, "missing %s\n", path);
+    CU_ASSERT(FFFileExists(path));
+  }
+  snprintf(path, sizeof path, "%s/cl.png", rep);
+  CU_ASSERT(ReadFile(path, json, sizeof json) > 100 && !memcmp(json, "\x89PNG\r\n\x1a\n", 8));
+  snprintf(path, sizeof path, "%s/metrics.json", rep);
+  CU_ASSERT_FATAL(ReadFile(path, json, sizeof json) > 0);
+
+  /* the first test sample, computed here through the library */
+  FFDataset ds;
+  long *idx, n;
+  FF_TEST_CALL(FFDatasetOpen(data, &ds));
+  FF_TEST_CALL(FFDatasetSplit(ds, "test", &idx, &n));
+  CU_ASSERT_FATAL(n >= 1);
+  snprintf(path, sizeof path, "%s/samples/sample_%06ld.vtu", rep, idx[0]);
+  CU_ASSERT(FFFileExists(path));
+  snprintf(path, sizeof path, "%s/cp_%06ld.png", rep, idx[0]);
+  CU_ASSERT(FFFileExists(path));
+  FFSample s;
+  FFSurrogate m;
+  FFSurrogateGraph g;
+  const FFSurrogateSchema *schema;
+  FFSweepSolver ss;
+  FFForces forces;
+  FF_TEST_CALL(FFDatasetReadSample(ds, idx[0], FF_READ_ALL, &s));
+  FF_TEST_PETSC(FFSurrogateLoad(PETSC_COMM_SELF, model, &m, NULL, NULL));
+  FF_TEST_PETSC(FFSurrogateGetSchema(m, &schema));
+  FF_TEST_PETSC(FFSurrogateGraphFromSample(schema, &s, &g));
+  FF_TEST_PETSC(FFSurrogatePrepareGraph(m, &g));
+  double *pred = malloc(sizeof(double) * 3 * g.n_nodes), *ref = g.target;
+  FF_TEST_PETSC(FFSurrogatePredict(m, &g, pred, NULL));
+  const double l2_ux = FFRelativeL2(g.n_nodes, 3, 0, 1, pred, ref),
+               l2_p = FFRelativeL2(g.n_vertices, 3, 2, 1, pred, ref);
+  FF_TEST_PETSC(FFSweepSolverFromSample(PETSC_COMM_SELF, &s, &ss));
+  Vec u;
+  FF_TEST_PETSC(FFSolverCreateState(ss.solver, &u));
+  FF_TEST_PETSC(FFSolverNodeFieldToState(ss.solver, pred, u));
+  FF_TEST_PETSC(FFSolverSetState(ss.solver, u));
+  FF_TEST_PETSC(FFSolverComputeForces(ss.solver, "airfoil", &forces));
+  PetscReal rnorm;
+  FF_TEST_PETSC(FFSolverNodeFieldLoss(ss.solver, pred, NULL, &rnorm, NULL));
+  /* metrics.json lists the samples in split order */
+  const char *first = strstr(json, "\"per_sample\"");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(first);
+  char key[64];
+  snprintf(key, sizeof key, "{\"index\": %ld,", idx[0]);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(strstr(first, key));
+  first = strstr(first, key);
+  FF_TEST_CLOSE(JsonNumber(first, "\"u_x\": "), l2_ux, 1e-8, 1e-12);
+  FF_TEST_CLOSE(JsonNumber(first, "\"p\": "), l2_p, 1e-8, 1e-12);
+  FF_TEST_CLOSE(JsonNumber(first, "\"C_D\": "), forces.cd, 1e-8, 1e-12);
+  FF_TEST_CLOSE(JsonNumber(first, "\"C_L\": "), forces.cl, 1e-8, 1e-12);
+  FF_TEST_CLOSE(JsonNumber(first, "\"C_D_ref\": "), FFScalarFind(s.forces, s.n_forces, "C_D")->value, 1e-10, 0);
+  FF_TEST_CLOSE(JsonNumber(first, "\"residual\": "), rnorm, 1e-8, 1e-14);
+  /* the aggregate C_D relative error over the split, from the per-sample values */
+  double sum = 0;
+  long count = 0;
+  for (const char *p = strstr(json, "\"per_sample\""); (p = strstr(p, "\"C_D\": ")); p++) {
+    const double cd = atof(p + 7), cd_ref = JsonNumber(p, "\"C_D_ref\": ");
+    sum += fabs(cd - cd_ref) / fabs(cd_ref);
+    count++;
+  }
+  CU_ASSERT_EQUAL(count, n);
+  FF_TEST_CLOSE(JsonNumber(json, "\"C_D_mean_relative_error\": "), sum / count, 1e-6, 1e-12);
+  VecDestroy(&u);
+  FF_TEST_PETSC(FFSweepSolverDestroy(&ss));
+  free(pred);
+  FF_TEST_PETSC(FFSurrogateGraphDestroy(&g));
+  FF_TEST_PETSC(FFSurrogateDestroy(&m));
+  FFSampleDestroy(&s);
+  free(idx);
+  FFDatasetDestroy(&ds);
+}
+
+static void Expect(const char *args, int status, const char *message)
+{
+  char out[16384];
+  const int rc = Run(args, out, sizeof out);
+  if (rc != status || !strstr(out, message))
+    fprintf(stderr, "fieldflow %s\n  expected status %d and '%s', got %d:\n%s\n", args, status, message, rc, out);
+  CU_ASSERT_EQUAL(rc, status);
+  CU_ASSERT_PTR_NOT_NULL(strstr(out, message));
+  CU_ASSERT_PTR_NULL(strstr(out, "Segmentation"));
+}
+
+static void TestBadInput(void)
+{
+  char args[20480], empty[4200];
+  Setup();
+  /* a dataset whose samples are all missing: nothing to train on */
+  snprintf(empty, sizeof empty, "%s/empty", Dir());
+  {
+    FFDatasetSpec spec;
+    FFParamRange p[1] = {{"re", "1", 10, 20, FF_PARAM_LINEAR}};
+    FFDataset ds;
+    memset(&spec, 0, sizeof spec);
+    strcpy(spec.case_name, "empty");
+    spec.options = "-geometry square\n";
+    spec.method = FF_SAMPLING_LHS;
+    spec.n = 4;
+    spec.n_params = 1;
+    spec.params = p;
+    char cmd[4400];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", empty);
+    CU_ASSERT_EQUAL(system(cmd), 0);
+    FF_TEST_CALL(FFDatasetCreate(empty, &spec, &ds));
+    FFDatasetDestroy(&ds);
+  }
+  snprintf(args, sizeof args, "train -data %s -o %s/x.h5", empty, Dir());
+  Expect(args, 1, "has no samples in split 'train'");
+  /* a model of the airfoil fields against a Darcy dataset */
+  snprintf(darcy, sizeof darcy, "%s/darcy", Dir());
+  {
+    char cmd[12288], out[8192];
+    snprintf(cmd, sizeof cmd, "%s generate -case %s/tests/data/sweep_darcy_coarse.opts -n 2 -o '%s'", FF_CLI,
+             FF_SOURCE_DIR, darcy);
+    CU_ASSERT_EQUAL_FATAL(FFTestShell(cmd, out, sizeof out), 0);
+  }
+  snprintf(args, sizeof args, "compare -model %s -data %s -split all -o %s/rep2", model, darcy, Dir());
+  Expect(args, 1, "predicts field 'u' with 2 components, which dataset");
+  /* parameters outside the training range: a warning, and the prediction goes on */
+  snprintf(args, sizeof args,
+           "predict -model %s -case %s/tests/data/sweep_airfoil_coarse.opts -naca_t 0.12 -aoa 3 -re 800 -o %s/ex.vtu",
+           model, FF_SOURCE_DIR, Dir());
+  Expect(args, 0, "re = 800 is outside the training range");
+  /* NaN and missing conditions */
+  snprintf(args, sizeof args,
+           "predict -model %s -case %s/tests/data/sweep_airfoil_coarse.opts -naca_t 0.12 -aoa nan -re 90", model,
+           FF_SOURCE_DIR);
+  Expect(args, 1, "aoa");
+  snprintf(args, sizeof args, "predict -model %s -geometry file -mesh_file %s/user.msh -aoa 1 -re 90", model, Dir());
+  Expect(args, 1, "the model is conditioned on 'naca_t': give -naca_t");
+  /* files that are not models */
+  snprintf(args, sizeof args, "compare -model %s/air/dataset.h5 -data %s -o %s/rep3", Dir(), data, Dir());
+  Expect(args, 1, "dataset.h5");
+  snprintf(args, sizeof args, "predict -model %s/nothing.h5 -case %s/tests/data/sweep_airfoil_coarse.opts", Dir(),
+           FF_SOURCE_DIR);
+  Expect(args, 1, "does not exist");
+  /* a resumed run on another dataset */
+  snprintf(args, sizeof args, "train -resume %s -data %s", model, darcy);
+  Expect(args, 1, "trained on another dataset");
+}
+
+int main(int argc, char **argv)
+{
+  static const FFTest tests[] = {
+      {"predict on a user's .msh equals predict on the built-in case", TestPredictUserMesh},
+      {"compare: the files, and its numbers equal a direct computation", TestCompareFiles},
+      {"bad input: clear messages", TestBadInput},
+      {NULL, NULL},
+  };
+  return FFTestRunPetsc(argc, argv, "surrogate_cli", tests);
+}
