@@ -1,20 +1,21 @@
 /* Airfoil validation (docs/validation.md), three parts selected by -mode:
  *
- *   symmetry    a mirror-symmetric NACA 0012 mesh with the case's sizes (naca_symmetric.h):
- *               C_L at 0 degrees, C_L and C_D at +a and -a (-aoa, default 4)
+ *   symmetry    a symmetric airfoil (-naca 00tt) on the case's mesh, mirror-symmetric (the
+ *               mesh module's default for symmetric airfoils) and meshed as one surface
+ *               (-naca_mirror 0): C_L at 0 degrees, C_L and C_D at +a and -a (-aoa, default 4)
  *   refinement  the case's NACA (mesh module) at its Re and -aoa on three levels: cell sizes
  *               times 2, 1, 1/2; C_D and C_L and their change between levels
  *   range       for each Re in -res and angle in -angles: does Newton (with the Reynolds
  *               continuation) converge on the case's mesh? Newton iterations, continuation
  *               steps, time, C_D, C_L
  *
+ *   build/bench/validate_airfoil -options_file cases/airfoil/naca.opts -mode symmetry -naca 0012
  *   build/bench/validate_airfoil -options_file cases/airfoil/naca.opts -mode refinement
  *   build/bench/validate_airfoil -options_file cases/airfoil/naca.opts -mode range \
  *       -res 100,200,500,1000,2000,5000 -angles 0,4,8,12,16,20
  */
 #include "ff_mesh.h"
 #include "ff_solver.h"
-#include "naca_symmetric.h"
 
 #include <petscsys.h>
 #include <string.h>
@@ -28,9 +29,8 @@ static PetscErrorCode SetReal(const char *name, PetscReal v)
   PetscFunctionReturn(0);
 }
 
-/* Meshes with the options in the database (or the .msh when given) and solves at aoa. */
-static PetscErrorCode Run(MPI_Comm comm, const char *msh, PetscReal aoa, PetscReal re, FFForces *f, FFSolveStats *st,
-                          PetscInt *cells)
+/* Meshes with the options in the database and solves at aoa. */
+static PetscErrorCode Run(MPI_Comm comm, PetscReal aoa, PetscReal re, FFForces *f, FFSolveStats *st, PetscInt *cells)
 {
   FFMesh mesh;
   FFSolver s;
@@ -40,13 +40,7 @@ static PetscErrorCode Run(MPI_Comm comm, const char *msh, PetscReal aoa, PetscRe
   PetscCall(SetReal("-aoa", aoa));
   if (re > 0) PetscCall(SetReal("-re", re));
   PetscCall(FFMeshCreate(comm, &mesh));
-  if (msh) {
-    FFGeometry geo;
-    PetscCall(FFGeometrySetDefaults(&geo, FF_GEOMETRY_FILE));
-    PetscCall(PetscStrncpy(geo.msh_file, msh, sizeof geo.msh_file));
-    PetscCall(FFMeshSetGeometry(mesh, &geo));
-  } else
-    PetscCall(FFMeshSetFromOptions(mesh));
+  PetscCall(FFMeshSetFromOptions(mesh));
   PetscCall(FFMeshSetUp(mesh));
   PetscCall(FFMeshGetSizes(mesh, &nv, &ne, cells));
   PetscCall(FFSolverCreate(comm, &s));
@@ -62,32 +56,39 @@ static PetscErrorCode Run(MPI_Comm comm, const char *msh, PetscReal aoa, PetscRe
 
 static PetscErrorCode Symmetry(MPI_Comm comm, PetscReal aoa)
 {
-  const char *geo = "naca0012-symmetric.geo", *msh = "naca0012-symmetric.msh";
-  PetscReal h = 1.0, hb = 0.01, hw = 0.02, g = 0.15;
-  FFForces f0, fp, fm;
-  FFSolveStats st;
-  PetscInt cells;
+  FFMesh probe;
+  const FFGeometry *geo;
+  PetscReal t;
 
   PetscFunctionBeginUser;
-  PetscCall(PetscOptionsGetReal(NULL, NULL, "-mesh_h", &h, NULL));
-  PetscCall(PetscOptionsGetReal(NULL, NULL, "-mesh_h_body", &hb, NULL));
-  PetscCall(PetscOptionsGetReal(NULL, NULL, "-mesh_h_wake", &hw, NULL));
-  PetscCall(PetscOptionsGetReal(NULL, NULL, "-mesh_growth", &g, NULL));
-  PetscCheck(!WriteSymmetricNacaGeo(geo, 0.12, h, hb, hw, g, 120, 0), comm, PETSC_ERR_FILE_WRITE, "writing %s", geo);
-  PetscCheck(!MeshSymmetricNaca(FF_GMSH_EXECUTABLE, geo, msh, 2), comm, PETSC_ERR_LIB, "gmsh failed on %s", geo);
-  PetscCall(Run(comm, msh, 0, 0, &f0, &st, &cells));
-  PetscCall(Run(comm, msh, aoa, 0, &fp, &st, &cells));
-  PetscCall(Run(comm, msh, -aoa, 0, &fm, &st, &cells));
+  PetscCall(FFMeshCreate(comm, &probe)); /* the airfoil the options ask for */
+  PetscCall(FFMeshSetFromOptions(probe));
+  PetscCall(FFMeshGetGeometry(probe, &geo));
+  PetscCheck(geo->type == FF_GEOMETRY_NACA && geo->naca_m == 0, comm, PETSC_ERR_ARG_WRONG,
+             "-mode symmetry needs a symmetric NACA airfoil (-geometry naca -naca 00tt)");
+  t = geo->naca_t;
+  PetscCall(FFMeshDestroy(&probe));
   PetscCall(PetscPrintf(
       comm,
-      "| mesh | cells | C_L(0) | C_D(0) | C_L(+%.6g) | C_L(-%.6g) | C_L(+a) + C_L(-a) | C_D(+%.6g) - C_D(-%.6g) |\n"
-      "|---|---|---|---|---|---|---|---|\n",
-      (double)aoa, (double)aoa, (double)aoa, (double)aoa));
-  PetscCall(PetscPrintf(comm, "| symmetric NACA 0012 | %d | %.2e | %.8f | %.10f | %.10f | %.2e | %.2e |\n", (int)cells,
-                        (double)f0.cl, (double)f0.cd, (double)fp.cl, (double)fm.cl, (double)(fp.cl + fm.cl),
-                        (double)(fp.cd - fm.cd)));
-  remove(geo);
-  remove(msh);
+      "| NACA 00%02d mesh | cells | C_L(0) | C_D(0) | C_L(+%.6g) | C_L(-%.6g) | C_L(+a) + C_L(-a) | C_D(+%.6g) - "
+      "C_D(-%.6g) |\n|---|---|---|---|---|---|---|---|\n",
+      (int)(100 * t + 0.5), (double)aoa, (double)aoa, (double)aoa, (double)aoa));
+  for (int mirror = 1; mirror >= 0; mirror--) {
+    FFForces f0, fp, fm;
+    FFSolveStats st;
+    PetscInt cells;
+    PetscCall(PetscOptionsSetValue(NULL, "-naca_mirror", mirror ? "true" : "false"));
+    PetscCall(Run(comm, 0, 0, &f0, &st, &cells));
+    PetscCheck(st.converged, comm, PETSC_ERR_NOT_CONVERGED, "0 degrees did not converge");
+    PetscCall(Run(comm, aoa, 0, &fp, &st, &cells));
+    PetscCheck(st.converged, comm, PETSC_ERR_NOT_CONVERGED, "%g degrees did not converge", (double)aoa);
+    PetscCall(Run(comm, -aoa, 0, &fm, &st, &cells));
+    PetscCheck(st.converged, comm, PETSC_ERR_NOT_CONVERGED, "%g degrees did not converge", (double)-aoa);
+    PetscCall(PetscPrintf(comm, "| %s | %d | %.2e | %.8f | %.10f | %.10f | %.2e | %.2e |\n",
+                          mirror ? "mirror-symmetric (default)" : "one surface (`-naca_mirror 0`)", (int)cells,
+                          (double)f0.cl, (double)f0.cd, (double)fp.cl, (double)fm.cl, (double)(fp.cl + fm.cl),
+                          (double)(fp.cd - fm.cd)));
+  }
   PetscFunctionReturn(0);
 }
 
@@ -112,7 +113,7 @@ static PetscErrorCode Refinement(MPI_Comm comm, PetscReal aoa)
     PetscCall(SetReal("-mesh_h_body", hb * scale));
     PetscCall(SetReal("-mesh_h_wake", hw * scale));
     PetscCall(SetReal("-mesh_growth", g * scale)); /* every size, also away from the body, scales */
-    PetscCall(Run(comm, NULL, aoa, 0, &f, &st, &cells));
+    PetscCall(Run(comm, aoa, 0, &f, &st, &cells));
     PetscCheck(st.converged, comm, PETSC_ERR_NOT_CONVERGED, "level %d did not converge", l);
     char dcd[32] = "", dcl[32] = "";
     if (l) {
@@ -147,7 +148,7 @@ static PetscErrorCode Range(MPI_Comm comm)
       FFForces f;
       FFSolveStats st;
       PetscInt cells;
-      PetscCall(Run(comm, NULL, angles[j], res[i], &f, &st, &cells));
+      PetscCall(Run(comm, angles[j], res[i], &f, &st, &cells));
       if (st.converged)
         PetscCall(PetscPrintf(comm, "| %.6g | %.6g | yes | %d | %d | %.6g | %.1f | %.6f | %.6f |\n", (double)res[i],
                               (double)angles[j], (int)st.newton_iterations, (int)st.continuation_steps,

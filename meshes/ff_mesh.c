@@ -19,6 +19,7 @@ PetscErrorCode FFGeometrySetDefaults(FFGeometry *g, FFGeometryType type)
   g->naca_m = 0.02, g->naca_p = 0.4, g->naca_t = 0.12; /* NACA 2412 */
   g->farfield = 20;
   g->h_wake = 0.03;
+  g->naca_mirror = PETSC_TRUE;
   switch (type) {
   case FF_GEOMETRY_DFG: /* ~31.5k P2-P1 unknowns, as in REFERENCES §5 */
     g->h = 0.02, g->h_body = 0.005, g->growth = 0.1;
@@ -124,6 +125,8 @@ PetscErrorCode FFMeshSetFromOptions(FFMesh mesh)
                              "FFMeshSetFromOptions", g->farfield, &g->farfield, NULL));
   PetscCall(PetscOptionsReal("-mesh_h_wake", "NACA: cell size in the wake behind the trailing edge",
                              "FFMeshSetFromOptions", g->h_wake, &g->h_wake, NULL));
+  PetscCall(PetscOptionsBool("-naca_mirror", "NACA: mesh a symmetric airfoil (m = 0) as a half and its mirror image",
+                             "FFMeshSetFromOptions", g->naca_mirror, &g->naca_mirror, NULL));
   PetscCall(PetscOptionsString("-gmsh", "The gmsh executable", "FFMeshSetFromOptions",
                                mesh->gmsh[0] ? mesh->gmsh : FF_GMSH_EXECUTABLE, mesh->gmsh, sizeof mesh->gmsh, NULL));
   PetscCall(PetscOptionsString("-mesh_workdir", "Keep the .geo, .msh and gmsh log in this directory",
@@ -145,30 +148,6 @@ PetscErrorCode FFMeshSetFromOptions(FFMesh mesh)
 }
 
 /* ---------- errors that happen on rank 0 only ---------- */
-
-static PetscErrorCode CaptureHandler(MPI_Comm comm, int line, const char *fun, const char *file, PetscErrorCode n,
-                                     PetscErrorType p, const char *mess, void *ctx)
-{
-  (void)comm, (void)line, (void)fun, (void)file;
-  FFErrorCapture *cap = (FFErrorCapture *)ctx;
-  if (p == PETSC_ERROR_INITIAL) snprintf(cap->message, sizeof cap->message, "%s", mess ? mess : "error");
-  return n;
-}
-
-PetscErrorCode FFErrorCapturePush(FFErrorCapture *cap)
-{
-  PetscFunctionBegin;
-  cap->message[0] = '\0';
-  PetscCall(PetscPushErrorHandler(CaptureHandler, cap));
-  PetscFunctionReturn(0);
-}
-
-PetscErrorCode FFErrorCapturePop(void)
-{
-  PetscFunctionBegin;
-  PetscCall(PetscPopErrorHandler());
-  PetscFunctionReturn(0);
-}
 
 /* Runs fn on rank 0; on a failure every rank raises the same error (no rank left waiting in
  * a collective). On one rank fn runs plainly, so -ff_traceback shows where it failed. */
@@ -295,11 +274,13 @@ static PetscErrorCode ReadAndAnalyzeSerial(void *ctx)
   char buf[PETSC_MAX_PATH_LEN + 64];
   FFErrorCapture cap;
   PetscFunctionBegin;
+  PetscInt n_reoriented = 0;
   PetscCall(FFErrorCapturePush(&cap));
-  PetscErrorCode ierr = FFMeshReadGmsh(PETSC_COMM_SELF, mesh->msh_path, &mesh->dm);
+  PetscErrorCode ierr = FFMeshReadGmsh(PETSC_COMM_SELF, mesh->msh_path, &mesh->dm, &n_reoriented);
   PetscCall(FFErrorCapturePop());
   PetscCheck(!ierr, PETSC_COMM_SELF, ierr, "mesh %s: %s", MeshSource(mesh, buf, sizeof buf), cap.message);
   ierr = Analyze(mesh);
+  mesh->stats.n_reoriented = n_reoriented;
   PetscCall(DMDestroy(&mesh->dm));
   PetscCall(ierr);
   PetscFunctionReturn(0);
@@ -310,11 +291,13 @@ static PetscErrorCode ReadAndAnalyze(FFMesh mesh)
   char buf[PETSC_MAX_PATH_LEN + 64];
   FFErrorCapture cap;
   PetscFunctionBegin;
+  PetscInt n_reoriented = 0;
   PetscCall(FFErrorCapturePush(&cap));
-  PetscErrorCode ierr = FFMeshReadGmsh(mesh->comm, mesh->msh_path, &mesh->dm);
+  PetscErrorCode ierr = FFMeshReadGmsh(mesh->comm, mesh->msh_path, &mesh->dm, &n_reoriented);
   PetscCall(FFErrorCapturePop());
   PetscCheck(!ierr, mesh->comm, ierr, "mesh %s: %s", MeshSource(mesh, buf, sizeof buf), cap.message);
   PetscCall(Analyze(mesh));
+  mesh->stats.n_reoriented = n_reoriented;
   PetscFunctionReturn(0);
 }
 
@@ -379,7 +362,7 @@ PetscErrorCode FFMeshSetUp(FFMesh mesh)
     PetscCall(ReadAndAnalyze(mesh));
   } else {
     PetscCall(RunOnRank0(mesh, ReadAndAnalyzeSerial));
-    PetscCall(FFMeshReadGmsh(mesh->comm, mesh->msh_path, &mesh->dm));
+    PetscCall(FFMeshReadGmsh(mesh->comm, mesh->msh_path, &mesh->dm, NULL));
     PetscCall(BcastAnalysis(mesh));
   }
   PetscCall(FFMeshAddSetLabels(mesh));

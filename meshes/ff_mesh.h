@@ -23,6 +23,10 @@ typedef struct {
   /* Extensions (mesh module): */
   PetscReal growth; /* how fast the cell size grows with the distance from the body (dh/dd) */
   PetscReal h_wake; /* NACA: cell size in the wake just behind the trailing edge */
+  /* NACA: mesh a symmetric airfoil (naca_m == 0) as the upper half and its mirror image, so
+   * the mesh is mirror-symmetric about y = 0 (C_L = 0 at 0 degrees to rounding). No effect on
+   * cambered airfoils. FFGeometrySetDefaults: PETSC_TRUE (-naca_mirror). */
+  PetscBool naca_mirror;
 } FFGeometry;
 
 typedef struct _p_FFMesh *FFMesh;
@@ -37,12 +41,15 @@ PetscErrorCode FFMeshSetGeometry(FFMesh mesh, const FFGeometry *geometry);
 /* Boundary groups the mesh must have (in addition to a built-in geometry's own); SetUp fails
  * naming the missing ones. Also -mesh_require_groups a,b,c. */
 PetscErrorCode FFMeshRequireGroups(FFMesh mesh, PetscInt n, const char *const names[]);
-/* -geometry dfg|naca|square|file, -mesh_file, -mesh_order, -mesh_h, -mesh_h_body, -naca NNNN, ... */
+/* -geometry dfg|naca|square|file, -mesh_file, -mesh_order, -mesh_h, -mesh_h_body, -naca NNNN, -naca_mirror, ... */
 PetscErrorCode FFMeshSetFromOptions(FFMesh mesh);
 /* Writes the .geo, runs gmsh, reads the .msh into a DMPlex (one label per physical group,
  * named after it and valued by its physical tag, plus "Face Sets"/"Cell Sets" with the same
  * tags) and, on more than one rank, distributes it with the METIS partition. Order-2 meshes
  * get a continuous P2 coordinate field (vertex and edge dofs: curved, isoparametric cells).
+ * Every cell is counter-clockwise (clockwise cells of the file are turned over on read).
+ * A distributed DM keeps its migration SF (DMPlexGetMigrationSF): each local point's point in
+ * the mesh as read, which is the numbering of a serial FFMesh of the same .msh.
  * The DM's DMPlexDistributeSetDefault is off, so DMSetFromOptions does not redistribute it. */
 PetscErrorCode FFMeshSetUp(FFMesh mesh);
 PetscErrorCode FFMeshGetDM(FFMesh mesh, DM *dm); /* borrowed reference */
@@ -136,5 +143,16 @@ PetscErrorCode FFMeshGetSizes(FFMesh mesh, PetscInt *n_vertices, PetscInt *n_edg
 /* Faces of a boundary group over the whole mesh. */
 PetscErrorCode FFMeshGetGroupSize(FFMesh mesh, PetscInt g, PetscInt *n_faces);
 PetscErrorCode FFMeshGetQuality(FFMesh mesh, PetscReal *min, PetscReal *mean);
+
+/* Cell orientation. PETSc integrates with the signed Jacobian determinant, so a clockwise cell
+ * negates its share of every integral. Every FFMesh has counter-clockwise cells (clockwise
+ * cells of a .msh are turned over on read); these are for a DMPlex made elsewhere
+ * (FFSolverSetDM). A cell is clockwise when its Jacobian determinant at the centroid is < 0.
+ * OrientCells turns the clockwise cells of this rank over (a reflection of the cone: vertices,
+ * edges, labels and coordinates stay), n_flipped (may be NULL) gets their number; it needs
+ * vertex (and edge) coordinates, not per-cell ones. Not collective. */
+PetscErrorCode FFPlexOrientCells(DM dm, PetscInt *n_flipped);
+/* The number of clockwise cells of this rank and the first of them (-1 if none; may be NULL). */
+PetscErrorCode FFPlexCountClockwise(DM dm, PetscInt *n_clockwise, PetscInt *first);
 
 #endif

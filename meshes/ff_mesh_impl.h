@@ -15,6 +15,7 @@ typedef struct {
   PetscInt n_vertices, n_edges, n_cells;
   PetscReal quality_min, quality_mean; /* normalized radius ratio 2 r_in / r_circ of the straight cells */
   PetscReal h_min, h_max;              /* shortest and longest edge */
+  PetscInt n_reoriented;               /* cells that were clockwise in the file, turned over on read */
 } FFMeshStats;
 
 /* The cell partition that distributed the mesh (nparts == 1: not distributed). */
@@ -69,6 +70,8 @@ PetscErrorCode FFGeometryCheck(const FFGeometry *geo, const char *prefix);
 
 /* ff_naca.c */
 PetscErrorCode FFNacaWriteGeo(const FFGeometry *geo, FILE *f);
+/* Whether the NACA mesh is the mirror-symmetric one (naca_mirror and m == 0). */
+PetscBool FFNacaIsMirrored(const FFGeometry *geo);
 
 /* ff_gmsh.c: run gmsh on a .geo, writing a .msh (version 4.1) of the given order. */
 PetscErrorCode FFGmshFindExecutable(const char *requested, char *path, size_t len);
@@ -80,8 +83,9 @@ PetscErrorCode FFGmshConvert(const char *gmsh, const char *in, const char *out);
 PetscErrorCode FFMeshFileVersion(const char *path, double *version, int *binary);
 
 /* ff_mesh_read.c: read a .msh on comm (rank 0 reads) into an interpolated DMPlex with one
- * label per physical group and, for second-order meshes, continuous P2 coordinates. */
-PetscErrorCode FFMeshReadGmsh(MPI_Comm comm, const char *path, DM *dm);
+ * label per physical group, for second-order meshes continuous P2 coordinates, and every cell
+ * counter-clockwise (n_reoriented, may be NULL: how many were clockwise in the file). */
+PetscErrorCode FFMeshReadGmsh(MPI_Comm comm, const char *path, DM *dm, PetscInt *n_reoriented);
 /* ff_mesh_groups.c: the groups of a freshly read mesh; checks there are fluid cells,
  * that every boundary face is in a group and that required groups are present. */
 PetscErrorCode FFMeshCollectGroups(FFMesh mesh, const char *source);
@@ -96,12 +100,6 @@ PetscErrorCode FFMeshPointCentroid(DM dm, PetscInt point, PetscReal x[2]);
 /* ff_partition.c: distribute with METIS (or PETSc's partitioner); fills info. */
 PetscErrorCode FFMeshDistribute(DM dm, const char *method, DM *dmdist, FFMeshPartitionInfo *info);
 
-/* Records (instead of printing) the message of the next PETSc error, until popped. */
-typedef struct {
-  char message[1024];
-} FFErrorCapture;
-PetscErrorCode FFErrorCapturePush(FFErrorCapture *cap);
-PetscErrorCode FFErrorCapturePop(void);
 /* Runs fn(ctx) on rank 0 of comm; a failure there becomes the same error on every rank. */
 PetscErrorCode FFRunOnRank0(MPI_Comm comm, PetscErrorCode (*fn)(void *), void *ctx);
 

@@ -1,5 +1,6 @@
-/* Reading a Gmsh .msh into a DMPlex: one label per physical group (named after it), and
- * for second-order meshes a continuous P2 coordinate field holding gmsh's curved nodes.
+/* Reading a Gmsh .msh into a DMPlex: one label per physical group (named after it), for
+ * second-order meshes a continuous P2 coordinate field holding gmsh's curved nodes, and
+ * counter-clockwise cells (ff_mesh_orient.c).
  *
  * PETSc 3.18 reads a 6-node triangle mesh into a *discontinuous* P2 coordinate field (all
  * coordinates are cell dofs, vertices carry none: "XXX FIXME" in plexgmsh.c), which code
@@ -185,7 +186,7 @@ static PetscErrorCode CheckTriangles(DM dm)
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode FFMeshReadGmsh(MPI_Comm comm, const char *path, DM *dm)
+PetscErrorCode FFMeshReadGmsh(MPI_Comm comm, const char *path, DM *dm, PetscInt *n_reoriented)
 {
   PetscMPIInt rank;
   int binary = 0;
@@ -200,9 +201,12 @@ PetscErrorCode FFMeshReadGmsh(MPI_Comm comm, const char *path, DM *dm)
   }
   PetscCallMPI(MPI_Bcast(&binary, 1, MPI_INT, 0, comm));
   /* Region labels come from an option; a private options database keeps it from leaking into
-   * (or being overridden by) the user's options. */
+   * (or being overridden by) the user's options. Gmsh's $Periodic section is not read: PETSc
+   * would identify the nodes it pairs, which glues the two halves of a mirrored NACA mesh
+   * together (fieldflow has no periodic boundaries). */
   PetscCall(PetscOptionsCreate(&options));
   PetscCall(PetscOptionsSetValue(options, "-dm_plex_gmsh_use_regions", "true"));
+  PetscCall(PetscOptionsSetValue(options, "-dm_plex_gmsh_periodic", "false"));
   PetscCall(PetscViewerCreate(comm, &viewer));
   PetscCall(PetscObjectSetOptions((PetscObject)viewer, options));
   PetscCall(PetscViewerSetType(viewer, binary ? PETSCVIEWERBINARY : PETSCVIEWERASCII));
@@ -225,6 +229,7 @@ PetscErrorCode FFMeshReadGmsh(MPI_Comm comm, const char *path, DM *dm)
   PetscCheck(dim == 2, comm, PETSC_ERR_ARG_WRONG, "the mesh is %dD; fieldflow reads 2D triangle meshes", (int)dim);
   PetscCall(CheckTriangles(*dm));
   PetscCall(MakeCoordinatesContinuous(*dm, path));
+  PetscCall(FFPlexOrientCells(*dm, n_reoriented)); /* after: it reorders cell closures */
   PetscCall(PetscObjectSetName((PetscObject)*dm, "mesh"));
   PetscFunctionReturn(0);
 }

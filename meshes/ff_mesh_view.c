@@ -55,9 +55,10 @@ static void Describe(const FFGeometry *g, char *buf, size_t len)
              (double)g->growth);
     break;
   case FF_GEOMETRY_NACA:
-    snprintf(buf, len, "NACA airfoil m %g p %g t %g in a %g-chord box (h %g, h_body %g, h_wake %g, growth %g)",
+    snprintf(buf, len, "NACA airfoil m %g p %g t %g in a %g-chord box (h %g, h_body %g, h_wake %g, growth %g)%s",
              (double)g->naca_m, (double)g->naca_p, (double)g->naca_t, (double)g->farfield, (double)g->h,
-             (double)g->h_body, (double)g->h_wake, (double)g->growth);
+             (double)g->h_body, (double)g->h_wake, (double)g->growth,
+             FFNacaIsMirrored(g) ? ", mirror-symmetric mesh" : "");
     break;
   case FF_GEOMETRY_SQUARE:
     snprintf(buf, len, "unit square (h %g)", (double)g->h);
@@ -90,6 +91,9 @@ PetscErrorCode FFMeshView(FFMesh mesh, PetscViewer viewer)
   PetscCall(PetscViewerASCIIPrintf(viewer, "mesh: %s\n", what));
   PetscCall(PetscViewerASCIIPrintf(viewer, "  cells: %s (coordinates P%d)\n",
                                    edge_dofs ? "curved, second order" : "straight", edge_dofs ? 2 : 1));
+  if (s->n_reoriented)
+    PetscCall(PetscViewerASCIIPrintf(viewer, "  %d cells were clockwise in the file: reoriented counter-clockwise\n",
+                                     (int)s->n_reoriented));
   PetscCall(PetscViewerASCIIPrintf(viewer, "  vertices %d, cells %d, edges %d, P2 nodes %d\n", (int)s->n_vertices,
                                    (int)s->n_cells, (int)s->n_edges, (int)(s->n_vertices + s->n_edges)));
   PetscCall(PetscViewerASCIIPrintf(viewer, "  boundary groups (faces):"));

@@ -139,7 +139,14 @@ PetscErrorCode FFMeshDistribute(DM dm, const char *method, DM *dmdist, FFMeshPar
                "unknown mesh partitioner '%s' (option -mesh_partitioner: metis or petsc)", method);
     PetscCall(PetscPartitionerSetFromOptions(part));
   }
-  PetscCall(DMPlexDistribute(dm, 0, NULL, dmdist));
-  if (*dmdist) PetscCall(MeasurePartition(*dmdist, info));
+  PetscSF migration = NULL;
+  PetscCall(DMPlexDistribute(dm, 0, &migration, dmdist));
+  /* Kept on the distributed DM: it names each local point's point in the mesh as read (the
+   * numbering of a serial FFMesh of the same file), which the node maps of the solvers use. */
+  if (*dmdist) {
+    PetscCall(DMPlexSetMigrationSF(*dmdist, migration));
+    PetscCall(MeasurePartition(*dmdist, info));
+  }
+  PetscCall(PetscSFDestroy(&migration));
   PetscFunctionReturn(0);
 }

@@ -50,7 +50,6 @@ struct _p_FFSolver {
   Mat J; /* the Jacobian (assembled, exact) */
   Vec u; /* the state: global vector */
   PetscBool setup, solved;
-  PetscReal orientation; /* -1 when every cell is clockwise: integrals come out negated */
   FFSolveStats stats;
 
   FFProblemType problem;

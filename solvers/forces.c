@@ -102,8 +102,8 @@ PetscErrorCode FFSolverComputeForces(FFSolver s, const char body[], FFForces *fo
   PetscCall(VecDestroy(&phi));
   PetscCall(DMDestroy(&dm_phi));
   const PetscReal scale = 2.0 / (s->density * s->ref_velocity * s->ref_velocity * s->ref_length);
-  forces->drag = s->orientation * s->density * PetscRealPart(integral[0]);
-  forces->lift = s->orientation * s->density * PetscRealPart(integral[1]);
+  forces->drag = s->density * PetscRealPart(integral[0]);
+  forces->lift = s->density * PetscRealPart(integral[1]);
   forces->cd = scale * forces->drag;
   forces->cl = scale * forces->lift;
   PetscFunctionReturn(0);

@@ -205,6 +205,8 @@ PetscErrorCode FFSolverSetNodeGraph(FFSolver s, const FFNodeGraph *graph)
   for (PetscInt i = 0; i < nleaves && nleaves > 0; i++) s->point_owned[leaves ? leaves[i] : i] = PETSC_FALSE;
 
   if (size > 1) PetscCall(DMPlexGetMigrationSF(s->mesh_dm, &migration));
+  PetscCall(PetscInfo(s->dm, "fieldflow: node map %s\n",
+                      size == 1 ? "by point" : (migration ? "by the migration SF" : "by node positions")));
   if (size == 1 || migration) {
     PetscInt *plex_point;
     PetscCall(PetscMalloc1(n_nodes + 1, &plex_point));

@@ -187,36 +187,30 @@ static PetscErrorCode InitialState(FFSolver s)
   PetscFunctionReturn(0);
 }
 
-/* The orientation of the cells: PETSc integrates with the signed Jacobian determinant, so
- * clockwise cells negate every integral (a .msh may come either way). All clockwise: the
- * solution is the same and the integrals (forces) are multiplied by -1 here; mixed: the
- * discrete problem is wrong, an error. */
+/* PETSc integrates with the signed Jacobian determinant, so a clockwise cell negates its share
+ * of every integral. FFMesh turns clockwise cells over on read; a DM from FFSolverSetDM (or one
+ * changed after FFMeshSetUp) must be oriented too: anything else is an error here. */
 static PetscErrorCode CheckOrientation(FFSolver s)
 {
-  PetscInt cStart, cEnd, counts[2] = {0, 0}, g[2];
+  PetscInt n, first, total;
+  PetscReal where[2] = {0, 0}, vol;
+  PetscMPIInt rank, size, from;
 
   PetscFunctionBegin;
-  PetscCall(DMPlexGetHeightStratum(s->dm, 0, &cStart, &cEnd));
-  for (PetscInt c = cStart; c < cEnd; c++) {
-    PetscReal v0[2], J[4], detJ;
-    PetscQuadrature q;
-    PetscReal *pt, *w;
-    PetscCall(PetscMalloc1(2, &pt));
-    PetscCall(PetscMalloc1(1, &w));
-    pt[0] = pt[1] = -1.0 / 3.0, w[0] = 1;
-    PetscCall(PetscQuadratureCreate(PETSC_COMM_SELF, &q));
-    PetscCall(PetscQuadratureSetData(q, 2, 1, 1, pt, w));
-    PetscCall(DMPlexComputeCellGeometryFEM(s->dm, c, q, v0, J, NULL, &detJ));
-    PetscCall(PetscQuadratureDestroy(&q));
-    counts[detJ < 0]++;
-  }
-  PetscCall(MPIU_Allreduce(counts, g, 2, MPIU_INT, MPI_SUM, s->comm));
-  PetscCheck(!(g[0] && g[1]), s->comm, PETSC_ERR_ARG_WRONG,
-             "the mesh has %d counter-clockwise and %d clockwise cells: its cells must be oriented alike", (int)g[0],
-             (int)g[1]);
-  s->orientation = g[1] ? -1.0 : 1.0;
-  PetscCall(PetscInfo(s->dm, "fieldflow: %d counter-clockwise, %d clockwise cells\n", (int)g[0], (int)g[1]));
-  PetscFunctionReturn(0);
+  PetscCall(FFPlexCountClockwise(s->dm, &n, &first));
+  PetscCall(MPIU_Allreduce(&n, &total, 1, MPIU_INT, MPI_SUM, s->comm));
+  if (!total) PetscFunctionReturn(0);
+  /* where the first one is, from the lowest rank that has one */
+  PetscCallMPI(MPI_Comm_rank(s->comm, &rank));
+  PetscCallMPI(MPI_Comm_size(s->comm, &size));
+  if (first >= 0) PetscCall(DMPlexComputeCellGeometryFVM(s->dm, first, &vol, where, NULL));
+  from = first >= 0 ? rank : size;
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &from, 1, MPI_INT, MPI_MIN, s->comm));
+  PetscCallMPI(MPI_Bcast(where, 2, MPIU_REAL, from, s->comm));
+  SETERRQ(s->comm, PETSC_ERR_ARG_WRONG,
+          "the mesh has %d clockwise cells (negative Jacobian determinant, e.g. near (%g, %g)): PETSc's integrals "
+          "would change sign there. FFMesh orients cells on read; for a DM of your own call FFPlexOrientCells first",
+          (int)total, (double)where[0], (double)where[1]);
 }
 
 PetscErrorCode FFSolverSetUp(FFSolver s)

@@ -130,6 +130,11 @@ PetscErrorCode FFTrainerGetHistory(FFTrainer t, const FFNamedArrays **history)
 
   PetscFunctionBegin;
   FFNamedArraysClear(t->history);
+  /* no epoch finished yet (stopped within the first): no curves, rather than empty arrays */
+  if (!t->n_hist) {
+    *history = t->history;
+    PetscFunctionReturn(0);
+  }
   PetscCall(PetscMalloc1(t->n_hist + 1, &buf));
   for (int c = 0; c < HISTORY_COLUMNS; c++) {
     for (long k = 0; k < t->n_hist; k++) buf[k] = (float)t->hist[c][k];

@@ -77,6 +77,7 @@ typedef struct {
   PetscInt n_nodes, n_components;    /* the node-field layout (FFSolverGetNodeFieldLayout) */
   char body[64];                     /* the forces body of the case ("" when none) */
   char msh_path[PETSC_MAX_PATH_LEN]; /* the temporary copy of the .msh the mesh reads; removed by Destroy */
+  PetscOptions options;              /* the sample's options (FFSweepSolverSolve solves with them) */
 } FFSweepSolver;
 
 /* Errors name the sample and what is missing: not solved (status failed), no stored mesh file
@@ -86,6 +87,11 @@ PetscErrorCode FFSweepSolverFromSample(MPI_Comm comm, const FFSample *sample, FF
 /* The same from a dataset: reads sample `index` (FF_READ_ALL) on every rank of comm. */
 PetscErrorCode FFSweepSolverFromDataset(MPI_Comm comm, FFDataset ds, long index, FFSweepSolver *ss);
 PetscErrorCode FFSweepSolverDestroy(FFSweepSolver *ss);
+/* FFSolverSolve (from the solver's current state: e.g. a prediction set with FFSolverSetState,
+ * to warm-start) with the sample's options as the default database, so that options PETSc
+ * reads only when it first factors the Jacobian (-mat_mumps_icntl_24 of the Darcy case, ...)
+ * are the sample's too. Use it rather than FFSolverSolve on a rebuilt solver. */
+PetscErrorCode FFSweepSolverSolve(FFSweepSolver *ss, FFSolveStats *stats);
 /* The sample's stored fields as the solver's node field (n_nodes x n_components, row-major;
  * Navier-Stokes u_x, u_y, p; Darcy K, p), vertex fields extended to edge midpoints as
  * FFFieldToNodes does. Needs FF_READ_MESH | FF_READ_FIELDS. On rank 0 (others may pass NULL). */

@@ -35,20 +35,15 @@ struct _p_FFSweep {
 PetscErrorCode FFSweepCaptureOptions(FFSweep sweep);
 /* The options text of one sample: the defining options, then one line per parameter. */
 PetscErrorCode FFSweepSampleOptions(FFSweep sweep, const double *values, char **text);
-/* A fresh options database holding text (and extra, may be NULL), made the default for
- * everything created until FFSweepOptionsPop. */
+/* A fresh options database holding text (and extra, may be NULL). */
+PetscErrorCode FFSweepOptionsCreate(const char *text, const char *extra, PetscOptions *options);
+/* The same, made the default for everything until FFSweepOptionsPop. */
 PetscErrorCode FFSweepOptionsPush(const char *text, const char *extra, PetscOptions *options);
 /* Restores the previous default database; options used in the popped one are marked used
  * in it too (so `fieldflow` does not warn about them), then the popped one is destroyed. */
 PetscErrorCode FFSweepOptionsPop(PetscOptions *options);
-
-/* ---------- errors caught per sample (sweep_sample.c) ---------- */
-typedef struct {
-  char message[2048];
-} FFSweepErrorCatch;
-/* Between Push and Pop a PETSc error is not printed; its first message is kept. */
-PetscErrorCode FFSweepErrorCatchPush(FFSweepErrorCatch *c);
-PetscErrorCode FFSweepErrorCatchPop(void);
+/* Options used in `from` marked used in the current default database. */
+PetscErrorCode FFSweepOptionsMarkUsed(PetscOptions from);
 
 /* ---------- one sample (sweep_sample.c) ---------- */
 /* Meshes and solves one sample on comm with the given options text (a sample's, from

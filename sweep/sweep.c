@@ -82,31 +82,33 @@ PetscErrorCode FFSweepSetFromOptions(FFSweep sw)
   DefaultCaseName(sw->case_name, sizeof sw->case_name);
   PetscOptionsBegin(sw->comm, NULL, "fieldflow generate: a parameter sweep of reference solves into a dataset",
                     "docs/datasets.md");
-  PetscCall(PetscOptionsString("-o", "Output dataset directory (created, or resumed when it holds this sweep)", NULL,
-                               sw->out, sw->out, sizeof sw->out, NULL));
-  PetscCall(PetscOptionsInt("-n", "Number of samples in the plan", NULL, n, &n, NULL));
+  PetscCall(PetscOptionsString("-o", "Output dataset directory (created, or resumed when it holds this sweep)",
+                               "docs/datasets.md", sw->out, sw->out, sizeof sw->out, NULL));
+  PetscCall(PetscOptionsInt("-n", "Number of samples in the plan", "docs/datasets.md", n, &n, NULL));
   PetscCall(PetscOptionsStringArray("-sweep_params",
                                     "Swept parameters, each the case option it sets: name[units]:lo:hi[:log] or "
                                     "name:seed, comma-separated",
-                                    NULL, params, &np, &has_params));
-  PetscCall(PetscOptionsEList("-sweep_sampling", "Design of the plan: lhs (Latin hypercube) or sobol", NULL, methods, 2,
-                              methods[method], &method, NULL));
-  PetscCall(PetscOptionsInt("-sweep_seed", "Seed of the plan (and of the splits unless -sweep_split_seed)", NULL, seed,
-                            &seed, NULL));
-  PetscCall(PetscOptionsReal("-sweep_val_fraction", "Validation fraction of every split", NULL, val, &val, NULL));
-  PetscCall(PetscOptionsReal("-sweep_test_fraction", "Test fraction of the random split", NULL, test, &test, NULL));
-  PetscCall(PetscOptionsInt("-sweep_split_seed", "Seed of the splits (default: -sweep_seed)", NULL, split_seed,
-                            &split_seed, NULL));
+                                    "docs/datasets.md", params, &np, &has_params));
+  PetscCall(PetscOptionsEList("-sweep_sampling", "Design of the plan: lhs (Latin hypercube) or sobol",
+                              "docs/datasets.md", methods, 2, methods[method], &method, NULL));
+  PetscCall(PetscOptionsInt("-sweep_seed", "Seed of the plan (and of the splits unless -sweep_split_seed)",
+                            "docs/datasets.md", seed, &seed, NULL));
+  PetscCall(PetscOptionsReal("-sweep_val_fraction", "Validation fraction of every split", "docs/datasets.md", val, &val,
+                             NULL));
+  PetscCall(PetscOptionsReal("-sweep_test_fraction", "Test fraction of the random split", "docs/datasets.md", test,
+                             &test, NULL));
+  PetscCall(PetscOptionsInt("-sweep_split_seed", "Seed of the splits (default: -sweep_seed)", "docs/datasets.md",
+                            split_seed, &split_seed, NULL));
   PetscCall(PetscOptionsStringArray("-sweep_holdout",
                                     "Extrapolation splits: param:lo:hi[:outside] holds out the samples in [lo, hi] "
                                     "(an empty bound is open: aoa:6: holds out aoa >= 6), comma-separated",
-                                    NULL, holdouts, &nh, &has_holdouts));
+                                    "docs/datasets.md", holdouts, &nh, &has_holdouts));
   PetscCall(PetscOptionsString("-sweep_case", "Case name recorded in the dataset (default: the -case file's folder)",
-                               NULL, sw->case_name, sw->case_name, sizeof sw->case_name, NULL));
-  PetscCall(PetscOptionsInt("-ranks_per_sample", "MPI ranks that solve one sample together", NULL, sw->ranks_per_sample,
-                            &sw->ranks_per_sample, NULL));
-  PetscCall(PetscOptionsBool("-progress", "Progress line on a terminal (plain lines otherwise)", NULL, sw->progress,
-                             &sw->progress, NULL));
+                               "docs/datasets.md", sw->case_name, sw->case_name, sizeof sw->case_name, NULL));
+  PetscCall(PetscOptionsInt("-ranks_per_sample", "MPI ranks that solve one sample together", "docs/datasets.md",
+                            sw->ranks_per_sample, &sw->ranks_per_sample, NULL));
+  PetscCall(PetscOptionsBool("-progress", "Progress line on a terminal (plain lines otherwise)", "docs/datasets.md",
+                             sw->progress, &sw->progress, NULL));
   PetscOptionsEnd();
   if (!has_params) np = 0;
   if (!has_holdouts) nh = 0;

@@ -171,32 +171,46 @@ static PetscErrorCode InsertText(PetscOptions options, const char *text)
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode FFSweepOptionsPush(const char *text, const char *extra, PetscOptions *options)
+PetscErrorCode FFSweepOptionsCreate(const char *text, const char *extra, PetscOptions *options)
 {
   PetscFunctionBegin;
   PetscCall(PetscOptionsCreate(options));
   PetscCall(InsertText(*options, text));
   PetscCall(InsertText(*options, extra));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode FFSweepOptionsPush(const char *text, const char *extra, PetscOptions *options)
+{
+  PetscFunctionBegin;
+  PetscCall(FFSweepOptionsCreate(text, extra, options));
   PetscCall(PetscOptionsPush(*options));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode FFSweepOptionsMarkUsed(PetscOptions from)
+{
+  PetscInt n;
+  char **lines, name[256], key[260];
+  PetscFunctionBegin;
+  PetscCall(OptionLines(from, &n, &lines));
+  for (PetscInt i = 0; i < n; i++) {
+    PetscBool used, set;
+    LineName(lines[i], name, sizeof name);
+    PetscCall(PetscOptionsUsed(from, name, &used));
+    snprintf(key, sizeof key, "-%s", name);
+    if (used) PetscCall(PetscOptionsHasName(NULL, NULL, key, &set)); /* marks it used there too */
+  }
+  PetscCall(FreeLines(n, &lines));
   PetscFunctionReturn(0);
 }
 
 PetscErrorCode FFSweepOptionsPop(PetscOptions *options)
 {
-  PetscInt n;
-  char **lines, name[256], key[260];
   PetscFunctionBegin;
   if (!*options) PetscFunctionReturn(0);
   PetscCall(PetscOptionsPop());
-  PetscCall(OptionLines(*options, &n, &lines));
-  for (PetscInt i = 0; i < n; i++) {
-    PetscBool used, set;
-    LineName(lines[i], name, sizeof name);
-    PetscCall(PetscOptionsUsed(*options, name, &used));
-    snprintf(key, sizeof key, "-%s", name);
-    if (used) PetscCall(PetscOptionsHasName(NULL, NULL, key, &set)); /* marks it used there too */
-  }
-  PetscCall(FreeLines(n, &lines));
+  PetscCall(FFSweepOptionsMarkUsed(*options));
   PetscCall(PetscOptionsDestroy(options));
   PetscFunctionReturn(0);
 }

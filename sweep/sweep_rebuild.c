@@ -136,7 +136,6 @@ static PetscErrorCode SetGraph(FFSweepSolver *ss, const FFSample *s)
 PetscErrorCode FFSweepSolverFromSample(MPI_Comm comm, const FFSample *s, FFSweepSolver *ss)
 {
   PetscMPIInt rank;
-  PetscOptions options = NULL;
   PetscFunctionBegin;
   PetscCall(PetscMemzero(ss, sizeof *ss));
   ss->comm = comm;
@@ -144,9 +143,10 @@ PetscErrorCode FFSweepSolverFromSample(MPI_Comm comm, const FFSample *s, FFSweep
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
   if (!rank) PetscCall(WriteMeshFile(s, ss->msh_path, sizeof ss->msh_path));
   PetscCallMPI(MPI_Bcast(ss->msh_path, sizeof ss->msh_path, MPI_CHAR, 0, comm));
-  PetscCall(FFSweepOptionsPush(s->options, NULL, &options));
+  PetscCall(FFSweepOptionsCreate(s->options, NULL, &ss->options));
+  PetscCall(PetscOptionsPush(ss->options));
   PetscErrorCode ierr = Build(ss);
-  PetscCall(FFSweepOptionsPop(&options));
+  PetscCall(PetscOptionsPop());
   if (!ierr) ierr = SetGraph(ss, s);
   if (ierr) PetscCall(FFSweepSolverDestroy(ss));
   PetscCall(ierr);
@@ -175,6 +175,19 @@ PetscErrorCode FFSweepSolverDestroy(FFSweepSolver *ss)
     if (!rank) remove(ss->msh_path);
   }
   ss->msh_path[0] = '\0';
+  PetscCall(PetscOptionsDestroy(&ss->options));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode FFSweepSolverSolve(FFSweepSolver *ss, FFSolveStats *stats)
+{
+  PetscFunctionBegin;
+  PetscCheck(ss->solver && ss->options, PETSC_COMM_SELF, PETSC_ERR_ORDER,
+             "FFSweepSolverSolve before FFSweepSolverFromSample");
+  PetscCall(PetscOptionsPush(ss->options));
+  PetscErrorCode ierr = FFSolverSolve(ss->solver, stats);
+  PetscCall(PetscOptionsPop());
+  PetscCall(ierr);
   PetscFunctionReturn(0);
 }
 

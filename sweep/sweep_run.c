@@ -85,7 +85,7 @@ static PetscErrorCode Prepare(FFSweep sw, Work *w)
 static PetscErrorCode PrepareEverywhere(FFSweep sw, Work *w)
 {
   PetscMPIInt rank, size;
-  FFSweepErrorCatch caught;
+  FFErrorCapture caught;
   int ierr = 0;
   PetscFunctionBegin;
   PetscCallMPI(MPI_Comm_rank(sw->comm, &rank));
@@ -96,9 +96,9 @@ static PetscErrorCode PrepareEverywhere(FFSweep sw, Work *w)
     PetscFunctionReturn(0);
   }
   if (!rank) {
-    PetscCall(FFSweepErrorCatchPush(&caught));
+    PetscCall(FFErrorCapturePush(&caught));
     ierr = (int)Prepare(sw, w);
-    PetscCall(FFSweepErrorCatchPop());
+    PetscCall(FFErrorCapturePop());
   }
   PetscCallMPI(MPI_Bcast(&ierr, 1, MPI_INT, 0, sw->comm));
   PetscCallMPI(MPI_Bcast(caught.message, sizeof caught.message, MPI_CHAR, 0, sw->comm));

@@ -7,36 +7,6 @@
 #include <string.h>
 #include <unistd.h>
 
-/* ---------- errors caught per sample ---------- */
-
-static PetscErrorCode CatchHandler(MPI_Comm comm, int line, const char *fun, const char *file, PetscErrorCode n,
-                                   PetscErrorType p, const char *mess, void *ctx)
-{
-  (void)comm, (void)line, (void)fun, (void)file;
-  FFSweepErrorCatch *c = (FFSweepErrorCatch *)ctx;
-  if (p == PETSC_ERROR_INITIAL) {
-    const char *generic = NULL;
-    PetscErrorMessage(n, &generic, NULL);
-    snprintf(c->message, sizeof c->message, "%s", mess && *mess ? mess : (generic ? generic : "error"));
-  }
-  return n;
-}
-
-PetscErrorCode FFSweepErrorCatchPush(FFSweepErrorCatch *c)
-{
-  PetscFunctionBegin;
-  c->message[0] = '\0';
-  PetscCall(PetscPushErrorHandler(CatchHandler, c));
-  PetscFunctionReturn(0);
-}
-
-PetscErrorCode FFSweepErrorCatchPop(void)
-{
-  PetscFunctionBegin;
-  PetscCall(PetscPopErrorHandler());
-  PetscFunctionReturn(0);
-}
-
 /* ---------- the .msh text ---------- */
 
 /* The file's bytes, NUL-terminated (PetscFree). */
@@ -328,7 +298,7 @@ PetscErrorCode FFSweepSolveSample(MPI_Comm comm, FFDataset ds, long index, const
                                   PetscBool *failed, char reason[FF_REASON_MAX])
 {
   PetscOptions options = NULL;
-  FFSweepErrorCatch caught;
+  FFErrorCapture caught;
   Solve sv;
   Collected c;
   FFSample s;
@@ -344,7 +314,7 @@ PetscErrorCode FFSweepSolveSample(MPI_Comm comm, FFDataset ds, long index, const
   reason[0] = '\0';
   PetscCall(PetscTime(&t0));
   PetscCall(FFSweepOptionsPush(text, runtime, &options));
-  PetscCall(FFSweepErrorCatchPush(&caught));
+  PetscCall(FFErrorCapturePush(&caught));
   PetscErrorCode ierr = MeshAndSolve(comm, &sv);
   if (ierr)
     snprintf(reason, FF_REASON_MAX, "%s: %.230s", sv.stage, caught.message);
@@ -352,7 +322,7 @@ PetscErrorCode FFSweepSolveSample(MPI_Comm comm, FFDataset ds, long index, const
     NotConvergedReason(sv.solver, &sv.stats, reason, FF_REASON_MAX);
   else if ((ierr = Collect(comm, &sv, &c)))
     snprintf(reason, FF_REASON_MAX, "post-processing: %.230s", caught.message);
-  PetscCall(FFSweepErrorCatchPop());
+  PetscCall(FFErrorCapturePop());
   PetscCall(FFSweepOptionsPop(&options));
   PetscCall(PetscTime(&t1));
   *failed = reason[0] ? PETSC_TRUE : PETSC_FALSE;
@@ -382,19 +352,19 @@ static PetscErrorCode ProbeSample(FFSweep sw, const char *text, PetscBool *setup
                                   size_t len)
 {
   PetscOptions options = NULL;
-  FFSweepErrorCatch caught;
+  FFErrorCapture caught;
   FFMesh mesh = NULL;
   FFSolver solver = NULL;
   PetscFunctionBegin;
   PetscCall(FFSweepOptionsPush(text, sw->runtime, &options));
-  PetscCall(FFSweepErrorCatchPush(&caught));
+  PetscCall(FFErrorCapturePush(&caught));
   PetscErrorCode ierr = FFMeshCreate(PETSC_COMM_SELF, &mesh);
   if (!ierr) ierr = FFMeshSetFromOptions(mesh);
   if (!ierr) ierr = FFMeshSetUp(mesh);
   if (!ierr) ierr = FFSolverCreate(PETSC_COMM_SELF, &solver);
   if (!ierr) ierr = FFSolverSetMesh(solver, mesh);
   if (!ierr) ierr = FFSolverSetFromOptions(solver);
-  PetscCall(FFSweepErrorCatchPop());
+  PetscCall(FFErrorCapturePop());
   *setup = ierr ? PETSC_FALSE : PETSC_TRUE;
   if (ierr) snprintf(message, len, "%.1900s", caught.message);
   *unused = -1;

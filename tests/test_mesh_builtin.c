@@ -181,6 +181,83 @@ static void TestNaca(void)
   FF_TEST_PETSC(FFMeshDestroy(&mesh));
 }
 
+/* The largest distance from a P2 node's mirror image (y -> -y) to the nearest node, and the
+ * number of nodes whose nearest mirror node has another node type. */
+static PetscReal MirrorDistance(const FFNodeGraph *g, PetscInt *type_mismatch)
+{
+  PetscReal worst = 0;
+  *type_mismatch = 0;
+  for (PetscInt i = 0; i < g->n_nodes; i++) {
+    PetscReal best = PETSC_MAX_REAL;
+    PetscInt at = -1;
+    for (PetscInt j = 0; j < g->n_nodes; j++) {
+      const PetscReal d =
+          PetscHypotReal(g->coords[2 * j] - g->coords[2 * i], g->coords[2 * j + 1] + g->coords[2 * i + 1]);
+      if (d < best) best = d, at = j;
+    }
+    worst = PetscMax(worst, best);
+    *type_mismatch += g->type[at] != g->type[i];
+  }
+  return worst;
+}
+
+static PetscBool GeoHas(FFMesh mesh, const char *name, const char *text)
+{
+  char path[4096], buf[1 << 16];
+  snprintf(path, sizeof path, "%s/%s", FFTestTempDir("mesh_builtin"), name);
+  if (FFMeshWrite(mesh, path)) return PETSC_FALSE;
+  FILE *f = fopen(path, "r");
+  if (!f) return PETSC_FALSE;
+  size_t n = fread(buf, 1, sizeof buf - 1, f);
+  fclose(f);
+  buf[n] = '\0';
+  return strstr(buf, text) ? PETSC_TRUE : PETSC_FALSE;
+}
+
+/* A symmetric airfoil is meshed as a half and its mirror image (-naca_mirror, on by default):
+ * every P2 node has a mirror node of the same type (to gmsh's projection onto the lower spline,
+ * ~3e-7), the cells are counter-clockwise. Off, or for a cambered airfoil: one surface. */
+static void TestNacaMirror(void)
+{
+  const char *names[] = {"airfoil", "farfield", "outlet"};
+  FFGeometry g;
+  FF_TEST_PETSC(FFGeometrySetDefaults(&g, FF_GEOMETRY_NACA));
+  CU_ASSERT(g.naca_mirror);
+  g.h = 4, g.h_body = 0.04, g.h_wake = 0.08, g.growth = 0.3;
+  g.naca_m = 0, g.naca_t = 0.12;
+  for (int mirror = 1; mirror >= 0; mirror--) {
+    g.naca_mirror = (PetscBool)mirror;
+    FFMesh mesh = MakeMesh(&g);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mesh);
+    CheckGroups(mesh, 3, names);
+    CheckCounts(mesh, 1);
+    DM dm;
+    PetscInt n_cw, mismatch;
+    FF_TEST_PETSC(FFMeshGetDM(mesh, &dm));
+    FF_TEST_PETSC(FFPlexCountClockwise(dm, &n_cw, NULL));
+    CU_ASSERT_EQUAL(n_cw, 0);
+    FFNodeGraph ng;
+    FF_TEST_PETSC(FFNodeGraphCreate(mesh, &ng));
+    const PetscReal d = MirrorDistance(&ng, &mismatch);
+    printf("\n  NACA 0012, %s: %d P2 nodes, largest distance of a node's mirror image to a node %.2e",
+           mirror ? "mirrored" : "one surface", (int)ng.n_nodes, (double)d);
+    if (mirror) {
+      CU_ASSERT(d < 1e-6);
+      CU_ASSERT_EQUAL(mismatch, 0);
+    } else
+      CU_ASSERT(d > 1e-3);
+    CU_ASSERT_EQUAL(GeoHas(mesh, "naca0012.geo", "Periodic Surface"), mirror ? PETSC_TRUE : PETSC_FALSE);
+    FF_TEST_PETSC(FFNodeGraphDestroy(&ng));
+    FF_TEST_PETSC(FFMeshDestroy(&mesh));
+  }
+  /* a cambered airfoil is never mirrored */
+  g.naca_mirror = PETSC_TRUE, g.naca_m = 0.02, g.naca_p = 0.4;
+  FFMesh mesh = MakeMesh(&g);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(mesh);
+  CU_ASSERT_EQUAL(GeoHas(mesh, "naca2412.geo", "Periodic"), PETSC_FALSE);
+  FF_TEST_PETSC(FFMeshDestroy(&mesh));
+}
+
 static void TestSquare(void)
 {
   const char *names[] = {"left", "right", "bottom", "top"};
@@ -217,10 +294,19 @@ static void TestOptionsAndWrite(void)
   FF_TEST_CLOSE(g->naca_t, 0.15, 0, 1e-15);
   FF_TEST_CLOSE(g->h_body, 0.02, 0, 1e-15);
   FF_TEST_CLOSE(g->farfield, 20, 0, 0);
+  CU_ASSERT(g->naca_mirror);
+  FF_TEST_PETSC(FFMeshDestroy(&mesh));
+  FF_TEST_PETSC(PetscOptionsSetValue(NULL, "-t_naca_mirror", "false"));
+  FF_TEST_PETSC(FFMeshCreate(PETSC_COMM_SELF, &mesh));
+  FF_TEST_PETSC(FFMeshSetOptionsPrefix(mesh, "t_"));
+  FF_TEST_PETSC(FFMeshSetFromOptions(mesh));
+  FF_TEST_PETSC(FFMeshGetGeometry(mesh, &g));
+  CU_ASSERT(!g->naca_mirror);
   FF_TEST_PETSC(FFMeshDestroy(&mesh));
   FF_TEST_PETSC(PetscOptionsClearValue(NULL, "-t_geometry"));
   FF_TEST_PETSC(PetscOptionsClearValue(NULL, "-t_naca"));
   FF_TEST_PETSC(PetscOptionsClearValue(NULL, "-t_mesh_h_body"));
+  FF_TEST_PETSC(PetscOptionsClearValue(NULL, "-t_naca_mirror"));
 
   FFGeometry sq;
   FF_TEST_PETSC(FFGeometrySetDefaults(&sq, FF_GEOMETRY_SQUARE));
@@ -252,6 +338,7 @@ int main(int argc, char **argv)
       {"DFG channel: groups, counts, curved P2 nodes on the cylinder", TestDfg},
       {"DFG default size: ~31.5k P2-P1 unknowns", TestDfgDefaultSize},
       {"NACA airfoil: groups, counts, extents", TestNaca},
+      {"symmetric NACA: mirror-symmetric mesh (-naca_mirror)", TestNacaMirror},
       {"unit square: groups, counts", TestSquare},
       {"options and .msh/.geo output", TestOptionsAndWrite},
       {NULL, NULL},

@@ -1,7 +1,8 @@
 /* meshes: a user's own .msh (-geometry file): physical groups by name, MSH 2.2 and 4.1,
- * ASCII and binary, curved (second-order) cells. */
+ * ASCII and binary, curved (second-order) cells, clockwise cells turned over on read. */
 #include "ff_mesh.h"
 #include "ff_test.h"
+#include "msh_flip.h"
 
 #include <string.h>
 
@@ -121,11 +122,88 @@ static void TestBend(void)
   FF_TEST_PETSC(FFMeshDestroy(&b));
 }
 
+/* Cell c's closure vertices and its Jacobian determinant at the centroid. */
+static void CellInfo(DM dm, PetscInt c, PetscInt v[3], PetscReal *detJ)
+{
+  PetscInt *closure = NULL, ncl, vS, vE, n = 0;
+  PetscReal x[2] = {-1.0 / 3, -1.0 / 3}, w = 2, v0[2], J[4];
+  PetscQuadrature q;
+  DMPlexGetDepthStratum(dm, 0, &vS, &vE);
+  DMPlexGetTransitiveClosure(dm, c, PETSC_TRUE, &ncl, &closure);
+  for (PetscInt i = 0; i < ncl; i++)
+    if (closure[2 * i] >= vS && closure[2 * i] < vE && n < 3) v[n++] = closure[2 * i];
+  DMPlexRestoreTransitiveClosure(dm, c, PETSC_TRUE, &ncl, &closure);
+  PetscQuadratureCreate(PETSC_COMM_SELF, &q);
+  PetscReal *px, *pw;
+  PetscMalloc1(2, &px);
+  PetscMalloc1(1, &pw);
+  px[0] = x[0], px[1] = x[1], pw[0] = w;
+  PetscQuadratureSetData(q, 2, 1, 1, px, pw);
+  DMPlexComputeCellGeometryFEM(dm, c, q, v0, J, NULL, detJ);
+  PetscQuadratureDestroy(&q);
+}
+
+/* The bend with all its cells, or every other one, listed clockwise in the .msh: on read every
+ * cell is counter-clockwise again, with the same vertices in the same order and the same
+ * (curved) Jacobian as the counter-clockwise file's. */
+static void CheckReoriented(const char *ccw, int order, int every)
+{
+  char cw[4096], cmd[8192], out[8192];
+  snprintf(cw, sizeof cw, "%s/bend-o%d-cw%d.msh", FFTestTempDir("mesh_user"), order, every);
+  long flipped = FFTestFlipMsh(ccw, cw, every);
+  CU_ASSERT_FATAL(flipped > 0);
+  FFMesh a = ReadMesh(ccw), b = ReadMesh(cw);
+  CU_ASSERT_FATAL(a && b);
+  DM da, db;
+  PetscInt cS, cE, cS2, cE2, n_cw = -1, bad = 0;
+  PetscReal worst = 0;
+  FF_TEST_PETSC(FFMeshGetDM(a, &da));
+  FF_TEST_PETSC(FFMeshGetDM(b, &db));
+  FF_TEST_PETSC(FFPlexCountClockwise(db, &n_cw, NULL));
+  CU_ASSERT_EQUAL(n_cw, 0);
+  DMPlexGetHeightStratum(da, 0, &cS, &cE);
+  DMPlexGetHeightStratum(db, 0, &cS2, &cE2);
+  CU_ASSERT_FATAL(cS == cS2 && cE == cE2);
+  for (PetscInt c = cS; c < cE; c++) {
+    PetscInt va[3], vb[3];
+    PetscReal ja, jb;
+    CellInfo(da, c, va, &ja);
+    CellInfo(db, c, vb, &jb);
+    bad += va[0] != vb[0] || va[1] != vb[1] || va[2] != vb[2] || !(ja > 0);
+    worst = PetscMax(worst, PetscAbsReal(ja - jb) / ja);
+  }
+  CU_ASSERT_EQUAL(bad, 0);
+  CU_ASSERT(worst < 1e-12);
+  printf("\n  order %d, %ld of %d cells clockwise in the file: reoriented, Jacobians agree to %.1e", order, flipped,
+         (int)(cE - cS), (double)worst);
+  /* fieldflow mesh says so */
+  snprintf(cmd, sizeof cmd, "%s mesh -geometry file -mesh_file %s", FF_CLI, cw);
+  CU_ASSERT_EQUAL(FFTestShell(cmd, out, sizeof out), 0);
+  snprintf(cmd, sizeof cmd, "%ld cells were clockwise in the file: reoriented counter-clockwise", flipped);
+  CU_ASSERT_PTR_NOT_NULL(strstr(out, cmd));
+  FF_TEST_PETSC(FFMeshDestroy(&a));
+  FF_TEST_PETSC(FFMeshDestroy(&b));
+}
+
+static void TestClockwiseCells(void)
+{
+  for (int order = 1; order <= 2; order++) {
+    char msh[4096], cmd[8192];
+    snprintf(msh, sizeof msh, "%s/bend-o%d.msh", FFTestTempDir("mesh_user"), order);
+    snprintf(cmd, sizeof cmd, "%s " DATA "bend.geo -2 -order %d -format msh41 -o %s -v 1", FF_GMSH_EXECUTABLE, order,
+             msh);
+    CU_ASSERT_EQUAL_FATAL(FFTestShell(cmd, NULL, 0), 0);
+    CheckReoriented(msh, order, 1); /* all clockwise */
+    CheckReoriented(msh, order, 2); /* mixed */
+  }
+}
+
 int main(int argc, char **argv)
 {
   const FFTest tests[] = {
       {"hand-written MSH 2.2: groups, counts, node types", TestHandWritten},
       {"gmsh-made bend, ASCII and binary, curved: groups, SDF", TestBend},
+      {"clockwise cells (all, mixed; straight, curved) are turned over on read", TestClockwiseCells},
       {NULL, NULL},
   };
   return FFTestRunPetsc(argc, argv, "mesh_user", tests);

@@ -1,5 +1,6 @@
 /* meshes on 2 ranks: the DFG mesh, meshed on rank 0 and distributed with the METIS partition,
- * keeps its boundary labels, cell count and curved coordinates; errors reach every rank. */
+ * keeps its boundary labels, cell count and curved coordinates and its migration SF (each local
+ * point's point in the mesh as read); errors reach every rank. */
 #include "ff_mesh.h"
 #include "ff_test.h"
 #include "ff_vtk.h"
@@ -120,6 +121,76 @@ static void CheckCurved(FFMesh mesh)
   CU_ASSERT(worst < 1e-12);
 }
 
+/* The coordinate dofs of point p (a vertex, or an edge of a curved mesh); n = 0 when it has none. */
+static PetscInt PointXY(DM dm, PetscInt p, PetscReal x[2])
+{
+  PetscSection cs;
+  Vec c;
+  const PetscScalar *a;
+  PetscInt pStart, pEnd, dof = 0, off;
+  DMGetCoordinateSection(dm, &cs);
+  PetscSectionGetChart(cs, &pStart, &pEnd);
+  if (p >= pStart && p < pEnd) PetscSectionGetDof(cs, p, &dof);
+  if (dof != 2) return 0;
+  PetscSectionGetOffset(cs, p, &off);
+  DMGetCoordinatesLocal(dm, &c);
+  VecGetArrayRead(c, &a);
+  x[0] = PetscRealPart(a[off]), x[1] = PetscRealPart(a[off + 1]);
+  VecRestoreArrayRead(c, &a);
+  return 2;
+}
+
+/* The distributed DM keeps the migration SF: one leaf per local point, rooted on rank 0 (which
+ * read the mesh) at the point with the same number in a serial read of the same .msh: same
+ * depth, same coordinates (vertices and curved edge nodes). */
+static void CheckMigrationSF(FFMesh mesh)
+{
+  DM dm, serial_dm;
+  PetscSF migration = NULL;
+  FFMesh serial;
+  FFGeometry g;
+  PetscInt pStart, pEnd, nroots, nleaves, bad = 0, compared = 0;
+  const PetscInt *ilocal;
+  const PetscSFNode *iremote;
+  char path[4096];
+  FF_TEST_PETSC(FFMeshGetDM(mesh, &dm));
+  FF_TEST_PETSC(DMPlexGetMigrationSF(dm, &migration));
+  CU_ASSERT_PTR_NOT_NULL_FATAL(migration);
+  snprintf(path, sizeof path, "%s/migration.msh", FFTestTempDir("mpi_mesh"));
+  FF_TEST_PETSC(FFMeshWrite(mesh, path)); /* the .msh that was read */
+  FFGeometrySetDefaults(&g, FF_GEOMETRY_FILE);
+  snprintf(g.msh_file, sizeof g.msh_file, "%s", path);
+  FF_TEST_PETSC(FFMeshCreate(PETSC_COMM_SELF, &serial));
+  FF_TEST_PETSC(FFMeshSetGeometry(serial, &g));
+  FF_TEST_PETSC(FFMeshSetUp(serial));
+  FF_TEST_PETSC(FFMeshGetDM(serial, &serial_dm));
+  DMPlexGetChart(dm, &pStart, &pEnd);
+  PetscSFGetGraph(migration, &nroots, &nleaves, &ilocal, &iremote);
+  CU_ASSERT_EQUAL(nleaves, pEnd - pStart);
+  for (PetscInt i = 0; i < nleaves; i++) {
+    const PetscInt q = ilocal ? ilocal[i] : i, o = iremote[i].index;
+    PetscInt dq, dorig, sStart, sEnd;
+    PetscReal xq[2], xo[2];
+    DMPlexGetChart(serial_dm, &sStart, &sEnd);
+    if (iremote[i].rank != 0 || o < sStart || o >= sEnd) {
+      bad++;
+      continue;
+    }
+    DMPlexGetPointDepth(dm, q, &dq);
+    DMPlexGetPointDepth(serial_dm, o, &dorig);
+    bad += dq != dorig;
+    if (PointXY(dm, q, xq) && PointXY(serial_dm, o, xo)) {
+      bad += PetscAbsReal(xq[0] - xo[0]) + PetscAbsReal(xq[1] - xo[1]) > 1e-14;
+      compared++;
+    }
+  }
+  MPI_Allreduce(MPI_IN_PLACE, &bad, 1, MPIU_INT, MPI_SUM, PETSC_COMM_WORLD);
+  MPI_Allreduce(MPI_IN_PLACE, &compared, 1, MPIU_INT, MPI_SUM, PETSC_COMM_WORLD);
+  CU_ASSERT_EQUAL(bad, 0);
+  CU_ASSERT(compared > 0);
+  FF_TEST_PETSC(FFMeshDestroy(&serial));
+}
+
 static void TestMetisDistribution(void)
 {
   FFMesh mesh = MakeDfg("metis");
@@ -133,6 +204,7 @@ static void TestMetisDistribution(void)
   CU_ASSERT(imbalance >= 1 && imbalance <= 1.05);
   CheckDistributed(mesh);
   CheckCurved(mesh);
+  CheckMigrationSF(mesh);
   FF_TEST_PETSC(FFMeshView(mesh, PETSC_VIEWER_STDOUT_WORLD));
   /* .vtu of a distributed mesh: rank 0 writes the whole mesh */
   char path[4096];
@@ -155,6 +227,7 @@ static void TestPetscPartitioner(void)
   FF_TEST_PETSC(FFMeshGetPartitionInfo(mesh, &method, NULL, NULL));
   CU_ASSERT_STRING_EQUAL(method, "petsc");
   CheckDistributed(mesh);
+  CheckMigrationSF(mesh);
   FF_TEST_PETSC(FFMeshDestroy(&mesh));
 }
 
@@ -177,7 +250,7 @@ static void TestErrorOnAllRanks(void)
 int main(int argc, char **argv)
 {
   const FFTest tests[] = {
-      {"DFG distributed with METIS keeps labels, cells, curved nodes", TestMetisDistribution},
+      {"DFG distributed with METIS keeps labels, cells, curved nodes, migration SF", TestMetisDistribution},
       {"PETSc's partitioner as the alternative", TestPetscPartitioner},
       {"a bad mesh file fails on every rank", TestErrorOnAllRanks},
       {NULL, NULL},

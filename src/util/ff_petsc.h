@@ -16,4 +16,12 @@
     }                                                                                                                  \
   } while (0)
 
+/* Between Push and Pop a PETSc error is recorded instead of printed: its first message (or
+ * PETSc's generic text for the code) is kept in message (ff_error_capture.c). */
+typedef struct {
+  char message[2048];
+} FFErrorCapture;
+PetscErrorCode FFErrorCapturePush(FFErrorCapture *cap);
+PetscErrorCode FFErrorCapturePop(void);
+
 #endif
