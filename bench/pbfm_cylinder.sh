@@ -7,8 +7,9 @@
 #   usage: bench/pbfm_cylinder.sh [build-dir]
 #   environment: DATA (default data/cylinder_uq), REF (data/cylinder_uq_ref): generated here
 #     from cases/cylinder/uq.opts when absent (NTRAIN 96, NREF 64 solves); OUT
-#     (out/pbfm_cylinder), EPOCHS (36), WIDTH (32), BLOCKS (4), BATCH (8), N (128 samples
+#     (out/pbfm_cylinder), EPOCHS (24), WIDTH (32), BLOCKS (4), BATCH (8), N (128 samples
 #     drawn), EXTRA (more train options).
+# A model file already in OUT is reused (delete OUT to train again).
 # One process on one thread; the tables in docs/pbfm.md come from this script with the defaults.
 set -eu
 BUILD=${1:-build}
@@ -18,7 +19,7 @@ REF=${REF:-data/cylinder_uq_ref}
 NTRAIN=${NTRAIN:-96}
 NREF=${NREF:-64}
 OUT=${OUT:-out/pbfm_cylinder}
-EPOCHS=${EPOCHS:-36}
+EPOCHS=${EPOCHS:-24}
 WIDTH=${WIDTH:-32}
 BLOCKS=${BLOCKS:-4}
 BATCH=${BATCH:-8}
@@ -35,6 +36,7 @@ mkdir -p "$OUT"
 
 NET="-width $WIDTH -blocks $BLOCKS -depth 2 -time_dim 32 -epochs $EPOCHS -batch $BATCH -lr 1e-3 -ema 0.99 -seed 1"
 for model in fm pbfm; do
+  if [ -f "$OUT/$model.h5" ]; then echo "== $OUT/$model.h5 exists: not trained again"; continue; fi
   echo "== train $model: $FF train -model $model -data $DATA -split train -o $OUT/$model.h5 $NET -unroll_last_only $EXTRA"
   /usr/bin/time -f "$model: training wall %e s, user %U s" \
     "$FF" train -model $model -data "$DATA" -split train -o "$OUT/$model.h5" $NET -unroll_last_only $EXTRA \

@@ -7,6 +7,7 @@
 #   environment: DATA (default data/darcy; fieldflow generate -case cases/darcy/sweep.opts),
 #     OUT (default out/pbfm_darcy), EPOCHS (12), WIDTH (32), BLOCKS (4), BATCH (8), N (128
 #     samples drawn), REF_SPLIT (all), EXTRA (more train options).
+# A model file already in OUT is reused (delete OUT to train again).
 # One process on one thread (OMP_NUM_THREADS=1); the tables in docs/pbfm.md come from this
 # script with the defaults.
 set -eu
@@ -29,6 +30,7 @@ mkdir -p "$OUT"
 # the same budget for both: EMA 0.99 (a horizon of ~100 steps suits runs of ~10^3 steps)
 NET="-width $WIDTH -blocks $BLOCKS -depth 2 -time_dim 32 -epochs $EPOCHS -batch $BATCH -lr 1e-3 -ema 0.99 -seed 1"
 for model in fm pbfm; do
+  if [ -f "$OUT/$model.h5" ]; then echo "== $OUT/$model.h5 exists: not trained again"; continue; fi
   echo "== train $model: $FF train -model $model -data $DATA -o $OUT/$model.h5 $NET -unroll_last_only $EXTRA"
   /usr/bin/time -f "$model: training wall %e s, user %U s" \
     "$FF" train -model $model -data "$DATA" -o "$OUT/$model.h5" $NET -unroll_last_only $EXTRA \
