@@ -3,7 +3,7 @@
 # the default airfoil dataset (random split: the test samples are unseen shapes) and compare
 # each against the reference solves of the test split. One process, one thread (the machine
 # is shared), so the training times are those of one core.
-#   usage: bench/surrogate_targets.sh [field|gnn|compare-field|compare-gnn|all] [build-dir]
+#   usage: bench/surrogate_targets.sh [field|gnn|gnn-more|compare-field|compare-gnn|compare-gnn30|all] [build-dir]
 #   env:   FF_DATA (default /work/data/airfoil, a dataset made by `fieldflow generate -case
 #          cases/airfoil/sweep.opts`), FF_OUT (default out/targets)
 set -eu
@@ -29,7 +29,14 @@ field() {
 
 gnn() {
   run "$FF" train -model gnn -data "$DATA" -o "$OUT/gnn.h5" -width 64 -blocks 5 -depth 1 \
-    -batch 2 -epochs 12 -lr 1e-3 -min_lr 1e-5 -schedule cosine -clip 1 -seed 1
+    -batch 1 -epochs 12 -lr 1e-3 -min_lr 1e-5 -schedule cosine -clip 1 -seed 1
+}
+
+# the GNN again from its 12-epoch file, to 30 epochs: the cosine schedule is recomputed over 30
+# epochs, so the learning rate restarts at its value at epoch 12 of 30 (a warm restart)
+gnn_more() {
+  cp "$OUT/gnn.h5" "$OUT/gnn30.h5"
+  run "$FF" train -resume "$OUT/gnn30.h5" -data "$DATA" -epochs 30 -loss_csv "$OUT/gnn30_loss.csv"
 }
 
 compare() { # $1: model name
@@ -41,6 +48,8 @@ field) field ;;
 gnn) gnn ;;
 compare-field) compare field ;;
 compare-gnn) compare gnn ;;
-all) field && compare field && gnn && compare gnn ;;
-*) echo "usage: $0 [field|gnn|compare-field|compare-gnn|all] [build-dir]" >&2 && exit 2 ;;
+gnn-more) gnn_more ;;
+compare-gnn30) compare gnn30 ;;
+all) field && compare field && gnn && compare gnn && gnn_more && compare gnn30 ;;
+*) echo "usage: $0 [field|gnn|gnn-more|compare-field|compare-gnn|compare-gnn30|all] [build-dir]" >&2 && exit 2 ;;
 esac

@@ -4,6 +4,7 @@
 #include "ff_surrogate.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* JSON numbers: non-finite values become null. */
@@ -230,11 +231,11 @@ static PetscErrorCode WriteMarkdown(const char *path, const FFCompareInfo *info,
   FILE *f = fopen(tmp, "w");
   PetscCheck(f, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "cannot write '%s'", path);
   fprintf(f, "# Surrogate vs reference solver\n\n");
-  fprintf(f, "- model: `%s` (%s, width %s, depth %s%s%s, %zu parameters), trained %s epochs / %s steps in %s s\n",
+  fprintf(f, "- model: `%s` (%s, width %s, depth %s%s%s, %zu parameters), trained %s epochs / %s steps in %.0f s\n",
           info->model_path, Get(info, "model"), Get(info, "width"), Get(info, "depth"),
           !strcmp(Get(info, "model"), "gnn") ? ", blocks " : "",
           !strcmp(Get(info, "model"), "gnn") ? Get(info, "blocks") : "", info->n_params, Get(info, "train.epoch"),
-          Get(info, "train.step"), Get(info, "train.seconds"));
+          Get(info, "train.step"), atof(Get(info, "train.seconds")));
   fprintf(f, "- dataset: `%s`, split `%s`, %ld samples (trained on `%s`)\n", info->data_dir, info->split, n,
           Get(info, "data.dir"));
   fprintf(f, "- errors are of the network's raw output; forces and residuals map it to the solver's state\n"
@@ -259,7 +260,8 @@ static PetscErrorCode WriteMarkdown(const char *path, const FFCompareInfo *info,
   for (long i = 0; i < n && i < n_cp; i++)
     if (e[i].n_cp) fprintf(f, "![C_p of sample %ld](cp_%06ld.png)\n", e[i].index, e[i].index);
   if (info->history) fprintf(f, "\n![loss curves](loss.png)\n");
-  fprintf(f, "\nVTU files (reference, prediction, error on the P2 nodes): `samples/sample_NNNNNN.vtu`.\n");
+  if (info->vtu)
+    fprintf(f, "\nVTU files (reference, prediction, error on the P2 nodes): `samples/sample_NNNNNN.vtu`.\n");
   PetscCheck(!fclose(f), PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "cannot write '%s'", path);
   PetscCallFF(FFCommitTemp(tmp, path));
   PetscFunctionReturn(0);

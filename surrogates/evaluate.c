@@ -140,9 +140,10 @@ PetscErrorCode FFSurrogateEvaluateSample(FFSurrogate s, const FFSample *sample, 
   PetscCall(FFSurrogateGraphFromSample(&s->schema, sample, &g));
   for (int k = 0; k < s->schema.n_cond; k++) e->cond[k] = g.cond[k];
   PetscCheck(g.target, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "sample %ld has no reference fields", sample->index);
-  /* inference = the graph's inputs (edges, normalized features) + the network */
+  /* inference = the graph's inputs (edges for the GNN; normalized features) + the network; the
+   * neural field reads no edges */
   t0 = FFTimeNow();
-  PetscCall(FFSurrogateGraphBuildEdges(&g));
+  if (s->config.type == FF_SURROGATE_GNN) PetscCall(FFSurrogateGraphBuildEdges(&g));
   PetscCall(FFSurrogatePrepareGraph(s, &g));
   e->t_features = FFTimeNow() - t0;
   PetscCall(PetscMalloc1((size_t)g.n_nodes * s->n_out, &e->pred));

@@ -175,8 +175,8 @@ typedef struct {
   int hyper_layers; /* field: hypernetwork hidden layers */
   int points;       /* field: random nodes per sample per training step */
   double ema;       /* evaluate with the EMA weights when the optimizer kept them */
-  double stretch; /* > 0: positions and wall distance enter as asinh((v - c) / (stretch * std)), which
-                     spreads the nodes crowded near a body over the input range */
+  double stretch;   /* > 0: positions and wall distance enter as asinh((v - c) / (stretch * std)), which
+                       spreads the nodes crowded near a body over the input range */
 } FFSurrogateConfig;
 
 void FFSurrogateConfigDefault(FFSurrogateType type, FFSurrogateConfig *config);
@@ -461,6 +461,7 @@ typedef struct {
   const FFNamedArrays *history;    /* its loss curves (may be NULL) */
   size_t n_params;
   double wall_time; /* of the whole comparison */
+  int vtu;          /* a VTU per sample was written (samples/) */
 } FFCompareInfo;
 
 /* report dir: metrics.json, report.md, samples.csv, figures (cl.png, cd.png, cp_<index>.png

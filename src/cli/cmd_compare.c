@@ -123,7 +123,7 @@ static PetscErrorCode PrintSample(MPI_Comm comm, const FFCompareSummary *cols, c
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode PrintSummary(MPI_Comm comm, const FFCompareSummary *s, const char *out)
+static PetscErrorCode PrintSummary(MPI_Comm comm, const FFCompareSummary *s, const char *out, PetscBool vtu)
 {
   PetscFunctionBeginUser;
   PetscCall(PetscPrintf(comm, "\n  %-44s %s\n", "quantity (over the split)", "value"));
@@ -144,7 +144,8 @@ static PetscErrorCode PrintSummary(MPI_Comm comm, const FFCompareSummary *s, con
   PetscCall(PetscPrintf(comm, "  %-44s %.3f s (%s)\n", "reference solve time per sample", s->t_solve,
                         s->n_timed ? "solved again in this run" : "as recorded"));
   PetscCall(PetscPrintf(comm, "  %-44s %.1fx\n", "speedup", s->speedup));
-  PetscCall(PetscPrintf(comm, "wrote %s/report.md, metrics.json, samples.csv, figures%s\n", out, " and samples/*.vtu"));
+  PetscCall(PetscPrintf(comm, "wrote %s/report.md, metrics.json, samples.csv, figures%s\n", out,
+                        vtu ? " and samples/*.vtu" : ""));
   PetscFunctionReturn(0);
 }
 
@@ -192,11 +193,11 @@ static PetscErrorCode Compare(MPI_Comm comm, const Args *a, FFSurrogate s, FFKey
   }
   if (!ierr) {
     PetscCall(FFSurrogateGetParams(s, &P));
-    FFCompareInfo info = {a->model, a->data, a->split, config, history, P->size, 0};
+    FFCompareInfo info = {a->model, a->data, a->split, config, history, P->size, 0, a->vtu};
     ierr = FFCompareSummarize(schema, n, evals, &sum);
     info.wall_time = FFTimeNow() - t0;
     if (!ierr) ierr = FFCompareWriteReport(a->out, &info, schema, n, evals, &sum, (int)a->cp_samples);
-    if (!ierr) ierr = PrintSummary(comm, &sum, a->out);
+    if (!ierr) ierr = PrintSummary(comm, &sum, a->out, a->vtu);
   }
   for (long i = 0; i < n; i++) PetscCall(FFSampleEvalDestroy(&evals[i]));
   PetscCall(PetscFree(evals));
