@@ -1,42 +1,11 @@
 /* A sweep whose samples are each solved by both ranks together (-ranks_per_sample 2) equals
  * the same sweep on one rank, and the solver of a stored sample rebuilt on two ranks (mesh
  * distributed) gives the stored solution the residual of a converged solve and its forces. */
-#include "ff_sweep.h"
-#include "ff_test.h"
+#include "ff_test_sweep.h"
 
 #include <petscsys.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* The coarse DFG test case with extra options, in an options database of its own, on comm. */
-static PetscErrorCode Generate(MPI_Comm comm, const char *dir, const char *extra, FFSweepSummary *sum)
-{
-  PetscOptions options;
-  FFSweep sweep;
-  PetscMPIInt rank;
-  char path[4096], more[8400];
-  PetscFunctionBeginUser;
-  PetscCallMPI(MPI_Comm_rank(comm, &rank));
-  if (!rank) {
-    snprintf(more, sizeof more, "rm -rf '%s'", dir);
-    PetscCheck(system(more) == 0, PETSC_COMM_SELF, PETSC_ERR_LIB, "%s failed", more);
-  }
-  PetscCallMPI(MPI_Barrier(comm));
-  snprintf(path, sizeof path, "%s/tests/data/sweep_cylinder_coarse.opts", FF_SOURCE_DIR);
-  snprintf(more, sizeof more, "-o %s -progress 0 -n 2 %s", dir, extra);
-  PetscCall(PetscOptionsCreate(&options));
-  PetscCall(PetscOptionsInsertFile(comm, options, path, PETSC_TRUE));
-  PetscCall(PetscOptionsInsertString(options, more));
-  PetscCall(PetscOptionsPush(options));
-  PetscCall(FFSweepCreate(comm, &sweep));
-  PetscErrorCode ierr = FFSweepSetFromOptions(sweep);
-  if (!ierr) ierr = FFSweepRun(sweep, sum);
-  PetscCall(FFSweepDestroy(&sweep));
-  PetscCall(PetscOptionsPop());
-  PetscCall(PetscOptionsDestroy(&options));
-  PetscCall(ierr);
-  PetscFunctionReturn(0);
-}
 
 static void TestRanksPerSample(void)
 {
@@ -47,9 +16,9 @@ static void TestRanksPerSample(void)
   MPI_Comm_rank(comm, &rank);
   snprintf(one, sizeof one, "%s/one", FFTestTempDir("mpi_sweep"));
   snprintf(two, sizeof two, "%s/together", FFTestTempDir("mpi_sweep"));
-  if (!rank) FF_TEST_PETSC(Generate(PETSC_COMM_SELF, one, "", &sum));
+  if (!rank) FF_TEST_PETSC(FFTestGenerate(PETSC_COMM_SELF, "sweep_cylinder_coarse.opts", "-n 2", one, &sum));
   MPI_Barrier(comm);
-  FF_TEST_PETSC(Generate(comm, two, "-ranks_per_sample 2", &sum));
+  FF_TEST_PETSC(FFTestGenerate(comm, "sweep_cylinder_coarse.opts", "-n 2 -ranks_per_sample 2", two, &sum));
   CU_ASSERT_EQUAL(sum.ok, 2);
   CU_ASSERT_EQUAL(sum.ranks, 2);
   CU_ASSERT_EQUAL(sum.groups, 1);

@@ -3,38 +3,12 @@
  * alone: the stored converged fields have the residual of a converged solve, a perturbed field
  * does not, the forces come out as stored; and samples that cannot be rebuilt are refused
  * with a message naming why. */
-#include "ff_sweep.h"
-#include "ff_test.h"
+#include "ff_test_sweep.h"
 
 #include <math.h>
 #include <petscsys.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Runs a sweep with the options of a case file and extra options, in a database of its own. */
-static PetscErrorCode Generate(const char *case_file, const char *extra, const char *dir, FFSweepSummary *sum)
-{
-  PetscOptions options;
-  FFSweep sweep;
-  char path[4096], cmd[4200], more[4400];
-  PetscFunctionBeginUser;
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-  PetscCheck(system(cmd) == 0, PETSC_COMM_SELF, PETSC_ERR_LIB, "%s failed", cmd);
-  snprintf(path, sizeof path, "%s/tests/data/%s", FF_SOURCE_DIR, case_file);
-  snprintf(more, sizeof more, "-o %s -progress 0 %s", dir, extra);
-  PetscCall(PetscOptionsCreate(&options));
-  PetscCall(PetscOptionsInsertFile(PETSC_COMM_SELF, options, path, PETSC_TRUE));
-  PetscCall(PetscOptionsInsertString(options, more));
-  PetscCall(PetscOptionsPush(options));
-  PetscCall(FFSweepCreate(PETSC_COMM_SELF, &sweep));
-  PetscErrorCode ierr = FFSweepSetFromOptions(sweep);
-  if (!ierr) ierr = FFSweepRun(sweep, sum);
-  PetscCall(FFSweepDestroy(&sweep));
-  PetscCall(PetscOptionsPop());
-  PetscCall(PetscOptionsDestroy(&options));
-  PetscCall(ierr);
-  PetscFunctionReturn(0);
-}
 
 /* The stored solution of sample i through its rebuilt solver: ||F||, forces, a perturbation. */
 static void CheckSample(FFDataset ds, long i)
@@ -99,7 +73,7 @@ static void TestNavierStokes(void)
   FFSweepSummary sum;
   FFDataset ds;
   snprintf(dir, sizeof dir, "%s/cylinder", FFTestTempDir("sweep_rebuild"));
-  FF_TEST_PETSC(Generate("sweep_cylinder_coarse.opts", "-n 3", dir, &sum));
+  FF_TEST_PETSC(FFTestGenerate(PETSC_COMM_SELF, "sweep_cylinder_coarse.opts", "-n 3", dir, &sum));
   CU_ASSERT_EQUAL(sum.ok, 3);
   FF_TEST_CALL(FFDatasetOpen(dir, &ds));
   for (long i = 0; i < 3; i++) CheckSample(ds, i);
@@ -113,7 +87,7 @@ static void TestDarcy(void)
   FFDataset ds;
   FFSample s;
   snprintf(dir, sizeof dir, "%s/darcy", FFTestTempDir("sweep_rebuild"));
-  FF_TEST_PETSC(Generate("sweep_darcy_coarse.opts", "-n 2 -sweep_seed 5", dir, &sum));
+  FF_TEST_PETSC(FFTestGenerate(PETSC_COMM_SELF, "sweep_darcy_coarse.opts", "-n 2 -sweep_seed 5", dir, &sum));
   CU_ASSERT_EQUAL(sum.ok, 2);
   FF_TEST_CALL(FFDatasetOpen(dir, &ds));
   for (long i = 0; i < 2; i++) CheckSample(ds, i);
@@ -156,7 +130,8 @@ static void TestRefused(void)
   FFDataset ds;
   FFSample s;
   snprintf(dir, sizeof dir, "%s/failed", FFTestTempDir("sweep_rebuild"));
-  FF_TEST_PETSC(Generate("sweep_cylinder_coarse.opts", "-n 2 -snes_max_it 1 -continuation_max_steps 0", dir, &sum));
+  FF_TEST_PETSC(FFTestGenerate(PETSC_COMM_SELF, "sweep_cylinder_coarse.opts",
+                               "-n 2 -snes_max_it 1 -continuation_max_steps 0", dir, &sum));
   CU_ASSERT_EQUAL(sum.failed, 2);
   FF_TEST_CALL(FFDatasetOpen(dir, &ds));
   FF_TEST_CALL(FFDatasetReadSample(ds, 0, FF_READ_ALL, &s));
