@@ -72,8 +72,8 @@ static PetscErrorCode Conditions(MPI_Comm comm, FFMesh mesh, const FFSurrogateSc
       snprintf(opt, sizeof opt, "-%s", name);
       PetscCall(PetscOptionsGetReal(NULL, NULL, opt, &v, &set));
     }
-    PetscCheck(set, comm, PETSC_ERR_ARG_WRONG, "the model is conditioned on '%s': give -%s (trained on %.6g .. %.6g)", name,
-               name, schema->cond[k].lo, schema->cond[k].hi);
+    PetscCheck(set, comm, PETSC_ERR_ARG_WRONG, "the model is conditioned on '%s': give -%s (trained on %.6g .. %.6g)",
+               name, name, schema->cond[k].lo, schema->cond[k].hi);
     cond[k] = v;
   }
   PetscCall(FFSurrogateCheckConditions(comm, schema, cond, "this case"));
