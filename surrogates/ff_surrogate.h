@@ -497,4 +497,8 @@ PetscErrorCode FFPlotWritePNG(FFPlot plot, const char *path);
 /* An RGB image as PNG (8 bits per channel, zlib-compressed); atomic. */
 PetscErrorCode FFWritePNG(const char *path, int width, int height, const unsigned char *rgb);
 
+/* ====================================================================== flow matching */
+/* Generative models of whole fields (flow matching, PBFM): surrogates/ff_flow.h. */
+#include "ff_flow.h"
+
 #endif

@@ -217,6 +217,9 @@ PetscErrorCode FFCmdCompare(MPI_Comm comm)
   FFNamedArrays *history;
 
   PetscFunctionBeginUser;
+  char mode[16] = "";
+  PetscCall(PetscOptionsGetString(NULL, NULL, "-mode", mode, sizeof mode, NULL));
+  if (!strcmp(mode, "uq")) PetscFunctionReturn(FFCmdCompareUQ(comm)); /* a flow model vs Monte Carlo solves */
   memset(&a, 0, sizeof a);
   strcpy(a.split, "test");
   strcpy(a.out, "report");

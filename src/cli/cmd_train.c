@@ -154,6 +154,9 @@ PetscErrorCode FFCmdTrain(MPI_Comm comm)
   FFSurrogateData d;
 
   PetscFunctionBeginUser;
+  PetscBool flow;
+  PetscCall(FFCmdTrainIsFlow(&flow)); /* -model fm|pbfm: generative flow matching */
+  if (flow) PetscFunctionReturn(FFCmdTrainFlow(comm));
   memset(&a, 0, sizeof a);
   memset(&d, 0, sizeof d);
   strcpy(a.model, "field");

@@ -29,5 +29,11 @@ PetscErrorCode FFCmdGenerate(MPI_Comm comm);
 PetscErrorCode FFCmdTrain(MPI_Comm comm);
 PetscErrorCode FFCmdPredict(MPI_Comm comm);
 PetscErrorCode FFCmdCompare(MPI_Comm comm);
+/* Flow matching (cmd_train_flow.c, cmd_sample.c): train dispatches to FFCmdTrainFlow for
+ * -model fm|pbfm (or -resume of a flow model). */
+PetscErrorCode FFCmdTrainIsFlow(PetscBool *flow);
+PetscErrorCode FFCmdTrainFlow(MPI_Comm comm);
+PetscErrorCode FFCmdSample(MPI_Comm comm);
+PetscErrorCode FFCmdCompareUQ(MPI_Comm comm); /* compare -mode uq */
 
 #endif

@@ -12,8 +12,10 @@ static const FFCommand commands[] = {
     {"generate", "a parameter sweep of reference solves into a dataset (parallel, resumable)", FFCmdGenerate},
     {"info", "what a dataset holds: samples, splits, ranges, statistics, problems", FFCmdInfo},
     {"export", "samples of a dataset as VTU (one sample) or PVD (a split) for ParaView", FFCmdExport},
-    {"train", "train a surrogate (gnn: MeshGraphNets, field: neural field) on a dataset", FFCmdTrain},
+    {"train", "train a surrogate (gnn: MeshGraphNets, field: neural field; fm, pbfm: flow matching) on a dataset",
+     FFCmdTrain},
     {"predict", "mesh a case (or read a .msh), predict its fields with a surrogate; C_D, C_L, residual", FFCmdPredict},
+    {"sample", "an ensemble of fields from a flow-matching model: mean/std VTU, residuals, forces", FFCmdSample},
     {"compare", "a surrogate against the reference solves of a dataset split: errors, forces, speedup", FFCmdCompare},
     {NULL, NULL, NULL},
 };

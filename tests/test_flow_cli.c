@@ -1,0 +1,168 @@
+/* The flow-matching commands on a tiny Darcy set: fieldflow train -model fm|pbfm, a resumed
+ * PBFM run equal to an uninterrupted one, fieldflow sample (files, seeded), compare -mode uq
+ * (its residuals agree with sample's), 2 ranks equal to 1, bad input. */
+#include "ff_test.h"
+#include "ff_util.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SUITE "flow_cli"
+
+static char out[65536];
+static char dir[4096];
+
+static int Run(const char *fmt, ...) FF_PRINTF(1, 2);
+static int Run(const char *fmt, ...)
+{
+  char args[8192], cmd[16384];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(args, sizeof args, fmt, ap);
+  va_end(ap);
+  snprintf(cmd, sizeof cmd, "cd '%s' && OMP_NUM_THREADS=1 %s", dir, args);
+  const int rc = FFTestShell(cmd, out, sizeof out);
+  if (rc) fprintf(stderr, "%s\n-> %d:\n%s\n", cmd, rc, out);
+  return rc;
+}
+
+static void Expect(const char *text)
+{
+  const char *found = strstr(out, text);
+  if (!found) fprintf(stderr, "expected '%s' in:\n%s\n", text, out);
+  CU_ASSERT_PTR_NOT_NULL(found);
+}
+
+static char *Slurp(const char *name)
+{
+  char path[8192];
+  snprintf(path, sizeof path, "%s/%s", dir, name);
+  FILE *f = fopen(path, "rb");
+  if (!f) return NULL;
+  fseek(f, 0, SEEK_END);
+  long n = ftell(f);
+  fseek(f, 0, SEEK_SET);
+  char *s = malloc((size_t)n + 1);
+  s[fread(s, 1, (size_t)n, f)] = '\0';
+  fclose(f);
+  return s;
+}
+
+static int Exists(const char *name)
+{
+  char path[8192];
+  snprintf(path, sizeof path, "%s/%s", dir, name);
+  return FFFileExists(path);
+}
+
+/* The number after "key": in a JSON text (the first occurrence after `after`, may be NULL). */
+static double JsonNumber(const char *text, const char *after, const char *key)
+{
+  const char *p = after ? strstr(text, after) : text;
+  if (!p) return NAN;
+  p = strstr(p, key);
+  return p ? atof(strchr(p, ':') + 1) : NAN;
+}
+
+#define NET "-width 16 -blocks 2 -depth 1 -time_dim 8 -batch 4 -val_split none"
+
+static void TestTrain(void)
+{
+  snprintf(dir, sizeof dir, "%s", FFTestTempDir(SUITE));
+  CU_ASSERT_EQUAL_FATAL(
+      Run("rm -rf data *.h5 *.csv s1 s2 s3 uq && %s generate -case %s/tests/data/sweep_darcy_coarse.opts "
+          "-n 16 -o data -progress 0",
+          FF_CLI, FF_SOURCE_DIR),
+      0);
+  CU_ASSERT_EQUAL(Run("%s train -model fm -data data -split all -o fm.h5 -epochs 3 " NET, FF_CLI), 0);
+  Expect("training a fm flow model");
+  Expect("trained after 12 steps (3 epochs)");
+  CU_ASSERT(Exists("fm.h5") && Exists("fm_loss.csv"));
+  CU_ASSERT_EQUAL(Run("%s train -model pbfm -data data -split all -o pbfm.h5 -epochs 4 -unroll_max 2 " NET, FF_CLI), 0);
+  Expect("residual loss by ConFIG");
+  Expect("physics");
+  Expect("trained after 16 steps (4 epochs)");
+  /* stopped after 6 steps, resumed: the same model as the uninterrupted run */
+  CU_ASSERT_EQUAL(
+      Run("%s train -model pbfm -data data -split all -o part.h5 -epochs 4 -unroll_max 2 -stop_at_step 6 " NET, FF_CLI),
+      0);
+  Expect("stopped early");
+  CU_ASSERT_EQUAL(Run("%s train -resume part.h5", FF_CLI), 0);
+  Expect("trained after 16 steps (4 epochs)");
+  CU_ASSERT_EQUAL(Run("%s sample -model pbfm.h5 -n 3 -o s1 -physics 0 && %s sample -model part.h5 -n 3 -o s2 -physics "
+                      "0 && cmp s1/ensemble.vtu s2/ensemble.vtu",
+                      FF_CLI, FF_CLI),
+                  0);
+}
+
+static void TestSample(void)
+{
+  CU_ASSERT_EQUAL(Run("%s sample -model pbfm.h5 -n 6 -batch 4 -seed 3 -o s1 -per_sample", FF_CLI), 0);
+  Expect("sampled 6 fields");
+  Expect("residual (mean squared over");
+  CU_ASSERT(Exists("s1/ensemble.vtu") && Exists("s1/samples.pvd") && Exists("s1/samples/sample_000005.vtu"));
+  char *json = Slurp("s1/summary.json"), *csv1 = Slurp("s1/samples.csv");
+  CU_ASSERT_FATAL(json && csv1);
+  CU_ASSERT_EQUAL((int)JsonNumber(json, NULL, "\"samples\""), 6);
+  CU_ASSERT_EQUAL((int)JsonNumber(json, "residual_ms", "\"count\""), 6);
+  const double r_mean = JsonNumber(json, "residual_ms", "\"mean\"");
+  CU_ASSERT(r_mean > 0 && isfinite(r_mean));
+  /* seeded: the same seed (another batch size) gives the same samples, another seed others */
+  CU_ASSERT_EQUAL(Run("%s sample -model pbfm.h5 -n 6 -batch 6 -seed 3 -o s2", FF_CLI), 0);
+  CU_ASSERT_EQUAL(Run("%s sample -model pbfm.h5 -n 6 -seed 4 -o s3", FF_CLI), 0);
+  char *csv2 = Slurp("s2/samples.csv"), *csv3 = Slurp("s3/samples.csv"), *json2 = Slurp("s2/summary.json");
+  CU_ASSERT_FATAL(csv2 && csv3 && json2);
+  FF_TEST_CLOSE(JsonNumber(json2, "residual_ms", "\"mean\""), r_mean, 1e-4, 0);
+  CU_ASSERT(strcmp(csv1, csv3) != 0);
+  /* compare -mode uq with the same seed draws the same ensemble: the same residuals; the
+   * reference solves have the residual of converged solves */
+  CU_ASSERT_EQUAL(Run("%s compare -mode uq -model pbfm.h5 -data data -n 6 -seed 3 -time_solves 1 -o uq", FF_CLI), 0);
+  Expect("6 generated vs 16 reference samples");
+  char *uq = Slurp("uq/uq.json");
+  CU_ASSERT_FATAL(uq != NULL);
+  FF_TEST_CLOSE(JsonNumber(uq, "residual_generated", "\"mean\""), r_mean, 1e-4, 0);
+  CU_ASSERT(JsonNumber(uq, "residual_reference", "\"max\"") < 1e-20);
+  CU_ASSERT(JsonNumber(uq, NULL, "\"wd\"") > 0);
+  CU_ASSERT(Exists("uq/uq.md") && Exists("uq/ensemble.vtu"));
+  free(json), free(json2), free(csv1), free(csv2), free(csv3), free(uq);
+}
+
+/* mpiexec -n 2: the ranks share the samples; the ensemble is the one of one rank. */
+static void TestTwoRanks(void)
+{
+  CU_ASSERT_EQUAL(Run("%s -n 2 %s sample -model pbfm.h5 -n 6 -batch 4 -seed 3 -o s3", FF_MPIEXEC, FF_CLI), 0);
+  char *a = Slurp("s1/summary.json"), *b = Slurp("s3/summary.json");
+  CU_ASSERT_FATAL(a && b);
+  FF_TEST_CLOSE(JsonNumber(b, "residual_ms", "\"mean\""), JsonNumber(a, "residual_ms", "\"mean\""), 1e-4, 0);
+  CU_ASSERT_EQUAL((int)JsonNumber(b, NULL, "\"ranks\""), 2);
+  free(a), free(b);
+}
+
+static void TestBadInput(void)
+{
+  CU_ASSERT_NOT_EQUAL(Run("%s sample -model fm_loss.csv -n 2 -o bad", FF_CLI), 0);
+  Expect("fieldflow sample: error:");
+  CU_ASSERT_NOT_EQUAL(Run("%s train -model pbfm -o x.h5", FF_CLI), 0);
+  Expect("option -data");
+  CU_ASSERT_NOT_EQUAL(Run("%s train -model pbfm -data data -split all -fields p,K -o x.h5 -epochs 1 " NET, FF_CLI), 0);
+  Expect("fields must be (K, p)");
+  CU_ASSERT_NOT_EQUAL(Run("%s sample -model pbfm.h5 -n 0", FF_CLI), 0);
+  Expect("-n 0");
+  CU_ASSERT_EQUAL(Run("%s sample -help", FF_CLI), 0);
+  Expect("-t_star");
+  CU_ASSERT_EQUAL(Run("%s train -model pbfm -help", FF_CLI), 0);
+  Expect("-unroll_last_only");
+}
+
+/* no MPI in this process: a singleton MPI here would break the mpiexec it starts */
+int main(void)
+{
+  const FFTest tests[] = {{"train fm and pbfm on a tiny Darcy set; resume equals uninterrupted", TestTrain},
+                          {"sample: files, seeded; compare -mode uq agrees", TestSample},
+                          {"sample on 2 ranks equals 1", TestTwoRanks},
+                          {"bad input, -help", TestBadInput},
+                          {NULL, NULL}};
+  return FFTestRun(SUITE, tests);
+}
