@@ -16,7 +16,8 @@ static const FFCommand commands[] = {
      FFCmdTrain},
     {"predict", "mesh a case (or read a .msh), predict its fields with a surrogate; C_D, C_L, residual", FFCmdPredict},
     {"sample", "an ensemble of fields from a flow-matching model: mean/std VTU, residuals, forces", FFCmdSample},
-    {"compare", "a surrogate against the reference solves of a dataset split: errors, forces, speedup", FFCmdCompare},
+    {"compare", "a surrogate vs the reference solves of a split: errors, forces, speedup (-mode uq: ensembles)",
+     FFCmdCompare},
     {NULL, NULL, NULL},
 };
 
