@@ -4,7 +4,7 @@
 #define FF_TEST_SURROGATE_H
 
 #include "ff_surrogate.h"
-#include "ff_test.h"
+#include "ff_test_sweep.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -15,32 +15,11 @@
  * NULL. */
 static inline PetscErrorCode FFTestAirfoilDataset(MPI_Comm comm, const char *dir, long n, int seed, const char *extra)
 {
-  PetscOptions options;
-  FFSweep sweep;
   FFSweepSummary sum;
-  PetscMPIInt rank;
-  char path[4096], more[8400];
-
+  char more[4096];
   PetscFunctionBeginUser;
-  PetscCallMPI(MPI_Comm_rank(comm, &rank));
-  if (!rank) {
-    snprintf(more, sizeof more, "rm -rf '%s'", dir);
-    PetscCheck(system(more) == 0, PETSC_COMM_SELF, PETSC_ERR_LIB, "%s failed", more);
-  }
-  PetscCallMPI(MPI_Barrier(comm));
-  snprintf(path, sizeof path, "%s/tests/data/sweep_airfoil_coarse.opts", FF_SOURCE_DIR);
-  snprintf(more, sizeof more, "-o %s -progress 0 -n %ld -sweep_seed %d %s", dir, n, seed, extra ? extra : "");
-  PetscCall(PetscOptionsCreate(&options));
-  PetscCall(PetscOptionsInsertFile(comm, options, path, PETSC_TRUE));
-  PetscCall(PetscOptionsInsertString(options, more));
-  PetscCall(PetscOptionsPush(options));
-  PetscCall(FFSweepCreate(comm, &sweep));
-  PetscErrorCode ierr = FFSweepSetFromOptions(sweep);
-  if (!ierr) ierr = FFSweepRun(sweep, &sum);
-  PetscCall(FFSweepDestroy(&sweep));
-  PetscCall(PetscOptionsPop());
-  PetscCall(PetscOptionsDestroy(&options));
-  PetscCall(ierr);
+  snprintf(more, sizeof more, "-n %ld -sweep_seed %d %s", n, seed, extra ? extra : "");
+  PetscCall(FFTestGenerate(comm, "sweep_airfoil_coarse.opts", more, dir, &sum));
   PetscCheck(sum.ok == n, comm, PETSC_ERR_LIB, "the test sweep solved %ld of %ld samples", sum.ok, n);
   PetscFunctionReturn(0);
 }

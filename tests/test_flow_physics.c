@@ -5,41 +5,13 @@
  * unobserved Reynolds number is judged at the Re that fits: a reference solve's own. */
 #include "ff_flow.h"
 #include "ff_petsc.h"
-#include "ff_sweep.h"
-#include "ff_test.h"
+#include "ff_test_sweep.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define SUITE "flow_physics"
-
-/* A sweep of a tests/data case into dir, in an options database of its own. */
-static PetscErrorCode Generate(const char *case_file, const char *extra, const char *dir)
-{
-  PetscOptions options;
-  FFSweep sweep;
-  FFSweepSummary sum;
-  char path[4096], cmd[4200], more[4400];
-
-  PetscFunctionBeginUser;
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-  PetscCheck(system(cmd) == 0, PETSC_COMM_SELF, PETSC_ERR_LIB, "%s failed", cmd);
-  snprintf(path, sizeof path, "%s/tests/data/%s", FF_SOURCE_DIR, case_file);
-  snprintf(more, sizeof more, "-o %s -progress 0 %s", dir, extra);
-  PetscCall(PetscOptionsCreate(&options));
-  PetscCall(PetscOptionsInsertFile(PETSC_COMM_SELF, options, path, PETSC_TRUE));
-  PetscCall(PetscOptionsInsertString(options, more));
-  PetscCall(PetscOptionsPush(options));
-  PetscCall(FFSweepCreate(PETSC_COMM_SELF, &sweep));
-  PetscErrorCode ierr = FFSweepSetFromOptions(sweep);
-  if (!ierr) ierr = FFSweepRun(sweep, &sum);
-  PetscCall(FFSweepDestroy(&sweep));
-  PetscCall(PetscOptionsPop());
-  PetscCall(PetscOptionsDestroy(&options));
-  PetscCall(ierr);
-  PetscFunctionReturn(0);
-}
 
 typedef struct {
   long n;
@@ -57,7 +29,8 @@ static PetscErrorCode SetupCreate(const char *case_file, const char *extra, cons
 
   PetscFunctionBeginUser;
   snprintf(dir, sizeof dir, "%s/%s", FFTestTempDir(SUITE), name);
-  PetscCall(Generate(case_file, extra, dir));
+  FFSweepSummary sum;
+  PetscCall(FFTestGenerate(PETSC_COMM_SELF, case_file, extra, dir, &sum));
   PetscCallFF(FFDatasetOpen(dir, &ds));
   PetscCallFF(FFDatasetLoadSplit(ds, "all", FF_READ_ALL, &s->samples, &s->n));
   FFDatasetDestroy(&ds);
