@@ -41,16 +41,6 @@ static PetscErrorCode ConfigToKeyValues(FFFlowModel m, FFKeyValues *kv)
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode GetInt(const FFKeyValues *kv, const char *key, int *v)
-{
-  long l;
-
-  PetscFunctionBegin;
-  PetscCallFF(FFKeyValuesGetInt(kv, key, &l));
-  *v = (int)l;
-  PetscFunctionReturn(0);
-}
-
 /* "name:n_comp:nodes|vertices,..." */
 static PetscErrorCode ParseFields(const char *text, int *n, FFFlowField fields[])
 {
@@ -85,10 +75,10 @@ static PetscErrorCode ConfigFromKeyValues(const FFKeyValues *kv, FFFlowModelConf
   c->kind = !strcmp(model, "pbfm") ? FF_FLOW_PBFM : FF_FLOW_FM;
   c->normalization = !strcmp(norm, "global") ? FF_FLOW_NORM_GLOBAL : FF_FLOW_NORM_NODE;
   PetscCallFF(FFKeyValuesGetReal(kv, "flow.sigma_min", &c->sigma_min));
-  PetscCall(GetInt(kv, "flow.width", &c->net.width));
-  PetscCall(GetInt(kv, "flow.blocks", &c->net.blocks));
-  PetscCall(GetInt(kv, "flow.hidden_layers", &c->net.hidden_layers));
-  PetscCall(GetInt(kv, "flow.time_dim", &c->net.time_dim));
+  PetscCallFF(FFKeyValuesGetInt32(kv, "flow.width", &c->net.width));
+  PetscCallFF(FFKeyValuesGetInt32(kv, "flow.blocks", &c->net.blocks));
+  PetscCallFF(FFKeyValuesGetInt32(kv, "flow.hidden_layers", &c->net.hidden_layers));
+  PetscCallFF(FFKeyValuesGetInt32(kv, "flow.time_dim", &c->net.time_dim));
   PetscCallFF(FFActivationFromName(act, &c->net.act));
   PetscCallFF(FFKeyValuesGetInt(kv, "flow.seed", &seed));
   c->seed = (uint64_t)seed;
@@ -217,7 +207,7 @@ PetscErrorCode FFFlowModelLoad(MPI_Comm comm, const char *path, const char *data
              format ? format : "none");
   PetscCall(ConfigFromKeyValues(kv, &c));
   PetscCall(ParseFields(fl, &n_fields, fields));
-  PetscCall(GetInt(kv, "flow.mesh_nodes", &mesh_nodes));
+  PetscCallFF(FFKeyValuesGetInt32(kv, "flow.mesh_nodes", &mesh_nodes));
   PetscCallFF(FFKeyValuesGetInt(kv, "data.mesh_sample", &mesh_sample));
   const char *dir = data_dir && data_dir[0] ? data_dir : FFKeyValuesGet(kv, "data.dir");
   PetscCall(PetscMemzero(&s, sizeof s));

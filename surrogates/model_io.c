@@ -37,16 +37,6 @@ static PetscErrorCode ConfigToKeyValues(FFSurrogate s, FFKeyValues *kv)
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode GetInt(const FFKeyValues *kv, const char *key, int *v)
-{
-  long l;
-
-  PetscFunctionBegin;
-  PetscCallFF(FFKeyValuesGetInt(kv, key, &l));
-  *v = (int)l;
-  PetscFunctionReturn(0);
-}
-
 PetscErrorCode FFSurrogateConfigFromKeyValues(const FFKeyValues *kv, FFSurrogateConfig *c, uint64_t *seed)
 {
   const char *model = FFKeyValuesGet(kv, "model"), *act = FFKeyValuesGet(kv, "act");
@@ -59,11 +49,11 @@ PetscErrorCode FFSurrogateConfigFromKeyValues(const FFKeyValues *kv, FFSurrogate
              "the model's configuration lacks model, act or fourier_scales");
   PetscCall(FFSurrogateTypeFromName(model, &type));
   FFSurrogateConfigDefault(type, c);
-  PetscCall(GetInt(kv, "width", &c->width));
-  PetscCall(GetInt(kv, "depth", &c->depth));
-  PetscCall(GetInt(kv, "blocks", &c->blocks));
+  PetscCallFF(FFKeyValuesGetInt32(kv, "width", &c->width));
+  PetscCallFF(FFKeyValuesGetInt32(kv, "depth", &c->depth));
+  PetscCallFF(FFKeyValuesGetInt32(kv, "blocks", &c->blocks));
   PetscCallFF(FFActivationFromName(act, &c->act));
-  PetscCall(GetInt(kv, "fourier_freq", &c->fourier_freq));
+  PetscCallFF(FFKeyValuesGetInt32(kv, "fourier_freq", &c->fourier_freq));
   c->n_scales = 0;
   for (const char *p = scales; *p && c->n_scales < FF_FOURIER_MAX_SCALES;) {
     char *end;
@@ -71,9 +61,9 @@ PetscErrorCode FFSurrogateConfigFromKeyValues(const FFKeyValues *kv, FFSurrogate
     p = *end == ',' ? end + 1 : end;
     if (end == p && *p) break;
   }
-  PetscCall(GetInt(kv, "hyper_width", &c->hyper_width));
-  PetscCall(GetInt(kv, "hyper_layers", &c->hyper_layers));
-  PetscCall(GetInt(kv, "points", &c->points));
+  PetscCallFF(FFKeyValuesGetInt32(kv, "hyper_width", &c->hyper_width));
+  PetscCallFF(FFKeyValuesGetInt32(kv, "hyper_layers", &c->hyper_layers));
+  PetscCallFF(FFKeyValuesGetInt32(kv, "points", &c->points));
   PetscCallFF(FFKeyValuesGetReal(kv, "ema", &c->ema));
   c->stretch = 0; /* files written before the stretch existed */
   if (FFKeyValuesGet(kv, "stretch")) PetscCallFF(FFKeyValuesGetReal(kv, "stretch", &c->stretch));

@@ -32,6 +32,7 @@ FFErrorCode FFKeyValuesSetReal(FFKeyValues *kv, const char *key, double value); 
 const char *FFKeyValuesGet(const FFKeyValues *kv, const char *key);
 /* Fail with a message naming the key when it is missing or not a number. */
 FFErrorCode FFKeyValuesGetInt(const FFKeyValues *kv, const char *key, long *value);
+FFErrorCode FFKeyValuesGetInt32(const FFKeyValues *kv, const char *key, int *value); /* also fails out of int range */
 FFErrorCode FFKeyValuesGetReal(const FFKeyValues *kv, const char *key, double *value);
 
 /* ---------- named float arrays (normalization statistics) ---------- */

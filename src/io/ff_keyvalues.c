@@ -3,6 +3,7 @@
 #include "ff_checkpoint.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -109,6 +110,15 @@ FFErrorCode FFKeyValuesGetInt(const FFKeyValues *kv, const char *key, long *valu
   FF_ASSERT(end != s && *end == '\0' && errno == 0, FF_ERR_FORMAT, "configuration key '%s' = '%s' is not an integer",
             key, s);
   *value = v;
+  return FF_SUCCESS;
+}
+
+FFErrorCode FFKeyValuesGetInt32(const FFKeyValues *kv, const char *key, int *value)
+{
+  long v;
+  FF_CHECK(FFKeyValuesGetInt(kv, key, &v));
+  FF_ASSERT(v >= INT_MIN && v <= INT_MAX, FF_ERR_FORMAT, "configuration key '%s' = %ld is out of range", key, v);
+  *value = (int)v;
   return FF_SUCCESS;
 }
 

@@ -104,12 +104,13 @@ FFErrorCode FFColumnSumAdd(FFTape *tape, int rows, int cols, const float *X, int
   return FF_SUCCESS;
 }
 
-double FFSumDouble(const float *x, size_t n)
+/* Sum of x[i] (or x[i]^2) in double: partials in a small fixed array of chunk groups keep the
+ * order, and so the result, independent of the thread count. */
+static double ChunkedSum(const float *x, size_t n, int squares)
 {
   const size_t chunk = 65536;
   size_t nchunks = (n + chunk - 1) / chunk;
   double total = 0.0;
-  /* partials in a small fixed array of chunk groups keep the order independent of threads */
   for (size_t g = 0; g < nchunks; g += 64) {
     double part[64];
     size_t ng = nchunks - g < 64 ? nchunks - g : 64;
@@ -117,13 +118,20 @@ double FFSumDouble(const float *x, size_t n)
     for (size_t c = 0; c < ng; c++) {
       size_t i0 = (g + c) * chunk, i1 = i0 + chunk < n ? i0 + chunk : n;
       double s = 0.0;
-      for (size_t i = i0; i < i1; i++) s += x[i];
+      if (squares)
+        for (size_t i = i0; i < i1; i++) s += (double)x[i] * x[i];
+      else
+        for (size_t i = i0; i < i1; i++) s += x[i];
       part[c] = s;
     }
     for (size_t c = 0; c < ng; c++) total += part[c];
   }
   return total;
 }
+
+double FFSumDouble(const float *x, size_t n) { return ChunkedSum(x, n, 0); }
+
+double FFSumSquaresDouble(const float *x, size_t n) { return ChunkedSum(x, n, 1); }
 
 FF_KERNEL static void ScatterRange(const FFIndexMap *map, int cols, const float *src, int lds, float *restrict dst,
                                    int ldd, int accumulate, int i0, int i1)

@@ -110,6 +110,8 @@ FFErrorCode FFGemmAtBAdd(FFTape *tape, int K, int m, int n, const float *A, int 
 FFErrorCode FFColumnSumAdd(FFTape *tape, int rows, int cols, const float *X, int ldx, float *out);
 /* Sum of n floats in double, fixed chunks summed in order. */
 double FFSumDouble(const float *x, size_t n);
+/* Sum of squares of n floats in double, the same fixed order. */
+double FFSumSquaresDouble(const float *x, size_t n);
 /* dst[i] (+)= sum over rows r with map->idx[r] == i of src[r] (increasing r); parallel over i. */
 void FFScatterRows(const FFIndexMap *map, int cols, const float *src, int lds, float *dst, int ldd, int accumulate);
 /* dst[r] (+)= src[map->idx[r]] */

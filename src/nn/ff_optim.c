@@ -91,25 +91,7 @@ void FFOptimizerDestroy(FFOptimizer **opt)
   FFFree(opt);
 }
 
-double FFGradNorm(const float *grad, size_t n)
-{
-  const size_t chunk = 65536;
-  size_t nchunks = (n + chunk - 1) / chunk;
-  double total = 0.0;
-  for (size_t g = 0; g < nchunks; g += 64) {
-    double part[64];
-    size_t ng = nchunks - g < 64 ? nchunks - g : 64;
-#pragma omp parallel for schedule(static) if (n > FF_PAR_MIN)
-    for (size_t c = 0; c < ng; c++) {
-      size_t i0 = (g + c) * chunk, i1 = i0 + chunk < n ? i0 + chunk : n;
-      double s = 0.0;
-      for (size_t i = i0; i < i1; i++) s += (double)grad[i] * grad[i];
-      part[c] = s;
-    }
-    for (size_t c = 0; c < ng; c++) total += part[c];
-  }
-  return sqrt(total);
-}
+double FFGradNorm(const float *grad, size_t n) { return sqrt(FFSumSquaresDouble(grad, n)); }
 
 double FFScheduleLearningRate(const FFScheduleConfig *s, double base_lr, double plateau_lr, long step)
 {
