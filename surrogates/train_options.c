@@ -119,13 +119,6 @@ PetscErrorCode FFTrainOptionsToKeyValues(const FFTrainOptions *o, FFKeyValues *k
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode GetLong(const FFKeyValues *kv, const char *key, long *v)
-{
-  PetscFunctionBegin;
-  PetscCallFF(FFKeyValuesGetInt(kv, key, v));
-  PetscFunctionReturn(0);
-}
-
 PetscErrorCode FFTrainOptionsFromKeyValues(const FFKeyValues *kv, FFTrainOptions *o)
 {
   long v;
@@ -134,19 +127,17 @@ PetscErrorCode FFTrainOptionsFromKeyValues(const FFKeyValues *kv, FFTrainOptions
 
   PetscFunctionBegin;
   FFTrainOptionsDefault(o);
-  PetscCall(GetLong(kv, "train.epochs", &v));
-  o->epochs = (int)v;
-  PetscCall(GetLong(kv, "train.batch", &v));
-  o->batch = (int)v;
+  PetscCallFF(FFKeyValuesGetInt32(kv, "train.epochs", &o->epochs));
+  PetscCallFF(FFKeyValuesGetInt32(kv, "train.batch", &o->batch));
   PetscCallFF(FFKeyValuesGetReal(kv, "train.lr", &o->lr));
   PetscCallFF(FFKeyValuesGetReal(kv, "train.min_lr", &o->min_lr));
   s = FFKeyValuesGet(kv, "train.schedule");
   PetscCheck(s, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "the model file has no train.schedule");
   PetscCall(NameIndex("train.schedule", s, 3, schedule_names, &k));
   o->schedule = (FFScheduleType)k;
-  PetscCall(GetLong(kv, "train.warmup", &o->warmup));
+  PetscCallFF(FFKeyValuesGetInt(kv, "train.warmup", &o->warmup));
   PetscCallFF(FFKeyValuesGetReal(kv, "train.plateau_factor", &o->plateau_factor));
-  PetscCall(GetLong(kv, "train.plateau_patience", &o->plateau_patience));
+  PetscCallFF(FFKeyValuesGetInt(kv, "train.plateau_patience", &o->plateau_patience));
   s = FFKeyValuesGet(kv, "train.optimizer");
   PetscCheck(s, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "the model file has no train.optimizer");
   PetscCall(NameIndex("train.optimizer", s, 2, optimizer_names, &k));
@@ -154,10 +145,9 @@ PetscErrorCode FFTrainOptionsFromKeyValues(const FFKeyValues *kv, FFTrainOptions
   PetscCallFF(FFKeyValuesGetReal(kv, "train.weight_decay", &o->weight_decay));
   PetscCallFF(FFKeyValuesGetReal(kv, "train.clip", &o->clip_norm));
   PetscCallFF(FFKeyValuesGetReal(kv, "train.ema", &o->ema));
-  PetscCall(GetLong(kv, "train.seed", &v));
+  PetscCallFF(FFKeyValuesGetInt(kv, "train.seed", &v));
   o->seed = (uint64_t)v;
-  PetscCall(GetLong(kv, "train.checkpoint_every", &o->checkpoint_every));
-  PetscCall(GetLong(kv, "train.physics", &v));
-  o->physics = (int)v;
+  PetscCallFF(FFKeyValuesGetInt(kv, "train.checkpoint_every", &o->checkpoint_every));
+  PetscCallFF(FFKeyValuesGetInt32(kv, "train.physics", &o->physics));
   PetscFunctionReturn(0);
 }
