@@ -10,8 +10,7 @@
 #include <string.h>
 
 typedef struct {
-  char model[16], data[PETSC_MAX_PATH_LEN], out[PETSC_MAX_PATH_LEN], resume[PETSC_MAX_PATH_LEN];
-  char csv[PETSC_MAX_PATH_LEN], split[FF_NAME_MAX + 16], val_split[FF_NAME_MAX + 16];
+  FFTrainFiles f;
   char fields[256], inputs[256], physics[32];
   FFSurrogateConfig config;
   FFTrainOptions train;
@@ -25,20 +24,20 @@ static PetscErrorCode Defaults(MPI_Comm comm, Args *a, FFKeyValues *resumed)
   uint64_t seed;
 
   PetscFunctionBeginUser;
-  PetscCall(PetscOptionsGetString(NULL, NULL, "-resume", a->resume, sizeof a->resume, &set));
-  if (set && a->resume[0]) {
-    if (FFCheckpointReadConfig(a->resume, resumed))
+  PetscCall(PetscOptionsGetString(NULL, NULL, "-resume", a->f.resume, sizeof a->f.resume, &set));
+  if (set && a->f.resume[0]) {
+    if (FFCheckpointReadConfig(a->f.resume, resumed))
       SETERRQ(comm, PETSC_ERR_FILE_OPEN, "option -resume: %s", FFErrorMessage());
     PetscCall(FFSurrogateConfigFromKeyValues(resumed, &a->config, &seed));
     PetscCall(FFTrainOptionsFromKeyValues(resumed, &a->train));
-    PetscCall(PetscStrncpy(a->model, FFSurrogateTypeName(a->config.type), sizeof a->model));
-    PetscCall(PetscStrncpy(a->out, a->resume, sizeof a->out));
+    PetscCall(PetscStrncpy(a->f.model, FFSurrogateTypeName(a->config.type), sizeof a->f.model));
+    PetscCall(PetscStrncpy(a->f.out, a->f.resume, sizeof a->f.out));
     const char *v = FFKeyValuesGet(resumed, "data.dir");
-    if (v) PetscCall(PetscStrncpy(a->data, v, sizeof a->data));
+    if (v) PetscCall(PetscStrncpy(a->f.data, v, sizeof a->f.data));
     PetscFunctionReturn(0);
   }
-  PetscCall(PetscOptionsGetString(NULL, NULL, "-model", a->model, sizeof a->model, &set));
-  PetscCall(FFSurrogateTypeFromName(a->model, &type));
+  PetscCall(PetscOptionsGetString(NULL, NULL, "-model", a->f.model, sizeof a->f.model, &set));
+  PetscCall(FFSurrogateTypeFromName(a->f.model, &type));
   FFSurrogateConfigDefault(type, &a->config);
   FFTrainOptionsDefault(&a->train);
   PetscFunctionReturn(0);
@@ -50,18 +49,7 @@ static PetscErrorCode ReadArgs(MPI_Comm comm, Args *a, FFKeyValues *resumed)
 
   PetscFunctionBeginUser;
   PetscOptionsBegin(comm, NULL, "fieldflow train: train a surrogate on a dataset", "fieldflow");
-  PetscCall(PetscOptionsString("-model", "gnn (MeshGraphNets) or field (neural field)", "", a->model, a->model,
-                               sizeof a->model, NULL));
-  PetscCall(PetscOptionsString("-data", "Dataset directory", "", a->data, a->data, sizeof a->data, NULL));
-  PetscCall(
-      PetscOptionsString("-o", "Model file (.h5); checkpoints go there too", "", a->out, a->out, sizeof a->out, NULL));
-  PetscCall(PetscOptionsString("-resume", "Continue training from this model file", "", a->resume, a->resume,
-                               sizeof a->resume, NULL));
-  PetscCall(PetscOptionsString("-loss_csv", "Loss curves (default: beside -o, _loss.csv)", "", a->csv, a->csv,
-                               sizeof a->csv, NULL));
-  PetscCall(PetscOptionsString("-split", "Training split", "", a->split, a->split, sizeof a->split, NULL));
-  PetscCall(PetscOptionsString("-val_split", "Validation split (none: no validation)", "", a->val_split, a->val_split,
-                               sizeof a->val_split, NULL));
+  PetscCall(FFTrainFilesOptions(PetscOptionsObject, "gnn (MeshGraphNets) or field (neural field)", &a->f));
   PetscCall(PetscOptionsString("-fields", "Fields to predict (default: all that are not inputs)", "", a->fields,
                                a->fields, sizeof a->fields, NULL));
   PetscCall(PetscOptionsString("-input_fields", "Fields given to the model as node inputs (e.g. K)", "", a->inputs,
@@ -73,28 +61,21 @@ static PetscErrorCode ReadArgs(MPI_Comm comm, Args *a, FFKeyValues *resumed)
   PetscOptionsEnd();
   PetscCheck(!strcmp(a->physics, "none") || !strcmp(a->physics, "residual"), comm, PETSC_ERR_ARG_WRONG,
              "option -physics: '%s' (none or residual)", a->physics);
-  if (a->resume[0]) {
+  if (a->f.resume[0]) {
     const char *phys = FFKeyValuesGet(resumed, "train.physics");
-    PetscCheck(!strcmp(a->model, FFSurrogateTypeName(before.type)), comm, PETSC_ERR_ARG_INCOMP,
-               "option -model %s: '%s' holds a %s model", a->model, a->resume, FFSurrogateTypeName(before.type));
+    PetscCheck(!strcmp(a->f.model, FFSurrogateTypeName(before.type)), comm, PETSC_ERR_ARG_INCOMP,
+               "option -model %s: '%s' holds a %s model", a->f.model, a->f.resume, FFSurrogateTypeName(before.type));
     PetscCheck(a->config.width == before.width && a->config.depth == before.depth &&
                    a->config.blocks == before.blocks && a->config.act == before.act &&
                    a->config.fourier_freq == before.fourier_freq && a->config.hyper_width == before.hyper_width &&
                    a->config.hyper_layers == before.hyper_layers && a->config.n_scales == before.n_scales,
                comm, PETSC_ERR_ARG_INCOMP, "the architecture options differ from the model being resumed ('%s')",
-               a->resume);
+               a->f.resume);
     if (phys && !strcmp(phys, "1") && !strcmp(a->physics, "none")) PetscCall(PetscStrcpy(a->physics, "residual"));
   }
   a->train.physics = !strcmp(a->physics, "residual");
   a->config.ema = a->train.ema;
-  PetscCheck(a->data[0], comm, PETSC_ERR_ARG_WRONG, "option -data: give the dataset directory");
-  PetscCheck(a->out[0], comm, PETSC_ERR_ARG_WRONG, "option -o: give the model file");
-  if (!a->csv[0]) {
-    const char *ext = FFPathExtension(a->out);
-    size_t stem = (size_t)(ext - a->out);
-    snprintf(a->csv, sizeof a->csv, "%.*s_loss.csv", (int)stem, a->out);
-  }
-  if (FFCheckWritable(a->out)) SETERRQ(comm, PETSC_ERR_FILE_OPEN, "option -o: %s", FFErrorMessage());
+  PetscCall(FFTrainFilesCheck(comm, &a->f));
   PetscFunctionReturn(0);
 }
 
@@ -114,20 +95,20 @@ static PetscErrorCode Train(MPI_Comm comm, const Args *a, FFSurrogate s, FFSurro
   for (long i = 0; i < d->n_val; i++) PetscCall(FFSurrogatePrepareGraph(s, &d->val[i]));
   if (a->train.physics) PetscCall(FFPhysicsLossCreate(d->ds, &d->schema, &physics));
   PetscCall(FFSurrogateFitCreate(s, d->n_train, d->train, d->n_val, d->val, physics, &fit));
-  PetscCall(FFSurrogateFitSetExtra(fit, "data.dir", a->data));
-  PetscCall(FFSurrogateFitSetExtra(fit, "data.split", a->split));
+  PetscCall(FFSurrogateFitSetExtra(fit, "data.dir", a->f.data));
+  PetscCall(FFSurrogateFitSetExtra(fit, "data.split", a->f.split));
   snprintf(buf, sizeof buf, "%ld", d->n_train);
   PetscCall(FFSurrogateFitSetExtra(fit, "data.n_train", buf));
   PetscCall(FFSurrogateFitGetTask(fit, &task));
   PetscCall(FFTrainerCreate(comm, &a->train, &task, &trainer));
-  PetscCall(FFTrainerSetOutput(trainer, a->out, a->csv));
-  if (a->resume[0]) PetscCall(FFTrainerResume(trainer, a->resume));
+  PetscCall(FFTrainerSetOutput(trainer, a->f.out, a->f.csv));
+  if (a->f.resume[0]) PetscCall(FFTrainerResume(trainer, a->f.resume));
   PetscCall(FFSurrogateGetParams(s, &P));
   PetscCallMPI(MPI_Comm_size(comm, &size));
   PetscCall(PetscPrintf(comm,
                         "training a %s model (%zu parameters) on %ld samples of '%s' (%ld for validation), %d epochs "
                         "of batch %d, %d rank%s, %d thread%s per rank%s\n",
-                        FFSurrogateTypeName(a->config.type), P->size, d->n_train, a->data, d->n_val, a->train.epochs,
+                        FFSurrogateTypeName(a->config.type), P->size, d->n_train, a->f.data, d->n_val, a->train.epochs,
                         a->train.batch, (int)size, size > 1 ? "s" : "", FFNNThreads(), FFNNThreads() > 1 ? "s" : "",
                         a->train.physics ? ", physics loss by ConFIG" : ""));
   PetscErrorCode ierr = FFTrainerRun(trainer, &r);
@@ -138,10 +119,10 @@ static PetscErrorCode Train(MPI_Comm comm, const Args *a, FFSurrogate s, FFSurro
   FFFormatDuration(r.seconds, took, sizeof took);
   PetscCheck(!r.interrupted, comm, PETSC_ERR_USER,
              "interrupted by a signal after step %ld: the model is saved in '%s'; continue with -resume %s", r.step,
-             a->out, a->out);
+             a->f.out, a->f.out);
   PetscCall(PetscPrintf(comm, "%s after %ld steps (%ld epochs) in %s (%.1f s in all runs); wrote %s and %s\n",
                         r.time_limited ? "stopped early (-max_time or -stop_at_step)" : "trained", r.step, r.epoch,
-                        took, r.total_seconds, a->out, a->csv));
+                        took, r.total_seconds, a->f.out, a->f.csv));
   PetscFunctionReturn(0);
 }
 
@@ -159,10 +140,10 @@ PetscErrorCode FFCmdTrain(MPI_Comm comm)
   if (flow) PetscFunctionReturn(FFCmdTrainFlow(comm));
   memset(&a, 0, sizeof a);
   memset(&d, 0, sizeof d);
-  strcpy(a.model, "field");
-  strcpy(a.out, "model.h5");
-  strcpy(a.split, "train");
-  strcpy(a.val_split, "val");
+  strcpy(a.f.model, "field");
+  strcpy(a.f.out, "model.h5");
+  strcpy(a.f.split, "train");
+  strcpy(a.f.val_split, "val");
   strcpy(a.physics, "none");
   PetscCall(FFCliHelpRequested(&help));
   PetscCallFF(FFKeyValuesCreate(&resumed));
@@ -171,13 +152,13 @@ PetscErrorCode FFCmdTrain(MPI_Comm comm)
   FFKeyValuesDestroy(&resumed);
   PetscCall(ierr);
   if (help) PetscFunctionReturn(0);
-  if (a.resume[0]) {
+  if (a.f.resume[0]) {
     const FFSurrogateSchema *schema;
-    PetscCall(FFSurrogateLoad(comm, a.resume, &s, NULL, NULL));
+    PetscCall(FFSurrogateLoad(comm, a.f.resume, &s, NULL, NULL));
     PetscCall(FFSurrogateGetSchema(s, &schema));
-    ierr = FFSurrogateDataLoad(comm, a.data, a.split, a.val_split, schema, NULL, NULL, &d);
+    ierr = FFSurrogateDataLoad(comm, a.f.data, a.f.split, a.f.val_split, schema, NULL, NULL, &d);
   } else {
-    ierr = FFSurrogateDataLoad(comm, a.data, a.split, a.val_split, NULL, a.fields, a.inputs, &d);
+    ierr = FFSurrogateDataLoad(comm, a.f.data, a.f.split, a.f.val_split, NULL, a.fields, a.inputs, &d);
     if (!ierr) ierr = FFSurrogateCreate(comm, &a.config, &d.schema, a.train.seed, &s);
     if (!ierr) ierr = FFSurrogateFitNormalizers(s, d.n_train, d.train);
   }

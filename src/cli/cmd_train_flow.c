@@ -12,8 +12,7 @@
 #include <string.h>
 
 typedef struct {
-  char model[16], data[PETSC_MAX_PATH_LEN], out[PETSC_MAX_PATH_LEN], resume[PETSC_MAX_PATH_LEN];
-  char csv[PETSC_MAX_PATH_LEN], split[FF_NAME_MAX + 16], val_split[FF_NAME_MAX + 16];
+  FFTrainFiles f;
   char fields[256], conditions[256], normalization[16], act[16];
   PetscReal re_range[2];
   FFFlowModelConfig config;
@@ -38,9 +37,9 @@ static PetscErrorCode SplitList(const char *text, int max, char names[][FF_FLOW_
 /* Flow models train with AdamW, clipping and an EMA of the weights (REFERENCES §1). */
 static void Defaults(Args *a)
 {
-  strcpy(a->out, "model.h5");
-  strcpy(a->split, "train");
-  strcpy(a->val_split, "val");
+  strcpy(a->f.out, "model.h5");
+  strcpy(a->f.split, "train");
+  strcpy(a->f.val_split, "val");
   strcpy(a->normalization, "node");
   strcpy(a->act, "silu");
   FFFlowModelConfigDefault(&a->config);
@@ -63,22 +62,22 @@ static PetscErrorCode ResumeDefaults(MPI_Comm comm, Args *a)
   PetscBool set;
 
   PetscFunctionBeginUser;
-  PetscCall(PetscOptionsGetString(NULL, NULL, "-resume", a->resume, sizeof a->resume, &set));
-  if (!set || !a->resume[0]) PetscFunctionReturn(0);
+  PetscCall(PetscOptionsGetString(NULL, NULL, "-resume", a->f.resume, sizeof a->f.resume, &set));
+  if (!set || !a->f.resume[0]) PetscFunctionReturn(0);
   PetscCallFF(FFKeyValuesCreate(&kv));
-  if (FFCheckpointReadConfig(a->resume, kv)) {
+  if (FFCheckpointReadConfig(a->f.resume, kv)) {
     FFKeyValuesDestroy(&kv);
     SETERRQ(comm, PETSC_ERR_FILE_OPEN, "option -resume: %s", FFErrorMessage());
   }
   PetscErrorCode ierr = FFTrainOptionsFromKeyValues(kv, &a->train);
   const char *v = FFKeyValuesGet(kv, "data.dir");
-  if (v) PetscCall(PetscStrncpy(a->data, v, sizeof a->data));
-  if ((v = FFKeyValuesGet(kv, "data.split"))) PetscCall(PetscStrncpy(a->split, v, sizeof a->split));
-  if ((v = FFKeyValuesGet(kv, "data.val_split"))) PetscCall(PetscStrncpy(a->val_split, v, sizeof a->val_split));
+  if (v) PetscCall(PetscStrncpy(a->f.data, v, sizeof a->f.data));
+  if ((v = FFKeyValuesGet(kv, "data.split"))) PetscCall(PetscStrncpy(a->f.split, v, sizeof a->f.split));
+  if ((v = FFKeyValuesGet(kv, "data.val_split"))) PetscCall(PetscStrncpy(a->f.val_split, v, sizeof a->f.val_split));
   if ((v = FFKeyValuesGet(kv, "flow.unroll_max"))) a->fit.unroll_max = atoi(v);
   if ((v = FFKeyValuesGet(kv, "flow.unroll_last_only"))) a->fit.unroll_last_only = atoi(v) ? PETSC_TRUE : PETSC_FALSE;
   if ((v = FFKeyValuesGet(kv, "flow.chunk"))) a->fit.chunk = atoi(v);
-  PetscCall(PetscStrncpy(a->out, a->resume, sizeof a->out));
+  PetscCall(PetscStrncpy(a->f.out, a->f.resume, sizeof a->f.out));
   FFKeyValuesDestroy(&kv);
   PetscCall(ierr);
   PetscFunctionReturn(0);
@@ -91,19 +90,9 @@ static PetscErrorCode ReadArgs(MPI_Comm comm, Args *a)
 
   PetscFunctionBeginUser;
   PetscOptionsBegin(comm, NULL, "fieldflow train -model fm|pbfm: generative flow matching on a dataset", "fieldflow");
-  PetscCall(PetscOptionsString("-model", "fm (flow matching) or pbfm (+ the solver's residual, ConFIG)", "", a->model,
-                               a->model, sizeof a->model, NULL));
-  PetscCall(PetscOptionsString("-data", "Dataset directory", "", a->data, a->data, sizeof a->data, NULL));
   PetscCall(
-      PetscOptionsString("-o", "Model file (.h5); checkpoints go there too", "", a->out, a->out, sizeof a->out, NULL));
-  PetscCall(PetscOptionsString("-resume", "Continue training from this model file", "", a->resume, a->resume,
-                               sizeof a->resume, NULL));
-  PetscCall(PetscOptionsString("-loss_csv", "Loss curves (default: beside -o, _loss.csv)", "", a->csv, a->csv,
-                               sizeof a->csv, NULL));
-  PetscCall(PetscOptionsString("-split", "Training split", "", a->split, a->split, sizeof a->split, NULL));
-  PetscCall(PetscOptionsString("-val_split", "Validation split (none: no validation)", "", a->val_split, a->val_split,
-                               sizeof a->val_split, NULL));
-  if (!a->resume[0]) {
+      FFTrainFilesOptions(PetscOptionsObject, "fm (flow matching) or pbfm (+ the solver's residual, ConFIG)", &a->f));
+  if (!a->f.resume[0]) {
     PetscCall(PetscOptionsString("-fields", "Fields to generate, in the solver's order (default: all, as stored)", "",
                                  a->fields, a->fields, sizeof a->fields, NULL));
     PetscCall(PetscOptionsString("-conditions", "Dataset parameters the model is conditioned on (default: none)", "",
@@ -148,14 +137,13 @@ static PetscErrorCode ReadArgs(MPI_Comm comm, Args *a)
 static PetscErrorCode Check(MPI_Comm comm, Args *a)
 {
   PetscFunctionBeginUser;
-  PetscCheck(!strcmp(a->model, "fm") || !strcmp(a->model, "pbfm"), comm, PETSC_ERR_ARG_WRONG,
-             "option -model: '%s' (fm or pbfm)", a->model);
-  PetscCheck(a->data[0], comm, PETSC_ERR_ARG_WRONG, "option -data: give the dataset directory");
-  PetscCheck(a->out[0], comm, PETSC_ERR_ARG_WRONG, "option -o: give the model file");
+  PetscCheck(!strcmp(a->f.model, "fm") || !strcmp(a->f.model, "pbfm"), comm, PETSC_ERR_ARG_WRONG,
+             "option -model: '%s' (fm or pbfm)", a->f.model);
+  PetscCall(FFTrainFilesCheck(comm, &a->f));
   PetscCheck(!strcmp(a->normalization, "node") || !strcmp(a->normalization, "global"), comm, PETSC_ERR_ARG_WRONG,
              "option -normalization: '%s' (node or global)", a->normalization);
-  if (!a->resume[0]) { /* a resumed model keeps its file's definition */
-    a->config.kind = !strcmp(a->model, "pbfm") ? FF_FLOW_PBFM : FF_FLOW_FM;
+  if (!a->f.resume[0]) { /* a resumed model keeps its file's definition */
+    a->config.kind = !strcmp(a->f.model, "pbfm") ? FF_FLOW_PBFM : FF_FLOW_FM;
     a->config.normalization = !strcmp(a->normalization, "node") ? FF_FLOW_NORM_NODE : FF_FLOW_NORM_GLOBAL;
     PetscCallFF(FFActivationFromName(a->act, &a->config.net.act));
     PetscCall(SplitList(a->fields, FF_FLOW_MAX_FIELDS, a->config.fields, &a->config.n_fields, "-fields"));
@@ -163,11 +151,6 @@ static PetscErrorCode Check(MPI_Comm comm, Args *a)
     a->config.seed = a->train.seed;
   }
   a->train.physics = a->config.kind == FF_FLOW_PBFM;
-  if (!a->csv[0]) {
-    const char *ext = FFPathExtension(a->out);
-    snprintf(a->csv, sizeof a->csv, "%.*s_loss.csv", (int)(ext - a->out), a->out);
-  }
-  if (FFCheckWritable(a->out)) SETERRQ(comm, PETSC_ERR_FILE_OPEN, "option -o: %s", FFErrorMessage());
   PetscFunctionReturn(0);
 }
 
@@ -182,12 +165,13 @@ static PetscErrorCode DataLoad(MPI_Comm comm, const Args *a, Data *d)
   const unsigned what = FF_READ_MESH | FF_READ_FIELDS;
 
   PetscFunctionBeginUser;
-  if (FFDatasetOpen(a->data, &d->ds)) SETERRQ(comm, PETSC_ERR_FILE_OPEN, "option -data: %s", FFErrorMessage());
-  if (FFDatasetLoadSplit(d->ds, a->split, what, &d->train, &d->n_train))
+  if (FFDatasetOpen(a->f.data, &d->ds)) SETERRQ(comm, PETSC_ERR_FILE_OPEN, "option -data: %s", FFErrorMessage());
+  if (FFDatasetLoadSplit(d->ds, a->f.split, what, &d->train, &d->n_train))
     SETERRQ(comm, PETSC_ERR_FILE_READ, "option -split: %s", FFErrorMessage());
-  PetscCheck(d->n_train > 0, comm, PETSC_ERR_ARG_WRONG, "dataset '%s' has no samples in split '%s'", a->data, a->split);
-  if (a->val_split[0] && strcmp(a->val_split, "none"))
-    if (FFDatasetLoadSplit(d->ds, a->val_split, what, &d->val, &d->n_val))
+  PetscCheck(d->n_train > 0, comm, PETSC_ERR_ARG_WRONG, "dataset '%s' has no samples in split '%s'", a->f.data,
+             a->f.split);
+  if (a->f.val_split[0] && strcmp(a->f.val_split, "none"))
+    if (FFDatasetLoadSplit(d->ds, a->f.val_split, what, &d->val, &d->n_val))
       SETERRQ(comm, PETSC_ERR_FILE_READ, "option -val_split: %s", FFErrorMessage());
   PetscFunctionReturn(0);
 }
@@ -237,22 +221,22 @@ static PetscErrorCode Train(MPI_Comm comm, Args *a, Data *d, FFFlowModel m)
   if (a->config.kind == FF_FLOW_PBFM) PetscCall(CreatePhysics(a, d, m, &ss, &phys));
   a->fit.total_steps = (long)a->train.epochs * ((d->n_train + a->train.batch - 1) / a->train.batch);
   PetscCall(FFFlowFitCreate(m, d->n_train, d->train, d->n_val, d->val, phys, &a->fit, &fit));
-  PetscCall(FFFlowFitSetExtra(fit, "data.split", a->split));
-  PetscCall(FFFlowFitSetExtra(fit, "data.val_split", a->val_split[0] ? a->val_split : "none"));
+  PetscCall(FFFlowFitSetExtra(fit, "data.split", a->f.split));
+  PetscCall(FFFlowFitSetExtra(fit, "data.val_split", a->f.val_split[0] ? a->f.val_split : "none"));
   snprintf(buf, sizeof buf, "%ld", d->n_train);
   PetscCall(FFFlowFitSetExtra(fit, "data.n_train", buf));
   PetscCall(FFFlowFitGetTask(fit, &task));
   PetscCall(FFTrainerCreate(comm, &a->train, &task, &trainer));
-  PetscCall(FFTrainerSetOutput(trainer, a->out, a->csv));
-  if (a->resume[0]) PetscCall(FFTrainerResume(trainer, a->resume));
+  PetscCall(FFTrainerSetOutput(trainer, a->f.out, a->f.csv));
+  if (a->f.resume[0]) PetscCall(FFTrainerResume(trainer, a->f.resume));
   PetscCall(FFFlowModelGetParams(m, &P));
   PetscCall(FFFlowModelGetSize(m, &rows, &cols));
   PetscCallMPI(MPI_Comm_size(comm, &size));
   PetscCall(PetscPrintf(comm,
                         "training a %s flow model (%zu parameters; %d nodes x %d values) on %ld samples of '%s' (%ld "
                         "for validation), %d epochs of batch %d, %d rank%s, %d thread%s per rank%s\n",
-                        a->model, P->size, rows, cols, d->n_train, a->data, d->n_val, a->train.epochs, a->train.batch,
-                        (int)size, size > 1 ? "s" : "", FFNNThreads(), FFNNThreads() > 1 ? "s" : "",
+                        a->f.model, P->size, rows, cols, d->n_train, a->f.data, d->n_val, a->train.epochs,
+                        a->train.batch, (int)size, size > 1 ? "s" : "", FFNNThreads(), FFNNThreads() > 1 ? "s" : "",
                         phys ? ", residual loss by ConFIG" : ""));
   PetscErrorCode ierr = FFTrainerRun(trainer, &r);
   PetscCall(FFTrainerDestroy(&trainer));
@@ -263,10 +247,10 @@ static PetscErrorCode Train(MPI_Comm comm, Args *a, Data *d, FFFlowModel m)
   FFFormatDuration(r.seconds, took, sizeof took);
   PetscCheck(!r.interrupted, comm, PETSC_ERR_USER,
              "interrupted by a signal after step %ld: the model is saved in '%s'; continue with -resume %s", r.step,
-             a->out, a->out);
+             a->f.out, a->f.out);
   PetscCall(PetscPrintf(comm, "%s after %ld steps (%ld epochs) in %s (%.1f s in all runs); wrote %s and %s\n",
                         r.time_limited ? "stopped early (-max_time or -stop_at_step)" : "trained", r.step, r.epoch,
-                        took, r.total_seconds, a->out, a->csv));
+                        took, r.total_seconds, a->f.out, a->f.csv));
   PetscFunctionReturn(0);
 }
 
@@ -307,11 +291,11 @@ PetscErrorCode FFCmdTrainFlow(MPI_Comm comm)
   PetscCall(ResumeDefaults(comm, &a));
   PetscCall(ReadArgs(comm, &a));
   if (help) PetscFunctionReturn(0);
-  if (a.resume[0]) {
+  if (a.f.resume[0]) {
     FFKeyValues *kv;
     PetscCallFF(FFKeyValuesCreate(&kv));
-    PetscErrorCode ierr = FFFlowModelLoad(comm, a.resume, a.data, PETSC_FALSE, &m, kv);
-    if (!ierr) PetscCall(PetscStrncpy(a.model, FFKeyValuesGet(kv, "model"), sizeof a.model));
+    PetscErrorCode ierr = FFFlowModelLoad(comm, a.f.resume, a.f.data, PETSC_FALSE, &m, kv);
+    if (!ierr) PetscCall(PetscStrncpy(a.f.model, FFKeyValuesGet(kv, "model"), sizeof a.f.model));
     FFKeyValuesDestroy(&kv);
     PetscCall(ierr);
     const FFFlowModelConfig *c;
@@ -322,7 +306,7 @@ PetscErrorCode FFCmdTrainFlow(MPI_Comm comm)
   PetscErrorCode ierr = DataLoad(comm, &a, &d);
   if (!ierr && !m) {
     ierr = FFFlowModelCreate(comm, &a.config, d.n_train, d.train, &m);
-    if (!ierr) ierr = FFFlowModelSetDataSource(m, a.data, d.train[0].index);
+    if (!ierr) ierr = FFFlowModelSetDataSource(m, a.f.data, d.train[0].index);
   }
   if (!ierr) ierr = Train(comm, &a, &d, m);
   PetscCall(FFFlowModelDestroy(&m));

@@ -2,6 +2,8 @@
 #ifndef FF_CLI_H
 #define FF_CLI_H
 
+#include "ff_dataset.h"
+
 #include <petscsys.h>
 
 /* A subcommand runs after PetscInitialize; its options come from the PETSc options
@@ -19,6 +21,16 @@ typedef struct {
 PetscErrorCode FFCliHelpRequested(PetscBool *help);
 /* The k-th positional word after the command (words before the first option). */
 PetscErrorCode FFCliGetPositional(PetscInt k, char *buf, size_t len, PetscBool *found);
+
+/* The files and splits of `fieldflow train`, for every model (ff_cli_train_files.c). */
+typedef struct {
+  char model[16], data[PETSC_MAX_PATH_LEN], out[PETSC_MAX_PATH_LEN], resume[PETSC_MAX_PATH_LEN];
+  char csv[PETSC_MAX_PATH_LEN], split[FF_NAME_MAX + 16], val_split[FF_NAME_MAX + 16];
+} FFTrainFiles;
+/* Reads -model (with this help), -data, -o, -resume, -loss_csv, -split, -val_split. */
+PetscErrorCode FFTrainFilesOptions(PetscOptionItems *PetscOptionsObject, const char *model_help, FFTrainFiles *f);
+/* -data and -o given, -o writable; -loss_csv defaults to <-o stem>_loss.csv. */
+PetscErrorCode FFTrainFilesCheck(MPI_Comm comm, FFTrainFiles *f);
 
 /* Subcommands (src/cli/cmd_<name>.c), listed in main.c. */
 PetscErrorCode FFCmdMesh(MPI_Comm comm);
