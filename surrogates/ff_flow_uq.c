@@ -6,19 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Relative L2 distance of two fields (n_nodes x cols) over columns [c0, c0 + nc) and rows. */
-static double RelativeL2(long rows, int cols, int c0, int nc, const double *a, const double *b)
-{
-  double num = 0, den = 0;
-  for (long i = 0; i < rows; i++)
-    for (int c = c0; c < c0 + nc; c++) {
-      const double d = a[i * cols + c] - b[i * cols + c];
-      num += d * d;
-      den += b[i * cols + c] * b[i * cols + c];
-    }
-  return den > 0 ? sqrt(num / den) : (num > 0 ? INFINITY : 0.0);
-}
-
 static PetscErrorCode FieldErrors(FFFlowModel m, const FFFlowEnsemble *g, long n_ref, const double *ref, FFFlowUQ *uq)
 {
   const int N = m->mesh.n_nodes, C = m->cols;
@@ -33,8 +20,8 @@ static PetscErrorCode FieldErrors(FFFlowModel m, const FFFlowEnsemble *g, long n
     const long rows = m->fields[f].location == FF_FIELD_VERTICES ? m->mesh.n_vertices : N;
     const int nc = m->fields[f].n_comp;
     PetscCall(PetscStrncpy(uq->field_names[f], m->fields[f].name, FF_FLOW_NAME));
-    uq->mean_error[f] = RelativeL2(rows, C, off, nc, mg, mr);
-    uq->std_error[f] = RelativeL2(rows, C, off, nc, sg, sr);
+    uq->mean_error[f] = FFRelativeL2(rows, C, off, nc, mg, mr);
+    uq->std_error[f] = FFRelativeL2(rows, C, off, nc, sg, sr);
     for (int c = 0; c < nc; c++) rows_of[off + c] = rows;
     off += nc;
   }

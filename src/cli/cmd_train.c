@@ -86,7 +86,7 @@ static PetscErrorCode Train(MPI_Comm comm, const Args *a, FFSurrogate s, FFSurro
   FFTrainTask task;
   FFTrainer trainer;
   FFTrainResult r;
-  char buf[64], took[32];
+  char buf[64];
   PetscMPIInt size;
   FFParams *P;
 
@@ -116,13 +116,7 @@ static PetscErrorCode Train(MPI_Comm comm, const Args *a, FFSurrogate s, FFSurro
   PetscCall(FFSurrogateFitDestroy(&fit));
   PetscCall(FFPhysicsLossDestroy(&physics));
   PetscCall(ierr);
-  FFFormatDuration(r.seconds, took, sizeof took);
-  PetscCheck(!r.interrupted, comm, PETSC_ERR_USER,
-             "interrupted by a signal after step %ld: the model is saved in '%s'; continue with -resume %s", r.step,
-             a->f.out, a->f.out);
-  PetscCall(PetscPrintf(comm, "%s after %ld steps (%ld epochs) in %s (%.1f s in all runs); wrote %s and %s\n",
-                        r.time_limited ? "stopped early (-max_time or -stop_at_step)" : "trained", r.step, r.epoch,
-                        took, r.total_seconds, a->f.out, a->f.csv));
+  PetscCall(FFTrainFilesReport(comm, &a->f, &r));
   PetscFunctionReturn(0);
 }
 

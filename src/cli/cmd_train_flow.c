@@ -213,7 +213,7 @@ static PetscErrorCode Train(MPI_Comm comm, Args *a, Data *d, FFFlowModel m)
   FFTrainResult r;
   FFParams *P;
   PetscMPIInt size;
-  char took[32], buf[64];
+  char buf[64];
   int rows, cols;
 
   PetscFunctionBeginUser;
@@ -244,13 +244,7 @@ static PetscErrorCode Train(MPI_Comm comm, Args *a, Data *d, FFFlowModel m)
   PetscCall(FFFlowPhysicsDestroy(&phys));
   if (ss.solver) PetscCall(FFSweepSolverDestroy(&ss));
   PetscCall(ierr);
-  FFFormatDuration(r.seconds, took, sizeof took);
-  PetscCheck(!r.interrupted, comm, PETSC_ERR_USER,
-             "interrupted by a signal after step %ld: the model is saved in '%s'; continue with -resume %s", r.step,
-             a->f.out, a->f.out);
-  PetscCall(PetscPrintf(comm, "%s after %ld steps (%ld epochs) in %s (%.1f s in all runs); wrote %s and %s\n",
-                        r.time_limited ? "stopped early (-max_time or -stop_at_step)" : "trained", r.step, r.epoch,
-                        took, r.total_seconds, a->f.out, a->f.csv));
+  PetscCall(FFTrainFilesReport(comm, &a->f, &r));
   PetscFunctionReturn(0);
 }
 

@@ -3,6 +3,7 @@
 #define FF_CLI_H
 
 #include "ff_dataset.h"
+#include "ff_surrogate.h" /* FFTrainResult */
 
 #include <petscsys.h>
 
@@ -31,6 +32,8 @@ typedef struct {
 PetscErrorCode FFTrainFilesOptions(PetscOptionItems *PetscOptionsObject, const char *model_help, FFTrainFiles *f);
 /* -data and -o given, -o writable; -loss_csv defaults to <-o stem>_loss.csv. */
 PetscErrorCode FFTrainFilesCheck(MPI_Comm comm, FFTrainFiles *f);
+/* The closing line of a training run; an interrupted run is an error that says how to resume. */
+PetscErrorCode FFTrainFilesReport(MPI_Comm comm, const FFTrainFiles *f, const FFTrainResult *r);
 
 /* Subcommands (src/cli/cmd_<name>.c), listed in main.c. */
 PetscErrorCode FFCmdMesh(MPI_Comm comm);

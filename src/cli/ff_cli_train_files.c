@@ -1,6 +1,8 @@
 /* The files and splits every `fieldflow train` model reads (surrogates and flow models):
- * -model, -data, -o, -resume, -loss_csv, -split, -val_split, and their checks. */
+ * -model, -data, -o, -resume, -loss_csv, -split, -val_split, their checks, and the closing
+ * line of a training run. */
 #include "ff_cli.h"
+#include "ff_surrogate.h"
 #include "ff_util.h"
 
 #include <stdio.h>
@@ -32,5 +34,20 @@ PetscErrorCode FFTrainFilesCheck(MPI_Comm comm, FFTrainFiles *f)
     snprintf(f->csv, sizeof f->csv, "%.*s_loss.csv", (int)(ext - f->out), f->out);
   }
   if (FFCheckWritable(f->out)) SETERRQ(comm, PETSC_ERR_FILE_OPEN, "option -o: %s", FFErrorMessage());
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode FFTrainFilesReport(MPI_Comm comm, const FFTrainFiles *f, const FFTrainResult *r)
+{
+  char took[32];
+
+  PetscFunctionBeginUser;
+  FFFormatDuration(r->seconds, took, sizeof took);
+  PetscCheck(!r->interrupted, comm, PETSC_ERR_USER,
+             "interrupted by a signal after step %ld: the model is saved in '%s'; continue with -resume %s", r->step,
+             f->out, f->out);
+  PetscCall(PetscPrintf(comm, "%s after %ld steps (%ld epochs) in %s (%.1f s in all runs); wrote %s and %s\n",
+                        r->time_limited ? "stopped early (-max_time or -stop_at_step)" : "trained", r->step, r->epoch,
+                        took, r->total_seconds, f->out, f->csv));
   PetscFunctionReturn(0);
 }
