@@ -126,20 +126,11 @@ PetscErrorCode FFFlowNetForward(const FFFlowNet *net, FFTape *tape, const FFFlow
   PetscCallFF(FFTapeLeaf(tape, graph->n_edges, c->edge_in, in->edge_x, 0, &ex));
   PetscCallFF(FFMLPForward(&net->edge_encoder, tape, ex, &e));
   for (int k = 0; k < c->blocks; k++) {
-    FFTensor *hg, *e_new, *agg, *h_new;
+    FFTensor *hg;
     PetscCall(AddGlobal(&net->global_mlp[k], tape, in, n, h, ctx, &hg));
     FFTapeDiscard(tape, h);
-    FFTensor *edge_in[3] = {hg, hg, e};
-    const FFIndexMap *gathers[3] = {graph->senders, graph->receivers, NULL};
-    PetscCallFF(FFMLPForwardMulti(&net->edge_mlp[k], tape, 3, edge_in, gathers, e, &e_new));
-    FFTapeDiscard(tape, e);
-    PetscCallFF(FFOpScatterAdd(tape, e_new, graph->receivers, &agg));
-    FFTensor *node_in[2] = {hg, agg};
-    PetscCallFF(FFMLPForwardMulti(&net->node_mlp[k], tape, 2, node_in, NULL, hg, &h_new));
-    FFTapeDiscard(tape, agg);
-    FFTapeDiscard(tape, hg);
-    h = h_new;
-    e = e_new;
+    h = hg;
+    PetscCallFF(FFMeshGraphNetBlockForward(&net->edge_mlp[k], &net->node_mlp[k], tape, graph, &h, &e));
   }
   FFTapeDiscard(tape, e);
   FFTapeDiscard(tape, ctx);

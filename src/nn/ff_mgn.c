@@ -56,6 +56,27 @@ void FFMeshGraphNetDestroy(FFMeshGraphNet *net)
   net->edge_mlp = net->node_mlp = NULL;
 }
 
+/* One processor block: e' = e + MLP_e([h_s, h_r, e]) (the node parts multiplied per node and
+ * gathered), h' = h + MLP_n([h, sum of e' over the receiver]); h and e are replaced and the
+ * old latents released from the tape. */
+FFErrorCode FFMeshGraphNetBlockForward(const FFMLP *edge_mlp, const FFMLP *node_mlp, FFTape *tape, const FFGraph *graph,
+                                       FFTensor **h, FFTensor **e)
+{
+  FFTensor *edge_in[3] = {*h, *h, *e};
+  const FFIndexMap *gathers[3] = {graph->senders, graph->receivers, NULL};
+  FFTensor *e_new, *agg, *h_new;
+  FF_CHECK(FFMLPForwardMulti(edge_mlp, tape, 3, edge_in, gathers, *e, &e_new));
+  FFTapeDiscard(tape, *e);
+  FF_CHECK(FFOpScatterAdd(tape, e_new, graph->receivers, &agg));
+  FFTensor *node_in[2] = {*h, agg};
+  FF_CHECK(FFMLPForwardMulti(node_mlp, tape, 2, node_in, NULL, *h, &h_new));
+  FFTapeDiscard(tape, agg);
+  FFTapeDiscard(tape, *h);
+  *h = h_new;
+  *e = e_new;
+  return FF_SUCCESS;
+}
+
 FFErrorCode FFMeshGraphNetForward(const FFMeshGraphNet *net, FFTape *tape, const FFGraph *graph, FFTensor *node_x,
                                   FFTensor *edge_x, FFTensor **out)
 {
@@ -69,20 +90,8 @@ FFErrorCode FFMeshGraphNetForward(const FFMeshGraphNet *net, FFTape *tape, const
   FFTensor *h, *e;
   FF_CHECK(FFMLPForward(&net->node_encoder, tape, node_x, &h));
   FF_CHECK(FFMLPForward(&net->edge_encoder, tape, edge_x, &e));
-  for (int k = 0; k < c->blocks; k++) {
-    FFTensor *edge_in[3] = {h, h, e};
-    const FFIndexMap *gathers[3] = {graph->senders, graph->receivers, NULL};
-    FFTensor *e_new, *agg, *h_new;
-    FF_CHECK(FFMLPForwardMulti(&net->edge_mlp[k], tape, 3, edge_in, gathers, e, &e_new));
-    FFTapeDiscard(tape, e);
-    FF_CHECK(FFOpScatterAdd(tape, e_new, graph->receivers, &agg));
-    FFTensor *node_in[2] = {h, agg};
-    FF_CHECK(FFMLPForwardMulti(&net->node_mlp[k], tape, 2, node_in, NULL, h, &h_new));
-    FFTapeDiscard(tape, agg);
-    FFTapeDiscard(tape, h);
-    h = h_new;
-    e = e_new;
-  }
+  for (int k = 0; k < c->blocks; k++)
+    FF_CHECK(FFMeshGraphNetBlockForward(&net->edge_mlp[k], &net->node_mlp[k], tape, graph, &h, &e));
   FFTapeDiscard(tape, e);
   FF_CHECK(FFMLPForward(&net->decoder, tape, h, out));
   FFTapeDiscard(tape, h);

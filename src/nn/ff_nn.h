@@ -284,6 +284,10 @@ void FFMeshGraphNetDestroy(FFMeshGraphNet *net);
 /* node_x: n_nodes x node_in, edge_x: n_edges x edge_in; out: n_nodes x out */
 FFErrorCode FFMeshGraphNetForward(const FFMeshGraphNet *net, FFTape *tape, const FFGraph *graph, FFTensor *node_x,
                                   FFTensor *edge_x, FFTensor **out);
+/* One processor block on latents h (n_nodes x w) and e (n_edges x w), residual updates of both
+ * (edge, then node); replaces *h and *e. For networks built around MeshGraphNets blocks. */
+FFErrorCode FFMeshGraphNetBlockForward(const FFMLP *edge_mlp, const FFMLP *node_mlp, FFTape *tape, const FFGraph *graph,
+                                       FFTensor **h, FFTensor **e);
 /* Floating-point operations of one training step (forward + backward) as implemented. */
 double FFMeshGraphNetStepFlops(const FFMeshGraphNet *net, long n_nodes, long n_edges);
 
