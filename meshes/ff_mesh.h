@@ -6,6 +6,8 @@
 #ifndef FF_MESH_H
 #define FF_MESH_H
 
+#include "ff_util.h"
+
 #include <petscdmplex.h>
 
 typedef enum { FF_GEOMETRY_DFG, FF_GEOMETRY_NACA, FF_GEOMETRY_SQUARE, FF_GEOMETRY_FILE } FFGeometryType;

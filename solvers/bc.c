@@ -1,6 +1,6 @@
 /* Boundary conditions per physical group, read from options `-bc_<group> type[:values]`
  * (docs/cases.md), validated against the mesh's groups and added to the DM. */
-#include "ff_solver_impl.h"
+#include "solver_private.h"
 
 #include <string.h>
 

@@ -11,7 +11,7 @@
  * boundary such as the DFG pressure probes on the cylinder are found), the owner chosen by
  * MPI_MINLOC. DMInterpolation of 3.18.5 is not used: it mis-assigns cells to points found
  * on several ranks and rejects points on the domain boundary. */
-#include "ff_solver_impl.h"
+#include "solver_private.h"
 
 #include <petscsf.h>
 #include <string.h>

@@ -6,7 +6,7 @@
  * A (point, field) pair has either all the field's components as dofs (direct), or none (a
  * P1 field at an edge: derived from the edge's vertices). Direct dofs are free or Dirichlet
  * (constrained in the local section). */
-#include "ff_solver_impl.h"
+#include "solver_private.h"
 
 #include <petscsf.h>
 #include <stdlib.h>

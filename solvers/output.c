@@ -2,8 +2,8 @@
  * (quadratic triangles, so P2 fields are exact): velocity, pressure, vorticity for
  * Navier-Stokes; permeability and pressure for Darcy. */
 #include "ff_petsc.h"
-#include "ff_solver_impl.h"
-#include "ff_vtk.h"
+#include "solver_private.h"
+#include "ff_io.h"
 
 #include <stdlib.h>
 #include <unistd.h>

@@ -1,5 +1,5 @@
 /* The solver object: creation, mesh, options, destruction. */
-#include "ff_solver_impl.h"
+#include "solver_private.h"
 
 #include <string.h>
 

@@ -1,6 +1,6 @@
 /* What a solve reports (forces, dp, references) and its JSON and CSV files. */
 #include "ff_petsc.h"
-#include "ff_solver_impl.h"
+#include "solver_private.h"
 
 /* Smallest and largest dof of a field in the state (nodal values for Lagrange elements). */
 static PetscErrorCode FieldRange(FFSolver s, PetscInt field, PetscReal *lo, PetscReal *hi)

@@ -19,7 +19,7 @@
 #ifndef FF_SWEEP_H
 #define FF_SWEEP_H
 
-#include "ff_dataset.h"
+#include "ff_io.h"
 #include "ff_solver.h"
 
 /* ---------- the sweep ---------- */

@@ -1,7 +1,8 @@
+/* The test scaffolding every suite shares; plain C and MPI (PETSc suites: ff_test_petsc.c). */
 #include "ff_test.h"
 
 #include <CUnit/Basic.h>
-#include <petscsys.h>
+#include <mpi.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,12 +21,12 @@ int FFTestRun(const char *suite_name, const FFTest *tests)
   return failures ? 1 : 0;
 }
 
-int FFTestRunPetsc(int argc, char **argv, const char *suite, const FFTest *tests)
+int FFTestRunMPI(int argc, char **argv, const char *suite, const FFTest *tests)
 {
-  if (PetscInitialize(&argc, &argv, NULL, NULL)) return 1;
+  if (MPI_Init(&argc, &argv)) return 1;
   int local = FFTestRun(suite, tests), global = 0;
-  MPI_Allreduce(&local, &global, 1, MPI_INT, MPI_MAX, PETSC_COMM_WORLD);
-  if (PetscFinalize()) return 1;
+  MPI_Allreduce(&local, &global, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+  if (MPI_Finalize()) return 1;
   return global;
 }
 

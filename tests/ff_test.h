@@ -16,7 +16,9 @@ typedef struct {
 /* Runs the tests (array ends with {NULL, NULL}) as one CUnit suite; returns the number
  * of failures, so `return FFTestRun(...)` from main is the exit status. */
 int FFTestRun(const char *suite, const FFTest *tests);
-/* The same between PetscInitialize and PetscFinalize (MPI tests use this too). */
+/* The same between MPI_Init and MPI_Finalize; failures on any rank fail every rank. */
+int FFTestRunMPI(int argc, char **argv, const char *suite, const FFTest *tests);
+/* The same between PetscInitialize and PetscFinalize (ff_test_petsc.c). */
 int FFTestRunPetsc(int argc, char **argv, const char *suite, const FFTest *tests);
 
 /* A fresh directory for the suite's files under the build tree; returns its path. */

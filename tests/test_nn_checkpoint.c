@@ -1,6 +1,6 @@
 /* io: checkpoints round-trip (configuration, statistics, parameters, optimizer state),
  * are written atomically, and refuse models whose parameters differ, saying which. */
-#include "ff_checkpoint.h"
+#include "ff_io.h"
 #include "ff_test.h"
 
 #include <hdf5.h>

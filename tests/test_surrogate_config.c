@@ -1,6 +1,6 @@
 /* ConFIG (surrogates/conflict_free.c): the combined update against the formula written out
  * literally with vectors, its dot products with both gradients, and the fallbacks. */
-#include "ff_surrogate.h"
+#include "ff_report.h"
 #include "ff_test.h"
 
 #include <math.h>

@@ -2,7 +2,7 @@
  * that keeps everything, resume after SIGKILL equal to an uninterrupted run, failed solves
  * recorded with their reason, 2 ranks (mpiexec) equal to 1, bad input, -help. */
 #define _POSIX_C_SOURCE 200809L
-#include "ff_dataset.h"
+#include "ff_io.h"
 #include "ff_test.h"
 
 #include <dirent.h>

@@ -23,7 +23,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define FF_NAME_LEN 96
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 
 /* ====================================================================== parameters */
 
@@ -402,5 +405,9 @@ FFErrorCode FFAllreduceMean(MPI_Comm comm, float *buf, size_t n);
 int FFNNThreads(void);
 /* Sets them (omp_set_num_threads) for the calling thread's later nn calls. */
 void FFNNSetThreads(int n);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

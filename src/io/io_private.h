@@ -1,0 +1,82 @@
+/* Internals of the dataset module: the dataset object and small HDF5 helpers. Not a
+ * public header: only src/io/ff_dataset*.c include it. */
+#ifndef IO_PRIVATE_H
+#define IO_PRIVATE_H
+
+#include "ff_io.h"
+
+#include <hdf5.h>
+
+struct _p_FFDataset {
+  char dir[4096];
+  FFDatasetSpec spec;     /* owned copies of everything */
+  double *plan;           /* n x n_params */
+  FFScalar *plan_scalars; /* the same as named scalars, for FFDatasetSampleInit */
+  unsigned char **parts;  /* per split scheme: n entries */
+  char fingerprint[17];
+  FFDatasetScan scan; /* quick scan at open / refresh */
+};
+
+#define FF_DATASET_FILE  "dataset.h5"
+#define FF_MANIFEST_FILE "manifest.h5"
+#define FF_SAMPLES_DIR   "samples"
+
+/* ---------- the definition (ff_dataset_spec.c) ---------- */
+FFErrorCode FFDatasetSpecCheck(const FFDatasetSpec *spec);
+/* dst gets owned copies; a "random" split scheme is added when src names none. */
+FFErrorCode FFDatasetSpecCopy(const FFDatasetSpec *src, FFDatasetSpec *dst);
+void FFDatasetSpecFree(FFDatasetSpec *spec);
+/* What must be equal for two runs to build the same dataset (splits excluded). */
+void FFDatasetSpecFingerprint(const FFDatasetSpec *spec, char out[17]);
+/* 0 when a and b define the same samples; else 1 and the first difference in diff. */
+int FFDatasetSpecDiffer(const FFDatasetSpec *there, const FFDatasetSpec *here, char *diff, size_t len);
+FFErrorCode FFDatasetDefinitionWrite(const char *path, const FFDatasetSpec *spec, const double *plan,
+                                     unsigned char *const *parts, const char *fingerprint);
+/* spec gets owned copies; *plan (n x n_params) and *parts (n_splits arrays of n) are allocated. */
+FFErrorCode FFDatasetDefinitionRead(const char *path, FFDatasetSpec *spec, double **plan, unsigned char ***parts);
+
+/* ---------- HDF5 helpers (ff_dataset_h5.c) ----------
+ * Each closes what it opens, also on failure, and names the file and object in errors.
+ * Files are opened with the strong close degree, so closing a file closes its objects. */
+FFErrorCode FFH5Create(const char *path, hid_t *file);                     /* with the 512-byte user block */
+FFErrorCode FFH5Open(const char *path, hid_t *file);                       /* read only */
+void FFH5Close(hid_t *id);                                                 /* any id; sets it to -1 */
+FFErrorCode FFH5CreateGroup(hid_t parent, const char *name, hid_t *group); /* tracks creation order */
+FFErrorCode FFH5OpenGroup(hid_t parent, const char *name, hid_t *group);
+int FFH5Has(hid_t parent, const char *name); /* a link of that name exists */
+
+FFErrorCode FFH5AttrString(hid_t obj, const char *name, const char *value);
+FFErrorCode FFH5AttrInt(hid_t obj, const char *name, int64_t value);
+FFErrorCode FFH5AttrUInt(hid_t obj, const char *name, uint64_t value);
+FFErrorCode FFH5AttrDouble(hid_t obj, const char *name, double value);
+FFErrorCode FFH5GetAttrString(hid_t obj, const char *name, char *buf, size_t len);
+FFErrorCode FFH5GetAttrInt(hid_t obj, const char *name, int64_t *value);
+FFErrorCode FFH5GetAttrUInt(hid_t obj, const char *name, uint64_t *value);
+FFErrorCode FFH5GetAttrDouble(hid_t obj, const char *name, double *value);
+
+/* An n-d array (rank 1 or 2) of a native type; units and description attributes when not
+ * NULL. *dset_out (may be NULL) receives the open dataset for more attributes. */
+FFErrorCode FFH5WriteArray(hid_t parent, const char *name, hid_t type, int rank, const hsize_t *dims, const void *data,
+                           const char *units, const char *description, hid_t *dset_out);
+/* Reads an array of rank 1 or 2 (expected rank; dims out) into a new buffer of the native type. */
+FFErrorCode FFH5ReadArray(hid_t parent, const char *name, hid_t type, int rank, hsize_t *dims, void **data);
+/* The same into a caller buffer of exactly `count` elements. */
+FFErrorCode FFH5ReadArrayInto(hid_t parent, const char *name, hid_t type, size_t count, void *data);
+FFErrorCode FFH5WriteScalar(hid_t parent, const char *name, double value, const char *units);
+FFErrorCode FFH5ReadScalar(hid_t parent, const char *name, double *value, char *units, size_t units_len);
+/* Variable-length UTF-8 strings: a list (1-d dataset) and one text (scalar dataset). */
+FFErrorCode FFH5WriteStrings(hid_t parent, const char *name, int n, const char *const *strings);
+FFErrorCode FFH5ReadStrings(hid_t parent, const char *name, int *n, char ***strings);
+FFErrorCode FFH5WriteText(hid_t parent, const char *name, const char *text);
+FFErrorCode FFH5ReadText(hid_t parent, const char *name, char **text);
+/* Bytes (a file's text) as a compressed 1-d uint8 dataset; read back NUL-terminated. */
+FFErrorCode FFH5WriteBytes(hid_t parent, const char *name, const void *data, size_t n, const char *description);
+FFErrorCode FFH5ReadBytesAsText(hid_t parent, const char *name, char **text);
+/* Names of the links of a group, in creation order; free with FFStringsFree. */
+FFErrorCode FFH5List(hid_t group, int *n, char ***names);
+
+/* Copies s into a fixed buffer, failing when it does not fit. */
+FFErrorCode FFCopyName(char *dst, size_t len, const char *src, const char *what);
+FFErrorCode FFStrdup(const char *s, char **out);
+
+#endif
