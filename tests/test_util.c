@@ -76,15 +76,43 @@ static void TestAtomicWrite(void)
   FF_TEST_CALL(FFMakeDirs(sub));
   remove(path); /* left by an earlier run in the same build tree */
   FF_TEST_CALL(FFCheckWritable(path));
-  FF_TEST_CALL(FFTempPathFor(path, tmp, sizeof tmp));
-  FILE *f = fopen(tmp, "w");
-  CU_ASSERT_PTR_NOT_NULL_FATAL(f);
-  fputs("hello", f);
-  fclose(f);
+  FFAtomicFile af;
+  FF_TEST_CALL(FFAtomicOpen(path, "w", &af));
+  snprintf(tmp, sizeof tmp, "%s", af.tmp);
+  fputs("hello", af.f);
   CU_ASSERT(!FFFileExists(path));
-  FF_TEST_CALL(FFCommitTemp(tmp, path));
+  FF_TEST_CALL(FFAtomicCommit(&af));
   CU_ASSERT(FFFileExists(path));
   CU_ASSERT(!FFFileExists(tmp));
+  /* an aborted rewrite leaves the committed file as it was */
+  FF_TEST_CALL(FFAtomicOpen(path, "w", &af));
+  fputs("half a", af.f);
+  FFAtomicAbort(&af);
+  CU_ASSERT(!FFFileExists(af.tmp));
+  char back[16] = "";
+  FILE *f = fopen(path, "r");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+  CU_ASSERT_PTR_NOT_NULL(fgets(back, sizeof back, f));
+  fclose(f);
+  CU_ASSERT_STRING_EQUAL(back, "hello");
+  /* a write that cannot reach the disk is an error naming the file */
+  if (FFFileExists("/dev/full")) {
+    FILE *full = fopen("/dev/full", "w");
+    if (full) {
+      memset(&af, 0, sizeof af);
+      af.f = full;
+      snprintf(af.path, sizeof af.path, "%s", path);
+      snprintf(af.tmp, sizeof af.tmp, "%s.unused", path);
+      fputs("x", af.f);
+      CU_ASSERT_EQUAL(FFAtomicCommit(&af), FF_ERR_IO);
+      CU_ASSERT_PTR_NOT_NULL(strstr(FFErrorMessage(), path));
+    }
+  }
+  char scratch[4096];
+  FF_TEST_CALL(FFScratchFile("fieldflow-test", ".msh", scratch, sizeof scratch));
+  CU_ASSERT(FFFileExists(scratch));
+  CU_ASSERT_STRING_EQUAL(FFPathExtension(scratch), ".msh");
+  remove(scratch);
   CU_ASSERT_EQUAL(FFCheckWritable("/nonexistent-dir/x.vtu"), FF_ERR_IO);
   CU_ASSERT_PTR_NOT_NULL(strstr(FFErrorMessage(), "/nonexistent-dir"));
   CU_ASSERT_STRING_EQUAL(FFPathExtension("a/b.c/mesh.vtu"), ".vtu");

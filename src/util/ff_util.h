@@ -107,9 +107,29 @@ double FFTimeNow(void); /* seconds, monotonic */
 
 /* ---------- files ----------
  * Outputs are written to a temporary name beside the target and renamed when
- * complete, so a reader never sees half a file. */
+ * complete, so a reader never sees half a file. Writers through stdio use FFAtomicFile;
+ * libraries that open the file themselves (HDF5, VTK) write to FFTempPathFor's name and
+ * call FFCommitTemp. */
 FFErrorCode FFTempPathFor(const char *path, char *tmp, size_t len);
+/* Renames tmp over path; on failure tmp is removed and the error names both. */
 FFErrorCode FFCommitTemp(const char *tmp, const char *path);
+
+typedef struct {
+  FILE *f; /* write through this */
+  char path[4096], tmp[4096 + 32];
+} FFAtomicFile;
+/* Opens a temporary file beside path (mode "w" or "wb"). */
+FFErrorCode FFAtomicOpen(const char *path, const char *mode, FFAtomicFile *af);
+/* Flushes and closes the file, checking that every write reached the disk (a full disk is
+ * an error naming path, and the old file at path is left as it was), then renames it over
+ * path. The temporary file never remains. */
+FFErrorCode FFAtomicCommit(FFAtomicFile *af);
+/* Closes and removes the temporary file (after a failed write); path is untouched. */
+void FFAtomicAbort(FFAtomicFile *af);
+
+/* A new empty scratch file in $TMPDIR (or /tmp), named <prefix>-XXXXXX<suffix>, for a tool
+ * that wants a path (Gmsh, PETSc's mesh reader); the caller removes it. */
+FFErrorCode FFScratchFile(const char *prefix, const char *suffix, char *path, size_t len);
 FFErrorCode FFMakeDirs(const char *path);
 int FFFileExists(const char *path);
 int FFIsDirectory(const char *path);

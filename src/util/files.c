@@ -1,8 +1,9 @@
 /* Files: atomic writes (temp + rename), directories, path checks, time. */
-#define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE /* mkstemps */
 #include "ff_util.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -30,6 +31,53 @@ FFErrorCode FFCommitTemp(const char *tmp, const char *path)
     unlink(tmp);
     FF_ERROR(FF_ERR_IO, "cannot move '%s' to '%s': %s", tmp, path, strerror(e));
   }
+  return FF_SUCCESS;
+}
+
+FFErrorCode FFAtomicOpen(const char *path, const char *mode, FFAtomicFile *af)
+{
+  memset(af, 0, sizeof *af);
+  FF_ASSERT(path && *path, FF_ERR_ARG, "empty output path");
+  FF_ASSERT(strlen(path) < sizeof af->path, FF_ERR_ARG, "path too long: '%s'", path);
+  strcpy(af->path, path);
+  FF_CHECK(FFTempPathFor(path, af->tmp, sizeof af->tmp));
+  af->f = fopen(af->tmp, mode);
+  if (!af->f) FF_ERROR(FF_ERR_IO, "cannot write '%s': %s", path, strerror(errno));
+  return FF_SUCCESS;
+}
+
+FFErrorCode FFAtomicCommit(FFAtomicFile *af)
+{
+  FF_ASSERT(af->f, FF_ERR_STATE, "'%s' is not open", af->path);
+  /* a write error (disk full) may show only at fflush/fsync/fclose: check all of them */
+  int bad = ferror(af->f) || fflush(af->f) != 0;
+  int e = bad ? errno : 0;
+  if (!bad && fsync(fileno(af->f)) != 0 && errno != EINVAL) bad = 1, e = errno;
+  if (fclose(af->f) != 0 && !bad) bad = 1, e = errno;
+  af->f = NULL;
+  if (bad) {
+    unlink(af->tmp);
+    FF_ERROR(FF_ERR_IO, "cannot write '%s': %s", af->path, e ? strerror(e) : "write error");
+  }
+  FF_CHECK(FFCommitTemp(af->tmp, af->path));
+  return FF_SUCCESS;
+}
+
+void FFAtomicAbort(FFAtomicFile *af)
+{
+  if (af->f) fclose(af->f);
+  af->f = NULL;
+  if (af->tmp[0]) unlink(af->tmp);
+}
+
+FFErrorCode FFScratchFile(const char *prefix, const char *suffix, char *path, size_t len)
+{
+  const char *dir = getenv("TMPDIR");
+  int n = snprintf(path, len, "%s/%s-XXXXXX%s", dir && *dir ? dir : "/tmp", prefix, suffix);
+  FF_ASSERT(n > 0 && (size_t)n < len, FF_ERR_ARG, "scratch path too long");
+  int fd = mkstemps(path, (int)strlen(suffix));
+  if (fd < 0) FF_ERROR(FF_ERR_IO, "cannot create a scratch file %s: %s", path, strerror(errno));
+  close(fd);
   return FF_SUCCESS;
 }
 
