@@ -212,8 +212,17 @@ static void TestFieldMapLinear(void)
   FF_TEST_CLOSE(win[1], 1, 0, 1e-12);
   FF_TEST_CLOSE(win[2], 0, 0, 1e-12);
   FF_TEST_CLOSE(win[3], 1, 0, 1e-12);
-  double lo = INFINITY, hi = -INFINITY;
-  FF_TEST_PETSC(FFFieldMapRange(map, v[0], &lo, &hi));
+  double lo, hi;
+  const double *fields[2] = {v[0], v[1]};
+  FF_TEST_PETSC(FFFieldMapRange(map, 2, fields, 0, &lo, &hi)); /* the extremes of both */
+  FF_TEST_CLOSE(lo, -0.5, 0, 1e-12);
+  FF_TEST_CLOSE(hi, 1, 0, 1e-12);
+  /* leaving out a quarter of the area at each end: the nodes nearest x = 1/4 and 3/4 (the
+   * node columns are 1/8 apart) */
+  FF_TEST_PETSC(FFFieldMapRange(map, 1, fields, 0.25, &lo, &hi));
+  CU_ASSERT(lo >= 0.1875 && lo <= 0.25 && hi >= 0.75 && hi <= 0.8125);
+  /* 5%: a cut that frees less than 15% of the range is not made */
+  FF_TEST_PETSC(FFFieldMapRange(map, 1, fields, 0.05, &lo, &hi));
   FF_TEST_CLOSE(lo, 0, 0, 1e-12);
   FF_TEST_CLOSE(hi, 1, 0, 1e-12);
   FF_TEST_PETSC(FFFieldMapSetPanel(map, 0, "v", "v", v[0], FF_COLORMAP_SEQUENTIAL, 0, 1));

@@ -162,11 +162,15 @@ PetscErrorCode FFFieldMapDestroy(FFFieldMap *map);
 /* The window in mesh coordinates: x0, x1, y0, y1. */
 PetscErrorCode FFFieldMapSetWindow(FFFieldMap map, const double window[4]);
 PetscErrorCode FFFieldMapGetWindow(FFFieldMap map, double window[4]);
-/* Widens [*lo, *hi] to the values (n_nodes) at the nodes inside the window: start from
- * (INFINITY, -INFINITY) and call it for each field that shares the colour scale. */
-PetscErrorCode FFFieldMapRange(FFFieldMap map, const double *values, double *lo, double *hi);
+/* A colour range for n fields that share it (each n_nodes values): their values inside the
+ * window, leaving out the lowest and the highest `tail` of the window's area (0: min and
+ * max), so that a peak on a few small cells (a stagnation point) does not flatten the rest;
+ * an end is cut only where that frees more than 15% of the full range (else it is the
+ * extreme). The colour bar shows an arrow at an end that clips. */
+PetscErrorCode FFFieldMapRange(FFFieldMap map, int n, const double *const values[], double tail, double *lo,
+                               double *hi);
 /* Panel k: title, colour bar label, node values (copied), colour map and the values at its
- * ends (lo < hi; values outside take the end colours). */
+ * ends (lo < hi; values outside take the end colours, and the bar gets an arrow there). */
 PetscErrorCode FFFieldMapSetPanel(FFFieldMap map, int k, const char *title, const char *bar_label, const double *values,
                                   FFColormap cmap, double lo, double hi);
 /* Writes the figure; the format from the extension of path. */

@@ -14,6 +14,7 @@
 #define MAP_SIZE   520.0      /* the longer side of a map, pixels */
 #define MAX_SPAN   (1.0 / 24) /* of the colour range over one Gouraud triangle */
 #define MAX_SPLIT  4          /* levels of splitting a sub-triangle in four */
+#define CUT_GAIN   0.15       /* FFFieldMapRange cuts an end only if it gains this much of the range */
 
 #define TITLE_SIZE    17.0
 #define SUBTITLE_SIZE 13.0
@@ -228,15 +229,70 @@ PetscErrorCode FFFieldMapGetWindow(FFFieldMap map, double win[4])
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode FFFieldMapRange(FFFieldMap map, const double *values, double *lo, double *hi)
+typedef struct {
+  double v, w;
+} Weighted;
+
+static int CompareWeighted(const void *a, const void *b)
 {
+  const double x = ((const Weighted *)a)->v, y = ((const Weighted *)b)->v;
+  return (x > y) - (x < y);
+}
+
+/* The area each node stands for in the window: a third of each sub-triangle around it whose
+ * centroid lies inside. */
+static PetscErrorCode NodeAreas(const FFFieldMap map, double *area)
+{
+  static const int sub[4][3] = {{0, 3, 5}, {3, 1, 4}, {5, 4, 2}, {3, 4, 5}};
+  const FFMapMesh *m = &map->mesh;
+
   PetscFunctionBegin;
-  for (int i = 0; i < map->mesh.n_nodes; i++) {
-    const double x = map->mesh.coords[2 * i], y = map->mesh.coords[2 * i + 1];
-    if (x < map->win[0] || x > map->win[1] || y < map->win[2] || y > map->win[3] || !isfinite(values[i])) continue;
-    *lo = PetscMin(*lo, values[i]);
-    *hi = PetscMax(*hi, values[i]);
+  PetscCall(PetscArrayzero(area, m->n_nodes));
+  for (int c = 0; c < m->n_cells; c++)
+    for (int s = 0; s < 4; s++) {
+      const int *cell = &m->cells[6 * c];
+      const double *a = &m->coords[2 * cell[sub[s][0]]], *b = &m->coords[2 * cell[sub[s][1]]],
+                   *d = &m->coords[2 * cell[sub[s][2]]];
+      const double cx = (a[0] + b[0] + d[0]) / 3, cy = (a[1] + b[1] + d[1]) / 3;
+      if (cx < map->win[0] || cx > map->win[1] || cy < map->win[2] || cy > map->win[3]) continue;
+      const double A = 0.5 * fabs((b[0] - a[0]) * (d[1] - a[1]) - (d[0] - a[0]) * (b[1] - a[1]));
+      for (int j = 0; j < 3; j++) area[cell[sub[s][j]]] += A / 3;
+    }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode FFFieldMapRange(FFFieldMap map, int n, const double *const values[], double tail, double *lo, double *hi)
+{
+  const int nn = map->mesh.n_nodes;
+  double *area, total = 0;
+  Weighted *all;
+  long m = 0;
+
+  PetscFunctionBegin;
+  PetscCheck(tail >= 0 && tail < 0.5, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "tail %g is not in [0, 0.5)", tail);
+  PetscCall(PetscMalloc2(nn, &area, (size_t)n * nn + 1, &all));
+  PetscCall(NodeAreas(map, area));
+  for (int f = 0; f < n; f++)
+    for (int i = 0; i < nn; i++)
+      if (area[i] > 0 && isfinite(values[f][i])) all[m++] = (Weighted){values[f][i], area[i]}, total += area[i];
+  *lo = NAN, *hi = NAN;
+  if (m) {
+    qsort(all, (size_t)m, sizeof *all, CompareWeighted);
+    /* the lowest value with more than tail of the area at or below it, and the mirror */
+    double below = 0;
+    long k = 0;
+    while (k < m - 1 && below + all[k].w <= tail * total) below += all[k++].w;
+    *lo = all[k].v;
+    below = 0, k = m - 1;
+    while (k > 0 && below + all[k].w <= tail * total) below += all[k--].w;
+    *hi = all[k].v;
+    /* an end is cut only where that gives the rest of the scale much more room: the minimum of
+     * a velocity magnitude (0 at a wall) stays, a pressure peak at a stagnation point goes */
+    const double full = all[m - 1].v - all[0].v;
+    if (*lo - all[0].v < CUT_GAIN * full) *lo = all[0].v;
+    if (all[m - 1].v - *hi < CUT_GAIN * full) *hi = all[m - 1].v;
   }
+  PetscCall(PetscFree2(area, all));
   PetscFunctionReturn(0);
 }
 
@@ -439,6 +495,29 @@ static void ColourBar(const FFFieldMap map, cairo_t *cr, int k)
   double t[FF_MAX_TICKS], step, rgb[3];
   char label[48];
 
+  /* arrows at the ends the values inside the window go beyond */
+  int beyond[2] = {0, 0};
+  const double eps = 1e-9 * (p->hi - p->lo);
+  for (int i = 0; i < map->mesh.n_nodes; i++) {
+    const double x = map->mesh.coords[2 * i], y = map->mesh.coords[2 * i + 1];
+    if (x < map->win[0] || x > map->win[1] || y < map->win[2] || y > map->win[3]) continue;
+    beyond[0] |= p->values[i] < p->lo - eps;
+    beyond[1] |= p->values[i] > p->hi + eps;
+  }
+  for (int end = 0; end < 2; end++) {
+    if (!beyond[end]) continue;
+    const double xe = end ? x0 + bw : x0, dir = end ? 1 : -1;
+    FFColormapColor(p->cmap, end, rgb);
+    cairo_move_to(cr, xe, y0);
+    cairo_line_to(cr, xe + dir * 0.9 * bh, y0 + 0.5 * bh);
+    cairo_line_to(cr, xe, y0 + bh);
+    cairo_close_path(cr);
+    cairo_set_source_rgb(cr, rgb[0], rgb[1], rgb[2]);
+    cairo_fill_preserve(cr);
+    cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
+    cairo_set_line_width(cr, 1);
+    cairo_stroke(cr);
+  }
   cairo_pattern_t *g = cairo_pattern_create_linear(x0, 0, x0 + bw, 0);
   for (int j = 0; j <= 40; j++) {
     FFColormapColor(p->cmap, j / 40.0, rgb);
@@ -462,7 +541,7 @@ static void ColourBar(const FFFieldMap map, cairo_t *cr, int k)
     FFTextDraw(cr, label, TICK_SIZE, 0, x, y0 + bh + 8, 0.5, 0, 0);
   }
   cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
-  if (p->bar[0]) FFTextDraw(cr, p->bar, PANEL_SIZE, 0, x0 + bw + 10, y0 + 0.5 * bh, 0, 0.5, 0);
+  if (p->bar[0]) FFTextDraw(cr, p->bar, PANEL_SIZE, 0, x0 + bw + 10 + 0.9 * bh, y0 + 0.5 * bh, 0, 0.5, 0);
 }
 
 static void Titles(const FFFieldMap map, cairo_t *cr)

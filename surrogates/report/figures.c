@@ -157,13 +157,15 @@ static void Describe(const FFSurrogateField *f, char *symbol, size_t ls, char *w
   }
 }
 
+#define TAIL 0.002 /* of the window's area left out at each end of a colour scale */
+
 static PetscErrorCode FieldMap(const char *dir, const FFCompareInfo *info, const FFSurrogateSchema *schema, int k,
                                const FFSampleEval *e)
 {
   const FFSurrogateField *f = &schema->fields[k];
   const int n = e->mesh.n_nodes;
   char symbol[64], words[96], title[512], cond[64], t_err[128], bar[80], path[PETSC_MAX_PATH_LEN];
-  double *ref, *pred, *err, lo = INFINITY, hi = -INFINITY, elo = INFINITY, ehi = -INFINITY;
+  double *ref, *pred, *err, lo, hi, elo, ehi;
   FFFieldMap map;
 
   PetscFunctionBegin;
@@ -179,10 +181,12 @@ static PetscErrorCode FieldMap(const char *dir, const FFCompareInfo *info, const
   NodeValues(schema, k, &e->mesh, e->pred, pred);
   for (int i = 0; i < n; i++) err[i] = pred[i] - ref[i];
   PetscCall(FFFieldMapCreate(&e->mesh, 3, title, &map));
-  /* one scale for reference and prediction, so that equal colours are equal values */
-  PetscCall(FFFieldMapRange(map, ref, &lo, &hi));
-  PetscCall(FFFieldMapRange(map, pred, &lo, &hi));
-  PetscCall(FFFieldMapRange(map, err, &elo, &ehi));
+  /* one scale for reference and prediction, so that equal colours are equal values; a peak
+   * over less than TAIL of the window's area (the stagnation point's pressure, an error at a
+   * trailing edge) saturates instead of flattening everything else */
+  const double *both[2] = {ref, pred};
+  PetscCall(FFFieldMapRange(map, 2, both, TAIL, &lo, &hi));
+  PetscCall(FFFieldMapRange(map, 1, (const double *const *)&err, TAIL, &elo, &ehi));
   if (!(hi > lo)) {
     const double d = PetscMax(1e-12, 1e-6 * fabs(hi));
     lo = isfinite(lo) ? lo - d : 0, hi = isfinite(hi) ? hi + d : 1;

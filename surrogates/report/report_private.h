@@ -40,9 +40,9 @@ void FFTextDraw(cairo_t *cr, const char *text, double size, int flags, double x,
 
 #define FF_MAX_TICKS 32
 
-/* Ticks at multiples of a nice step (1, 2 or 5 times a power of ten) inside [lo, hi]: the
- * smallest such step that gives at most about `target` of them. Returns how many (at most
- * FF_MAX_TICKS) and the step. */
+/* Ticks at multiples of a nice step (1, 2, 2.5 or 5 times a power of ten) inside [lo, hi],
+ * as near `target` of them as such a step gives. Returns how many (at most FF_MAX_TICKS) and
+ * the step. */
 int FFNiceTicks(double lo, double hi, int target, double ticks[FF_MAX_TICKS], double *step);
 /* A tick label with the decimals the step needs (the same along an axis), a true minus sign,
  * and a power of ten in markup (2.5×10^{-4}) for very small or large numbers. */
