@@ -1,4 +1,4 @@
-/* ConFIG (surrogates/conflict_free.c): the combined update against the formula written out
+/* ConFIG (surrogates/train/conflict_free.c): the combined update against the formula written out
  * literally with vectors, its dot products with both gradients, and the fallbacks. */
 #include "ff_report.h"
 #include "ff_test.h"

@@ -265,7 +265,7 @@ PetscErrorCode FFFlowPhysicsForces(FFFlowPhysics phys, const char body[], const 
 
 /* ====================================================================== training */
 
-/* What the trainer (FFTrainer, ff_surrogate.h) needs beyond its own options. */
+/* What the trainer (FFTrainer, ff_train.h) needs beyond its own options. */
 typedef struct {
   int unroll_max;             /* most Euler steps of x1_hat (1 -> unroll_max over the quarters); 4 */
   PetscBool unroll_last_only; /* back-propagate the residual through the last step only */
