@@ -142,13 +142,13 @@ static PetscErrorCode WriteJSON(const Args *a, FFFlowModel m, const FFFlowEnsemb
   const FFFlowModelConfig *c;
   FFFlowStatistics st;
   double *v;
-  json_object *doc = json_object_new_object(), *sampler = json_object_new_object(), *conds = json_object_new_object(),
-              *time = json_object_new_object(), *files = json_object_new_array();
 
   PetscFunctionBeginUser;
   PetscCall(FFFlowModelGetConfig(m, &c));
   PetscCall(PetscMalloc1(e->n, &v));
   snprintf(path, sizeof path, "%s/summary.json", a->out);
+  json_object *doc = json_object_new_object(), *sampler = json_object_new_object(), *conds = json_object_new_object(),
+              *time = json_object_new_object(), *files = json_object_new_array();
   json_object_object_add(doc, "model", json_object_new_string(a->model));
   json_object_object_add(doc, "kind", json_object_new_string(FFFlowKindName(c->kind)));
   json_object_object_add(doc, "samples", json_object_new_int64(e->n));
