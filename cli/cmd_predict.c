@@ -36,6 +36,9 @@ static PetscErrorCode ReadArgs(MPI_Comm comm, Args *a)
   PetscCall(PetscOptionsBool("-warm_start", "Also solve starting from the prediction (Newton iterations, time)", "",
                              a->warm_start, &a->warm_start, NULL));
   PetscOptionsEnd();
+  PetscBool help;
+  PetscCall(FFCliHelpRequested(&help));
+  if (help) PetscFunctionReturn(0); /* the options are listed; nothing to check */
   PetscCheck(a->model[0], comm, PETSC_ERR_ARG_WRONG, "option -model: give the model file");
   if (a->vtu[0]) {
     const char *ext = FFPathExtension(a->vtu);
@@ -310,7 +313,7 @@ PetscErrorCode FFCmdPredict(MPI_Comm comm)
   memset(&a, 0, sizeof a);
   PetscCall(FFCliHelpRequested(&help));
   PetscCall(ReadArgs(comm, &a));
-  if (help) PetscFunctionReturn(0);
+  if (help) PetscFunctionReturn(FFCliCaseHelp(comm)); /* the case's options: -naca, -aoa, -re, ... */
   PetscCall(FFSurrogateLoad(comm, a.model, &s, NULL, NULL));
   PetscErrorCode ierr = Predict(comm, &a, s);
   PetscCall(FFSurrogateDestroy(&s));

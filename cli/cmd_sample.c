@@ -238,7 +238,7 @@ PetscErrorCode FFCmdSample(MPI_Comm comm)
   PetscCall(PetscMemzero(&fs, sizeof fs));
   PetscCall(FFCliHelpRequested(&help));
   PetscCall(ReadArgs(comm, &a, help));
-  if (help) PetscFunctionReturn(0);
+  if (help) PetscFunctionReturn(FFCliCaseHelp(comm)); /* the case's options (conditions, mesh) */
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
   PetscCallMPI(MPI_Comm_size(comm, &size));
   PetscCall(FFFlowModelLoad(comm, a.model, a.data, PETSC_TRUE, &m, NULL));
