@@ -364,8 +364,9 @@ typedef struct {
 } FFFlowStatistics;
 
 void FFFlowStatisticsCompute(long n, const double x[], FFFlowStatistics *s);
-/* The statistics as a JSON object ({"count": .., "mean": .., ...}) into f. */
-void FFFlowStatisticsWriteJSON(FILE *f, const FFFlowStatistics *s);
+/* The statistics as a JSON object {"count", "mean", "std", "min", "q05", "median", "q95",
+ * "max"} (non-finite values as null) for a report's JSON tree (ff_util.h); the caller owns it. */
+json_object *FFFlowStatisticsJSON(const FFFlowStatistics *s);
 
 /* ====================================================================== uncertainty comparison */
 
