@@ -78,7 +78,7 @@ PetscErrorCode FFMeshWrite(FFMesh mesh, const char *path);
 PetscErrorCode FFMeshView(FFMesh mesh, PetscViewer viewer);
 PetscErrorCode FFMeshDestroy(FFMesh *mesh);
 
-/* The node graph of the surrogates (DESIGN "Field layout"): the P2 nodes, i.e. the mesh
+/* The node graph of the surrogates (docs/design.md, "Field layout"): the P2 nodes, i.e. the mesh
  * vertices (numbered first) and the edge midpoints. Velocity lives on all nodes,
  * pressure on nodes [0, n_vertices). Built on one rank from an undistributed mesh. */
 typedef struct {

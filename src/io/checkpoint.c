@@ -1,5 +1,5 @@
 /* Checkpoints in HDF5: configuration, normalization statistics, parameters by name and
- * shape, optimizer state. Layout in ff_checkpoint.h. */
+ * shape, optimizer state. Layout in ff_io.h. */
 #include "ff_io.h"
 
 #include <hdf5.h>
