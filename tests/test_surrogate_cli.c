@@ -152,7 +152,6 @@ static void CheckFigures(const char *rep, long index)
 static void TestCompareFiles(void)
 {
   char args[20480], out[16384], rep[4200], path[4400];
-  static char json[1 << 20];
   Setup();
   snprintf(rep, sizeof rep, "%s/report", Dir());
   snprintf(args, sizeof args, "compare -model %s -data %s -split test -o %s -time_solves 1 -figures png,svg", model,
