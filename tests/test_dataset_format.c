@@ -115,6 +115,14 @@ static void TestRoundTrip(void)
   CU_ASSERT_STRING_EQUAL(h.kind, "sample");
   CU_ASSERT_EQUAL(h.index, 7);
   CU_ASSERT_STRING_EQUAL(h.status, "ok");
+  /* Read while another program holds the file locked (h5py in mode "a"): fieldflow opens its
+   * files without HDF5's file locking (src/io/h5.c). */
+  int fd = FFTestLockFile(path);
+  CU_ASSERT_FATAL(fd >= 0);
+  FF_TEST_CALL(FFSampleRead(path, FF_READ_ALL, &r));
+  CompareSamples(&s, &r);
+  FFSampleDestroy(&r);
+  close(fd);
   FFTestFreeSample(&d);
 }
 

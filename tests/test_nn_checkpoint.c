@@ -6,6 +6,7 @@
 #include <hdf5.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 typedef struct {
   FFParams *P;
@@ -181,11 +182,36 @@ static void TestMismatch(void)
   FreeModel(&extra);
 }
 
+/* fieldflow opens its files without HDF5's file locking (src/io/h5.c): a checkpoint loads
+ * while another program holds it locked, where HDF5's default open fails. */
+static void TestLockedFile(void)
+{
+  Model m, r;
+  MakeModel(6, 1, 1, &m);
+  MakeModel(6, 1, 2, &r);
+  char path[4200];
+  Path("locked.h5", path, sizeof path);
+  FF_TEST_CALL(FFCheckpointSave(path, m.P, NULL, NULL, NULL));
+  int fd = FFTestLockFile(path);
+  CU_ASSERT_FATAL(fd >= 0);
+  hid_t f;
+  H5E_BEGIN_TRY { f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT); }
+  H5E_END_TRY;
+  CU_ASSERT(f < 0); /* the lock is one HDF5 honours by default */
+  if (f >= 0) H5Fclose(f);
+  FF_TEST_CALL(FFCheckpointLoad(path, r.P, NULL, NULL, NULL));
+  CU_ASSERT(memcmp(r.P->values, m.P->values, m.P->size * sizeof(float)) == 0);
+  close(fd);
+  FreeModel(&m);
+  FreeModel(&r);
+}
+
 int main(void)
 {
   const FFTest tests[] = {
       {"round trip of configuration, statistics, parameters, optimizer", TestRoundTrip},
       {"mismatched models are refused with the differing parameter named", TestMismatch},
+      {"a checkpoint loads while another program holds it locked", TestLockedFile},
       {NULL, NULL},
   };
   return FFTestRun("nn_checkpoint", tests);
