@@ -116,7 +116,7 @@ FFErrorCode FFH5CloseFile(hid_t *file, const char *path)
   return FF_SUCCESS;
 }
 
-FFErrorCode FFH5WriteFile(const char *path, unsigned flags, const FFH5Seal *seal, FFH5Content write, void *ctx)
+FFErrorCode FFH5WriteFile(const char *path, unsigned flags, const FFH5Seal *seal, FFH5Content fill, void *ctx)
 {
   char tmp[4200];
   hid_t file = -1;
@@ -127,7 +127,7 @@ FFErrorCode FFH5WriteFile(const char *path, unsigned flags, const FFH5Seal *seal
   H5E_BEGIN_TRY
   {
     rc = FFH5Create(tmp, flags, &file);
-    if (!rc) rc = write(file, ctx);
+    if (!rc) rc = fill(file, ctx);
     if (rc)
       FFH5Close(&file); /* the first error is the one to report */
     else
@@ -143,14 +143,14 @@ FFErrorCode FFH5WriteFile(const char *path, unsigned flags, const FFH5Seal *seal
   return FF_SUCCESS;
 }
 
-FFErrorCode FFH5ReadFile(const char *path, FFH5Content read, void *ctx)
+FFErrorCode FFH5ReadFile(const char *path, FFH5Content take, void *ctx)
 {
   hid_t file = -1;
   FFErrorCode rc;
   H5E_BEGIN_TRY
   {
     rc = FFH5Open(path, &file);
-    if (!rc) rc = read(file, ctx);
+    if (!rc) rc = take(file, ctx);
     FFH5Close(&file);
   }
   H5E_END_TRY;

@@ -53,7 +53,7 @@ FFErrorCode FFH5Open(const char *path, hid_t *file); /* read only; FF_ERR_IO unr
 FFErrorCode FFH5CloseFile(hid_t *file, const char *path);
 void FFH5Close(hid_t *id); /* any id; sets it to -1 */
 
-/* Fills an open file (write) or reads one (read). */
+/* Fills a new file (fill) or reads an open one (take). */
 typedef FFErrorCode (*FFH5Content)(hid_t file, void *ctx);
 /* What FFFileSeal writes into a dataset file's header. */
 typedef struct {
@@ -62,12 +62,12 @@ typedef struct {
   const char *status;
 } FFH5Seal;
 /* Writes path atomically: creates a temporary file beside it (flags as FFH5Create), calls
- * write, closes it (checked), seals it when seal is not NULL (needs FF_H5_USER_BLOCK) and
+ * fill, closes it (checked), seals it when seal is not NULL (needs FF_H5_USER_BLOCK) and
  * renames it over path. On any failure the temporary file is removed and path is as it was.
  * HDF5's own error stack is not printed: the error names file and object. */
-FFErrorCode FFH5WriteFile(const char *path, unsigned flags, const FFH5Seal *seal, FFH5Content write, void *ctx);
-/* Opens path read only, calls read, closes it; quiet like FFH5WriteFile. */
-FFErrorCode FFH5ReadFile(const char *path, FFH5Content read, void *ctx);
+FFErrorCode FFH5WriteFile(const char *path, unsigned flags, const FFH5Seal *seal, FFH5Content fill, void *ctx);
+/* Opens path read only, calls take, closes it; quiet like FFH5WriteFile. */
+FFErrorCode FFH5ReadFile(const char *path, FFH5Content take, void *ctx);
 
 FFErrorCode FFH5CreateGroup(hid_t parent, const char *name, unsigned order, hid_t *group); /* FF_H5_*_ORDER */
 FFErrorCode FFH5OpenGroup(hid_t parent, const char *name, hid_t *group);
