@@ -73,6 +73,15 @@ PetscBool FFMeshIsInflowName(const char *name);
  * through the VTK bridge) or .geo (a built-in geometry), by extension; atomic. Collective;
  * rank 0 writes. */
 PetscErrorCode FFMeshWrite(FFMesh mesh, const char *path);
+/* Rank 0 only: the whole mesh as a new undistributed FFMesh on PETSC_COMM_SELF, read again
+ * from the .msh the mesh was read from (no gmsh run), so numbered as the mesh was read (see
+ * FFMeshSetUp). For what needs every cell on one rank (the node graph, a .vtu) when the mesh
+ * is distributed. FFMeshDestroy it. */
+PetscErrorCode FFMeshCreateSerial(FFMesh mesh, FFMesh *serial);
+/* The text of the .msh the mesh was read from (MSH 4.1; the converted file for a user's MSH
+ * 2.2), NUL-terminated, on rank 0 (PetscFree it); NULL on the other ranks. Collective: a read
+ * failure on rank 0 is an error on every rank. */
+PetscErrorCode FFMeshGetFileText(FFMesh mesh, char **text);
 /* Vertices, cells, P2 nodes, groups with sizes (faces), node types, min/mean cell quality
  * (normalized radius ratio 2 r_in / r_circ), the partition. */
 PetscErrorCode FFMeshView(FFMesh mesh, PetscViewer viewer);

@@ -200,14 +200,10 @@ static PetscErrorCode WriteVtu(FFMesh mesh, const char *path)
     PetscFunctionReturn(0);
   }
   FFMesh serial;
-  FFGeometry geo = mesh->geo;
-  geo.type = FF_GEOMETRY_FILE;
-  PetscCall(PetscStrncpy(geo.msh_file, mesh->msh_path, sizeof geo.msh_file));
-  PetscCall(FFMeshCreate(PETSC_COMM_SELF, &serial));
-  PetscCall(FFMeshSetGeometry(serial, &geo));
-  PetscCall(FFMeshSetUp(serial));
-  PetscCall(WriteVtuSerial(serial, path));
+  PetscCall(FFMeshCreateSerial(mesh, &serial));
+  PetscErrorCode ierr = WriteVtuSerial(serial, path);
   PetscCall(FFMeshDestroy(&serial));
+  PetscCall(ierr);
   PetscFunctionReturn(0);
 }
 
