@@ -90,11 +90,13 @@ static PetscErrorCode WriteJSON(const FFFlowUQ *uq, const char *model, const cha
 
 static PetscErrorCode WriteMarkdown(const FFFlowUQ *uq, const char *model, const char *data, const char *dir)
 {
-  char path[PETSC_MAX_PATH_LEN + 32], tmp[PETSC_MAX_PATH_LEN + 96];
-  FILE *f;
+  char path[PETSC_MAX_PATH_LEN + 32];
+  FFAtomicFile af;
 
   PetscFunctionBegin;
-  PetscCall(OpenTemp(dir, "uq.md", path, sizeof path, tmp, sizeof tmp, &f));
+  snprintf(path, sizeof path, "%s/uq.md", dir);
+  PetscCallFF(FFAtomicOpen(path, "w", &af));
+  FILE *f = af.f;
   fprintf(f,
           "# Generated ensemble vs Monte Carlo reference\n\nmodel `%s`, reference `%s`: %ld generated, %ld "
           "reference samples.\n\n",
@@ -122,7 +124,7 @@ static PetscErrorCode WriteMarkdown(const FFFlowUQ *uq, const char *model, const
           uq->t_generate, uq->t_generate / uq->n_gen, uq->t_solve_stored);
   if (isfinite(uq->t_solve_now)) fprintf(f, ", %.3f s timed now (%ld solves)", uq->t_solve_now, uq->n_timed);
   fprintf(f, ".\n");
-  PetscCall(Commit(f, tmp, path));
+  PetscCallFF(FFAtomicCommit(&af));
   PetscFunctionReturn(0);
 }
 
