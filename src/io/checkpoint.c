@@ -163,10 +163,10 @@ static FFErrorCode ReadConfigFrom(hid_t g, FFKeyValues *kv)
   FF_CHECK(FFH5ListAttrs(g, &n, &keys));
   FFErrorCode rc = FF_SUCCESS;
   for (int i = 0; !rc && i < n; i++) {
-    char *value;
+    char *value = NULL;
     rc = FFH5GetAttrStringDup(g, keys[i], &value);
     if (!rc) rc = FFKeyValuesSet(kv, keys[i], value);
-    if (!rc) free(value);
+    free(value);
   }
   FFStringsFree(&keys, n);
   return rc;

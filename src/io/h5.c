@@ -333,53 +333,6 @@ FFErrorCode FFH5GetAttrString(hid_t obj, const char *name, char *buf, size_t len
   return FF_SUCCESS;
 }
 
-/* Where the object's creation properties say how its links and attributes are ordered. */
-static hid_t CreatePlist(hid_t obj)
-{
-  switch (H5Iget_type(obj)) {
-  case H5I_FILE:
-    return H5Fget_create_plist(obj);
-  case H5I_GROUP:
-    return H5Gget_create_plist(obj);
-  case H5I_DATASET:
-    return H5Dget_create_plist(obj);
-  default:
-    return -1;
-  }
-}
-
-FFErrorCode FFH5ListAttrs(hid_t obj, int *n, char ***names)
-{
-  char w[2048];
-  H5O_info_t info;
-  unsigned order = 0;
-  *n = 0;
-  *names = NULL;
-  FF_ASSERT(H5Oget_info2(obj, &info, H5O_INFO_NUM_ATTRS) >= 0, FF_ERR_FORMAT, "cannot list the attributes of %s",
-            Where(obj, NULL, w, sizeof w));
-  hid_t cpl = CreatePlist(obj);
-  if (cpl >= 0) {
-    H5Pget_attr_creation_order(cpl, &order);
-    H5Pclose(cpl);
-  }
-  H5_index_t index = (order & H5P_CRT_ORDER_INDEXED) ? H5_INDEX_CRT_ORDER : H5_INDEX_NAME;
-  FF_CHECK(FFCalloc(info.num_attrs ? info.num_attrs : 1, sizeof **names, names));
-  for (hsize_t i = 0; i < info.num_attrs; i++) {
-    char buf[1024];
-    ssize_t len = H5Aget_name_by_idx(obj, ".", index, H5_ITER_INC, i, buf, sizeof buf, H5P_DEFAULT);
-    FFErrorCode rc = len < 0 || (size_t)len >= sizeof buf
-                         ? FFErrorSet(FF_ERR_FORMAT, __FILE__, __LINE__, __func__,
-                                      "cannot read an attribute name of %s", Where(obj, NULL, w, sizeof w))
-                         : FFStrdup(buf, &(*names)[i]);
-    if (rc) {
-      FFStringsFree(names, (int)info.num_attrs);
-      return rc;
-    }
-  }
-  *n = (int)info.num_attrs;
-  return FF_SUCCESS;
-}
-
 FFErrorCode FFH5WriteArray(hid_t parent, const char *name, hid_t type, int rank, const hsize_t *dims, const void *data,
                            const char *units, const char *description, hid_t *dset_out)
 {
@@ -610,29 +563,76 @@ FFErrorCode FFH5ReadBytesAsText(hid_t parent, const char *name, char **text)
   return FF_SUCCESS;
 }
 
-FFErrorCode FFH5List(hid_t group, int *n, char ***names)
+/* The creation properties of a file, group or dataset, which say how its links and
+ * attributes are ordered. */
+static hid_t CreatePlist(hid_t obj)
 {
-  H5G_info_t info;
+  switch (H5Iget_type(obj)) {
+  case H5I_FILE:
+    return H5Fget_create_plist(obj);
+  case H5I_GROUP:
+    return H5Gget_create_plist(obj);
+  case H5I_DATASET:
+    return H5Dget_create_plist(obj);
+  default:
+    return -1;
+  }
+}
+
+/* The names of obj's links (attrs 0) or attributes (attrs 1), in creation order where the
+ * object tracks and indexes it, else by name. */
+static FFErrorCode ListNames(hid_t obj, int attrs, int *n, char ***names)
+{
+  char w[2048];
+  hsize_t count = 0;
+  unsigned order = 0;
   *n = 0;
   *names = NULL;
-  FF_ASSERT(H5Gget_info(group, &info) >= 0, FF_ERR_FORMAT, "cannot list an HDF5 group");
-  hid_t gcpl = H5Gget_create_plist(group);
-  unsigned order = 0;
-  H5Pget_link_creation_order(gcpl, &order);
-  H5Pclose(gcpl);
-  H5_index_t index = (order & H5P_CRT_ORDER_INDEXED) ? H5_INDEX_CRT_ORDER : H5_INDEX_NAME;
-  FF_CHECK(FFCalloc(info.nlinks ? info.nlinks : 1, sizeof **names, names));
-  for (hsize_t i = 0; i < info.nlinks; i++) {
+  if (attrs) {
+    H5O_info_t info;
+    FF_ASSERT(H5Oget_info2(obj, &info, H5O_INFO_NUM_ATTRS) >= 0, FF_ERR_FORMAT, "cannot list the attributes of %s",
+              Where(obj, NULL, w, sizeof w));
+    count = info.num_attrs;
+  } else {
+    H5G_info_t info;
+    FF_ASSERT(H5Gget_info(obj, &info) >= 0, FF_ERR_FORMAT, "cannot list the group %s", Where(obj, NULL, w, sizeof w));
+    count = info.nlinks;
+  }
+  hid_t cpl = CreatePlist(obj);
+  if (cpl >= 0) {
+    if (attrs)
+      H5Pget_attr_creation_order(cpl, &order);
+    else
+      H5Pget_link_creation_order(cpl, &order);
+    H5Pclose(cpl);
+  }
+  const H5_index_t index = (order & H5P_CRT_ORDER_INDEXED) ? H5_INDEX_CRT_ORDER : H5_INDEX_NAME;
+  FF_CHECK(FFCalloc(count ? count : 1, sizeof **names, names));
+  for (hsize_t i = 0; i < count; i++) {
     char buf[1024];
-    ssize_t len = H5Lget_name_by_idx(group, ".", index, H5_ITER_INC, i, buf, sizeof buf, H5P_DEFAULT);
+    ssize_t len = attrs ? H5Aget_name_by_idx(obj, ".", index, H5_ITER_INC, i, buf, sizeof buf, H5P_DEFAULT)
+                        : H5Lget_name_by_idx(obj, ".", index, H5_ITER_INC, i, buf, sizeof buf, H5P_DEFAULT);
     FFErrorCode rc = len < 0 || (size_t)len >= sizeof buf
-                         ? FFErrorSet(FF_ERR_FORMAT, __FILE__, __LINE__, __func__, "cannot read a link name")
+                         ? FFErrorSet(FF_ERR_FORMAT, __FILE__, __LINE__, __func__, "cannot read a name in %s",
+                                      Where(obj, NULL, w, sizeof w))
                          : FFStrdup(buf, &(*names)[i]);
     if (rc) {
-      FFStringsFree(names, (int)info.nlinks);
+      FFStringsFree(names, (int)count);
       return rc;
     }
   }
-  *n = (int)info.nlinks;
+  *n = (int)count;
+  return FF_SUCCESS;
+}
+
+FFErrorCode FFH5List(hid_t group, int *n, char ***names)
+{
+  FF_CHECK(ListNames(group, 0, n, names));
+  return FF_SUCCESS;
+}
+
+FFErrorCode FFH5ListAttrs(hid_t obj, int *n, char ***names)
+{
+  FF_CHECK(ListNames(obj, 1, n, names));
   return FF_SUCCESS;
 }
