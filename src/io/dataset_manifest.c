@@ -236,9 +236,7 @@ static FFErrorCode WriteManifestContent(hid_t file, void *ctx)
   const FFDataset ds = ((ManifestCtx *)ctx)->ds;
   const FFDatasetScan *scan = ((ManifestCtx *)ctx)->scan;
   const FFVerifyLevel level = ((ManifestCtx *)ctx)->level;
-  FF_CHECK(FFH5AttrString(file, "format", MANIFEST_FORMAT));
-  FF_CHECK(FFH5AttrInt(file, "schema_version", FF_DATASET_SCHEMA_VERSION));
-  FF_CHECK(FFH5AttrString(file, "fieldflow_version", FF_VERSION));
+  FF_CHECK(FFDatasetStampWrite(file, MANIFEST_FORMAT));
   FF_CHECK(FFH5AttrString(file, "case", ds->spec.case_name));
   FF_CHECK(FFH5AttrString(file, "fingerprint", ds->fingerprint));
   FF_CHECK(FFH5AttrString(file, "verified", level == FF_VERIFY_FULL ? "full" : "quick"));
@@ -301,6 +299,7 @@ typedef struct {
 static FFErrorCode ReadManifestTable(hid_t file, void *ctx)
 {
   ManifestTable *m = ctx;
+  FF_CHECK(FFDatasetStampCheck(file, MANIFEST_FORMAT, "manifest"));
   hid_t g;
   hsize_t dims[1];
   FF_CHECK(FFH5GetAttrString(file, "fingerprint", m->fingerprint, sizeof m->fingerprint));

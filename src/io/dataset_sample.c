@@ -226,9 +226,7 @@ static FFErrorCode WriteSolver(hid_t file, const FFSolverStats *st)
 static FFErrorCode WriteContent(hid_t file, void *ctx)
 {
   const FFSample *s = ctx;
-  FF_CHECK(FFH5AttrString(file, "format", SAMPLE_FORMAT));
-  FF_CHECK(FFH5AttrInt(file, "schema_version", FF_DATASET_SCHEMA_VERSION));
-  FF_CHECK(FFH5AttrString(file, "fieldflow_version", FF_VERSION));
+  FF_CHECK(FFDatasetStampWrite(file, SAMPLE_FORMAT));
   FF_CHECK(FFH5AttrInt(file, "index", s->index));
   FF_CHECK(FFH5AttrString(file, "case", s->case_name));
   FF_CHECK(FFH5AttrString(file, "status", s->status == FF_SAMPLE_OK ? "ok" : "failed"));
@@ -394,13 +392,9 @@ static FFErrorCode ReadContent(hid_t file, void *ctx)
 {
   const unsigned what = ((ReadCtx *)ctx)->what;
   FFSample *s = ((ReadCtx *)ctx)->s;
-  char format[64], status[16];
-  int64_t version, index;
-  FF_CHECK(FFH5GetAttrString(file, "format", format, sizeof format));
-  FF_ASSERT(!strcmp(format, SAMPLE_FORMAT), FF_ERR_FORMAT, "not a fieldflow sample (format '%s')", format);
-  FF_CHECK(FFH5GetAttrInt(file, "schema_version", &version));
-  FF_ASSERT(version >= 1 && version <= FF_DATASET_SCHEMA_VERSION, FF_ERR_FORMAT,
-            "sample schema version %lld; this fieldflow reads 1..%d", (long long)version, FF_DATASET_SCHEMA_VERSION);
+  char status[16];
+  int64_t index;
+  FF_CHECK(FFDatasetStampCheck(file, SAMPLE_FORMAT, "sample"));
   FF_CHECK(FFH5GetAttrInt(file, "index", &index));
   s->index = (long)index;
   FF_CHECK(FFH5GetAttrString(file, "case", s->case_name, sizeof s->case_name));

@@ -217,9 +217,7 @@ static FFErrorCode WriteDefinition(hid_t file, void *ctx)
   const double *plan = c->plan;
   unsigned char *const *parts = c->parts;
   const char *fingerprint = c->fingerprint;
-  FF_CHECK(FFH5AttrString(file, "format", DATASET_FORMAT));
-  FF_CHECK(FFH5AttrInt(file, "schema_version", FF_DATASET_SCHEMA_VERSION));
-  FF_CHECK(FFH5AttrString(file, "fieldflow_version", FF_VERSION));
+  FF_CHECK(FFDatasetStampWrite(file, DATASET_FORMAT));
   FF_CHECK(FFH5AttrString(file, "case", spec->case_name));
   FF_CHECK(FFH5AttrString(file, "method", FFSamplingMethodName(spec->method)));
   FF_CHECK(FFH5AttrInt(file, "n", spec->n));
@@ -333,13 +331,9 @@ static FFErrorCode ReadDefinition(hid_t file, void *ctx)
   FFDatasetSpec *spec = ((ReadDefinitionCtx *)ctx)->spec;
   double **plan = ((ReadDefinitionCtx *)ctx)->plan;
   unsigned char ***parts = ((ReadDefinitionCtx *)ctx)->parts;
-  char format[64], method[16];
-  int64_t version, n;
-  FF_CHECK(FFH5GetAttrString(file, "format", format, sizeof format));
-  FF_ASSERT(!strcmp(format, DATASET_FORMAT), FF_ERR_FORMAT, "not a fieldflow dataset definition (format '%s')", format);
-  FF_CHECK(FFH5GetAttrInt(file, "schema_version", &version));
-  FF_ASSERT(version >= 1 && version <= FF_DATASET_SCHEMA_VERSION, FF_ERR_FORMAT,
-            "dataset schema version %lld; this fieldflow reads 1..%d", (long long)version, FF_DATASET_SCHEMA_VERSION);
+  char method[16];
+  int64_t n;
+  FF_CHECK(FFDatasetStampCheck(file, DATASET_FORMAT, "dataset definition"));
   FF_CHECK(FFH5GetAttrString(file, "case", spec->case_name, sizeof spec->case_name));
   FF_CHECK(FFH5GetAttrString(file, "method", method, sizeof method));
   FF_CHECK(FFSamplingMethodFromName(method, &spec->method));

@@ -35,6 +35,13 @@ FFErrorCode FFDatasetDefinitionWrite(const char *path, const FFDatasetSpec *spec
 /* spec gets owned copies; *plan (n x n_params) and *parts (n_splits arrays of n) are allocated. */
 FFErrorCode FFDatasetDefinitionRead(const char *path, FFDatasetSpec *spec, double **plan, unsigned char ***parts);
 
+/* ---------- the format attributes of every dataset file (dataset_stamp.c) ---------- */
+/* format, schema_version (FF_DATASET_SCHEMA_VERSION) and fieldflow_version. */
+FFErrorCode FFDatasetStampWrite(hid_t file, const char *format);
+/* Fails unless the file has this format and a schema version this fieldflow reads; what names
+ * the kind of file in the message ("sample", "dataset definition", "manifest"). */
+FFErrorCode FFDatasetStampCheck(hid_t file, const char *format, const char *what);
+
 /* ---------- HDF5 (h5.c): every HDF5 file fieldflow writes or reads goes through these ----------
  * Each helper closes what it opens, also on failure, and names the file and object in errors.
  * Every file is opened with the strong close degree (closing a file closes its objects) and
