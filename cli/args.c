@@ -1,5 +1,7 @@
-/* Positional words of a command line (`fieldflow info data/airfoil`). */
+/* Positional words of a command line (`fieldflow info data/airfoil`), and the case options a
+ * command lists in its -help. */
 #include "cli_private.h"
+#include "ff_solver.h"
 
 #include <ctype.h>
 #include <string.h>
@@ -24,5 +26,21 @@ PetscErrorCode FFCliGetPositional(PetscInt k, char *buf, size_t len, PetscBool *
       break;
     }
   }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode FFCliCaseHelp(MPI_Comm comm)
+{
+  FFMesh mesh;
+  FFSolver solver;
+
+  PetscFunctionBeginUser;
+  PetscCall(FFMeshCreate(comm, &mesh));
+  PetscCall(FFSolverCreate(comm, &solver));
+  PetscErrorCode ierr = FFMeshSetFromOptions(mesh);
+  if (!ierr) ierr = FFSolverSetFromOptions(solver);
+  PetscCall(FFSolverDestroy(&solver));
+  PetscCall(FFMeshDestroy(&mesh));
+  PetscCall(ierr);
   PetscFunctionReturn(0);
 }

@@ -20,10 +20,30 @@ typedef struct {
 } FFCommand;
 
 PetscErrorCode FFCliHelpRequested(PetscBool *help);
+
+/* ---------- -help and unknown options (options.c) ---------- */
+typedef struct {
+  char *text;
+  size_t len, cap;
+} FFCliText;
+/* Between Begin and End, PETSc's help output goes into text instead of stdout. */
+void FFCliCaptureBegin(FFCliText *text);
+void FFCliCaptureEnd(void);
+void FFCliTextFree(FFCliText *text);
+/* Prints captured help on rank 0, each option on one line with its default. */
+void FFCliPrintHelp(MPI_Comm comm, const char *text);
+/* Before a command runs: every option of the command line (argv, the command word first) that
+ * the command would not read, nor PETSc, is printed as an error naming the closest known
+ * option, and *refused is set (the caller exits with status 2). Options of PETSc objects
+ * (-snes_*, -ksp_*, ...) are left to the report at the end of the run. */
+PetscErrorCode FFCliCheckOptions(const FFCommand *cmd, MPI_Comm comm, int argc, char **argv, PetscBool *refused);
+/* In help mode: lists the options of a case (mesh and solver), for the commands that read
+ * a case (generate, predict, sample). */
+PetscErrorCode FFCliCaseHelp(MPI_Comm comm);
 /* The k-th positional word after the command (words before the first option). */
 PetscErrorCode FFCliGetPositional(PetscInt k, char *buf, size_t len, PetscBool *found);
 
-/* The files and splits of `fieldflow train`, for every model (ff_cli_train_files.c). */
+/* The files and splits of `fieldflow train`, for every model (train_files.c). */
 typedef struct {
   char model[16], data[PETSC_MAX_PATH_LEN], out[PETSC_MAX_PATH_LEN], resume[PETSC_MAX_PATH_LEN];
   char csv[PETSC_MAX_PATH_LEN], split[FF_NAME_LEN + 16], val_split[FF_NAME_LEN + 16];
@@ -35,7 +55,7 @@ PetscErrorCode FFTrainFilesCheck(MPI_Comm comm, FFTrainFiles *f);
 /* The closing line of a training run; an interrupted run is an error that says how to resume. */
 PetscErrorCode FFTrainFilesReport(MPI_Comm comm, const FFTrainFiles *f, const FFTrainResult *r);
 
-/* Subcommands (src/cli/cmd_<name>.c), listed in main.c. */
+/* Subcommands (cli/cmd_<name>.c), listed in main.c. */
 PetscErrorCode FFCmdMesh(MPI_Comm comm);
 PetscErrorCode FFCmdSolve(MPI_Comm comm);
 PetscErrorCode FFCmdInfo(MPI_Comm comm);

@@ -33,6 +33,9 @@ static PetscErrorCode ReadArgs(MPI_Comm comm, Args *a)
   PetscCall(PetscOptionsInt("-max_samples", "Compare on the first N samples of the split only (0: all)", "",
                             a->max_samples, &a->max_samples, NULL));
   PetscOptionsEnd();
+  PetscBool help;
+  PetscCall(FFCliHelpRequested(&help));
+  if (help) PetscFunctionReturn(0); /* the options are listed; nothing to check */
   PetscCheck(a->model[0], comm, PETSC_ERR_ARG_WRONG, "option -model: give the model file");
   PetscCheck(a->max_samples >= 0 && a->cp_samples >= 0, comm, PETSC_ERR_ARG_OUTOFRANGE,
              "options -max_samples and -cp_samples must be >= 0");

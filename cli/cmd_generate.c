@@ -6,21 +6,6 @@
 #include "ff_solver.h"
 #include "ff_sweep.h"
 
-/* -help also lists the options of the case: mesh and solver. */
-static PetscErrorCode CaseHelp(MPI_Comm comm)
-{
-  FFMesh mesh;
-  FFSolver solver;
-  PetscFunctionBeginUser;
-  PetscCall(FFMeshCreate(comm, &mesh));
-  PetscCall(FFSolverCreate(comm, &solver));
-  PetscCall(FFMeshSetFromOptions(mesh));
-  PetscCall(FFSolverSetFromOptions(solver));
-  PetscCall(FFSolverDestroy(&solver));
-  PetscCall(FFMeshDestroy(&mesh));
-  PetscFunctionReturn(0);
-}
-
 static PetscErrorCode PrintSummary(MPI_Comm comm, const char *dir, const FFSweepSummary *s)
 {
   char t[32];
@@ -50,7 +35,7 @@ PetscErrorCode FFCmdGenerate(MPI_Comm comm)
   PetscCall(FFCliHelpRequested(&help));
   PetscCall(FFSweepCreate(comm, &sweep));
   PetscErrorCode ierr = FFSweepSetFromOptions(sweep);
-  if (!ierr && help) ierr = CaseHelp(comm);
+  if (!ierr && help) ierr = FFCliCaseHelp(comm);
   if (!ierr && !help) ierr = FFSweepRun(sweep, &summary);
   PetscCall(FFSweepDestroy(&sweep));
   PetscCall(ierr);

@@ -36,6 +36,9 @@ static PetscErrorCode ReadArgs(MPI_Comm comm, Args *a)
   PetscCall(PetscOptionsBool("-warm_start", "Also solve starting from the prediction (Newton iterations, time)", "",
                              a->warm_start, &a->warm_start, NULL));
   PetscOptionsEnd();
+  PetscBool help;
+  PetscCall(FFCliHelpRequested(&help));
+  if (help) PetscFunctionReturn(0); /* the options are listed; nothing to check */
   PetscCheck(a->model[0], comm, PETSC_ERR_ARG_WRONG, "option -model: give the model file");
   if (a->vtu[0]) {
     const char *ext = FFPathExtension(a->vtu);
@@ -83,24 +86,27 @@ static PetscErrorCode Conditions(MPI_Comm comm, FFMesh mesh, const FFSurrogateSc
 static PetscErrorCode WriteJSON(const char *path, const FFSurrogateSchema *schema, const double cond[],
                                 const FFSolveSummary *sum, double rnorm, const Timings *t, long n_nodes)
 {
-  char tmp[PETSC_MAX_PATH_LEN + 64];
+  json_object *doc = json_object_new_object(), *conds = json_object_new_object(), *secs = json_object_new_object();
 
   PetscFunctionBeginUser;
-  PetscCallFF(FFTempPathFor(path, tmp, sizeof tmp));
-  FILE *f = fopen(tmp, "w");
-  PetscCheck(f, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "cannot write '%s'", path);
-  fprintf(f, "{\n  \"conditions\": {");
-  for (int k = 0; k < schema->n_cond; k++) fprintf(f, "%s\"%s\": %.10g", k ? ", " : "", schema->cond[k].name, cond[k]);
-  fprintf(f, "},\n  \"nodes\": %ld,\n", n_nodes);
-  if (sum->has_forces)
-    fprintf(f, "  \"body\": \"%s\", \"C_D\": %.10g, \"C_L\": %.10g,\n", sum->body, sum->forces.cd, sum->forces.cl);
-  fprintf(f, "  \"residual_norm\": %.6e,\n", rnorm);
-  fprintf(f,
-          "  \"seconds\": {\"mesh\": %.4f, \"solver_setup\": %.4f, \"features\": %.5f, \"network\": %.5f, "
-          "\"forces_and_residual\": %.4f}\n}\n",
-          t->mesh, t->setup, t->features, t->network, t->physics);
-  PetscCheck(!fclose(f), PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "cannot write '%s'", path);
-  PetscCallFF(FFCommitTemp(tmp, path));
+  for (int k = 0; k < schema->n_cond; k++) json_object_object_add(conds, schema->cond[k].name, FFJsonNumber(cond[k]));
+  json_object_object_add(doc, "conditions", conds);
+  json_object_object_add(doc, "nodes", json_object_new_int64(n_nodes));
+  if (sum->has_forces) {
+    json_object_object_add(doc, "body", json_object_new_string(sum->body));
+    json_object_object_add(doc, "C_D", FFJsonNumber(sum->forces.cd));
+    json_object_object_add(doc, "C_L", FFJsonNumber(sum->forces.cl));
+  }
+  json_object_object_add(doc, "residual_norm", FFJsonNumber(rnorm));
+  json_object_object_add(secs, "mesh", FFJsonNumber(t->mesh));
+  json_object_object_add(secs, "solver_setup", FFJsonNumber(t->setup));
+  json_object_object_add(secs, "features", FFJsonNumber(t->features));
+  json_object_object_add(secs, "network", FFJsonNumber(t->network));
+  json_object_object_add(secs, "forces_and_residual", FFJsonNumber(t->physics));
+  json_object_object_add(doc, "seconds", secs);
+  const FFErrorCode rc = FFJsonWriteFile(doc, path);
+  json_object_put(doc);
+  PetscCallFF(rc);
   PetscFunctionReturn(0);
 }
 
@@ -307,7 +313,7 @@ PetscErrorCode FFCmdPredict(MPI_Comm comm)
   memset(&a, 0, sizeof a);
   PetscCall(FFCliHelpRequested(&help));
   PetscCall(ReadArgs(comm, &a));
-  if (help) PetscFunctionReturn(0);
+  if (help) PetscFunctionReturn(FFCliCaseHelp(comm)); /* the case's options: -naca, -aoa, -re, ... */
   PetscCall(FFSurrogateLoad(comm, a.model, &s, NULL, NULL));
   PetscErrorCode ierr = Predict(comm, &a, s);
   PetscCall(FFSurrogateDestroy(&s));

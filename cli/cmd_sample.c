@@ -136,49 +136,55 @@ static PetscErrorCode WriteCSV(const Args *a, const FFFlowEnsemble *e)
 
 static PetscErrorCode WriteJSON(const Args *a, FFFlowModel m, const FFFlowEnsemble *e, int ranks)
 {
-  char path[PETSC_MAX_PATH_LEN + 64], tmp[PETSC_MAX_PATH_LEN + 128];
+  char path[PETSC_MAX_PATH_LEN + 64];
   const FFFlowModelConfig *c;
   FFFlowStatistics st;
   double *v;
-  FILE *f;
 
   PetscFunctionBeginUser;
   PetscCall(FFFlowModelGetConfig(m, &c));
   PetscCall(PetscMalloc1(e->n, &v));
   snprintf(path, sizeof path, "%s/summary.json", a->out);
-  PetscCallFF(FFTempPathFor(path, tmp, sizeof tmp));
-  f = fopen(tmp, "w");
-  PetscCheck(f, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "cannot write '%s'", tmp);
-  fprintf(f, "{\n  \"model\": \"%s\",\n  \"kind\": \"%s\",\n  \"samples\": %ld,\n  \"seed\": %d,\n", a->model,
-          FFFlowKindName(c->kind), e->n, (int)a->seed);
-  fprintf(f, "  \"sampler\": {\"steps\": %d, \"t_star\": %g, \"sigma_min\": %g, \"batch\": %d},\n", a->sampler.steps,
-          a->sampler.t_star, a->sampler.sigma_min, (int)a->batch);
-  fprintf(f, "  \"conditions\": {");
-  for (int j = 0; j < c->n_cond; j++) fprintf(f, "%s\"%s\": %.10g", j ? ", " : "", c->cond[j], a->cond[j]);
-  fprintf(f, "},\n  \"ranks\": %d,\n", ranks);
-  fprintf(f, "  \"time\": {\"sampling_s\": %.6g, \"per_sample_s\": %.6g, \"residuals_s\": %.6g, \"forces_s\": %.6g},\n",
-          e->t_generate, e->t_generate / e->n, e->t_residual, e->t_forces);
+  json_object *doc = json_object_new_object(), *sampler = json_object_new_object(), *conds = json_object_new_object(),
+              *time = json_object_new_object(), *files = json_object_new_array();
+  json_object_object_add(doc, "model", json_object_new_string(a->model));
+  json_object_object_add(doc, "kind", json_object_new_string(FFFlowKindName(c->kind)));
+  json_object_object_add(doc, "samples", json_object_new_int64(e->n));
+  json_object_object_add(doc, "seed", json_object_new_int64(a->seed));
+  json_object_object_add(sampler, "steps", json_object_new_int64(a->sampler.steps));
+  json_object_object_add(sampler, "t_star", FFJsonNumber(a->sampler.t_star));
+  json_object_object_add(sampler, "sigma_min", FFJsonNumber(a->sampler.sigma_min));
+  json_object_object_add(sampler, "batch", json_object_new_int64(a->batch));
+  json_object_object_add(doc, "sampler", sampler);
+  for (int j = 0; j < c->n_cond; j++) json_object_object_add(conds, c->cond[j], FFJsonNumber(a->cond[j]));
+  json_object_object_add(doc, "conditions", conds);
+  json_object_object_add(doc, "ranks", json_object_new_int64(ranks));
+  json_object_object_add(time, "sampling_s", FFJsonNumber(e->t_generate));
+  json_object_object_add(time, "per_sample_s", FFJsonNumber(e->t_generate / e->n));
+  json_object_object_add(time, "residuals_s", FFJsonNumber(e->t_residual));
+  json_object_object_add(time, "forces_s", FFJsonNumber(e->t_forces));
+  json_object_object_add(doc, "time", time);
   const char *keys[4] = {"residual_ms", "residual_norm", "bc_mismatch", "re"};
   for (int q = 0; e->res && q < 4; q++) {
     for (long k = 0; k < e->n; k++)
       v[k] = q == 0 ? e->res[k].r : q == 1 ? e->res[k].f_norm : q == 2 ? e->res[k].mismatch : e->res[k].re;
     if (q == 3 && !(v[0] > 0)) continue; /* Darcy: no Reynolds number */
     FFFlowStatisticsCompute(e->n, v, &st);
-    fprintf(f, "  \"%s\": ", keys[q]);
-    FFFlowStatisticsWriteJSON(f, &st);
-    fprintf(f, ",\n");
+    json_object_object_add(doc, keys[q], FFFlowStatisticsJSON(&st));
   }
-  if (e->res) fprintf(f, "  \"residual_unknowns\": %ld,\n", e->res[0].n_unknowns);
+  if (e->res) json_object_object_add(doc, "residual_unknowns", json_object_new_int64(e->res[0].n_unknowns));
   for (int q = 0; e->cd && q < 2; q++) {
     FFFlowStatisticsCompute(e->n, q ? e->cl : e->cd, &st);
-    fprintf(f, "  \"%s\": ", q ? "C_L" : "C_D");
-    FFFlowStatisticsWriteJSON(f, &st);
-    fprintf(f, ",\n");
+    json_object_object_add(doc, q ? "C_L" : "C_D", FFFlowStatisticsJSON(&st));
   }
-  fprintf(f, "  \"files\": [\"ensemble.vtu\", \"samples.csv\"%s]\n}\n", a->per_sample ? ", \"samples.pvd\"" : "");
-  PetscCheck(fclose(f) == 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "cannot write '%s'", tmp);
-  PetscCallFF(FFCommitTemp(tmp, path));
+  json_object_array_add(files, json_object_new_string("ensemble.vtu"));
+  json_object_array_add(files, json_object_new_string("samples.csv"));
+  if (a->per_sample) json_object_array_add(files, json_object_new_string("samples.pvd"));
+  json_object_object_add(doc, "files", files);
+  const FFErrorCode rc = FFJsonWriteFile(doc, path);
+  json_object_put(doc);
   PetscCall(PetscFree(v));
+  PetscCallFF(rc);
   PetscFunctionReturn(0);
 }
 
@@ -230,7 +236,7 @@ PetscErrorCode FFCmdSample(MPI_Comm comm)
   PetscCall(PetscMemzero(&fs, sizeof fs));
   PetscCall(FFCliHelpRequested(&help));
   PetscCall(ReadArgs(comm, &a, help));
-  if (help) PetscFunctionReturn(0);
+  if (help) PetscFunctionReturn(FFCliCaseHelp(comm)); /* the case's options (conditions, mesh) */
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
   PetscCallMPI(MPI_Comm_size(comm, &size));
   PetscCall(FFFlowModelLoad(comm, a.model, a.data, PETSC_TRUE, &m, NULL));

@@ -59,6 +59,9 @@ static PetscErrorCode ReadArgs(MPI_Comm comm, Args *a, FFKeyValues *resumed)
   PetscCall(FFSurrogateConfigOptions(PetscOptionsObject, &a->config));
   PetscCall(FFTrainOptionsFromOptions(PetscOptionsObject, &a->train));
   PetscOptionsEnd();
+  PetscBool help;
+  PetscCall(FFCliHelpRequested(&help));
+  if (help) PetscFunctionReturn(0); /* the options are listed; nothing to check */
   PetscCheck(!strcmp(a->physics, "none") || !strcmp(a->physics, "residual"), comm, PETSC_ERR_ARG_WRONG,
              "option -physics: '%s' (none or residual)", a->physics);
   if (a->f.resume[0]) {

@@ -34,7 +34,7 @@ static PetscErrorCode SplitList(const char *text, int max, char names[][FF_NAME_
   PetscFunctionReturn(0);
 }
 
-/* Flow models train with AdamW, clipping and an EMA of the weights (REFERENCES §1). */
+/* Flow models train with AdamW, clipping and an EMA of the weights (docs/references.md §1). */
 static void Defaults(Args *a)
 {
   strcpy(a->f.out, "model.h5");

@@ -29,7 +29,8 @@ static void PrintUsage(FILE *out)
   fprintf(out, "\n`fieldflow <command> -help` lists a command's options with their defaults.\n"
                "Options are PETSc options: -name value, -options_file f, and every PETSc option\n"
                "(-snes_monitor, -ksp_type, -log_view, ...). A case (-case f.opts) is an options file;\n"
-               "the command line overrides it. `fieldflow -version` prints the version.\n");
+               "the command line overrides it. An option the command does not know stops it before\n"
+               "any work (exit 2). `fieldflow -version` prints the version.\n");
 }
 
 /* The first PETSc error in a call stack carries the message; later frames add where. */
@@ -67,7 +68,8 @@ PetscErrorCode FFCliHelpRequested(PetscBool *help)
   PetscFunctionReturn(0);
 }
 
-/* Options given on the command line that no code read are almost always typos. */
+/* Options of the command line that no code read by the end of the run (those of PETSc objects
+ * are not checked before the run: FFCliCheckOptions) are almost always typos. */
 static PetscErrorCode ReportUnusedOptions(int argc, char **argv)
 {
   PetscInt n;
@@ -128,20 +130,46 @@ int main(int argc, char **argv)
     }
     fclose(f);
   }
-  char help[256];
-  snprintf(help, sizeof help, "fieldflow %s: %s\n", cmd->name, cmd->summary);
-  if (PetscInitialize(&nargs, &args, case_file, help)) return 1;
+  /* -help: the command's own options first, PETSc's generic list (printed by PetscInitialize)
+   * after them */
+  int help = 0;
+  for (int a = 1; a < nargs; a++)
+    if (!strcmp(args[a], "-help") || !strcmp(args[a], "-h") || !strcmp(args[a], "--help"))
+      help = !(a + 1 < nargs && !strcmp(args[a + 1], "intro"));
+  FFCliText petsc_help = {0};
+  if (help) FFCliCaptureBegin(&petsc_help);
+  PetscErrorCode init = PetscInitialize(&nargs, &args, case_file, NULL);
+  if (help) FFCliCaptureEnd();
+  if (init) return 1;
 
   /* Options handled here rather than by the commands. */
   PetscBool trace = PETSC_FALSE, has_case;
   PetscOptionsGetBool(NULL, NULL, "-ff_traceback", &trace, NULL);
   PetscOptionsHasName(NULL, NULL, "-case", &has_case);
 
-  ErrorRecord rec = {{0}, {0}, 0};
-  PetscPushErrorHandler(RecordError, &rec);
-  PetscErrorCode ierr = cmd->run(PETSC_COMM_WORLD);
-  PetscPopErrorHandler();
   int rc = 0;
+  if (help) {
+    PetscPrintf(PETSC_COMM_WORLD,
+                "fieldflow %s: %s\n\nOptions of fieldflow %s, by topic: -name <default>: what it does (a -case file\n"
+                "or the command line sets them; a value set shows as <value : default d>):\n",
+                cmd->name, cmd->summary, cmd->name);
+  } else {
+    PetscBool refused = PETSC_FALSE;
+    if (FFCliCheckOptions(cmd, PETSC_COMM_WORLD, nargs, args, &refused)) rc = 1;
+    if (refused) rc = 2;
+  }
+  ErrorRecord rec = {{0}, {0}, 0};
+  PetscErrorCode ierr = 0;
+  FFCliText own_help = {0};
+  if (!rc) {
+    PetscPushErrorHandler(RecordError, &rec);
+    if (help) FFCliCaptureBegin(&own_help);
+    ierr = cmd->run(PETSC_COMM_WORLD);
+    if (help) FFCliCaptureEnd();
+    PetscPopErrorHandler();
+  }
+  if (help && own_help.text) FFCliPrintHelp(PETSC_COMM_WORLD, own_help.text);
+  FFCliTextFree(&own_help);
   if (ierr) {
     PetscMPIInt size, rank;
     MPI_Comm_size(PETSC_COMM_WORLD, &size);
@@ -151,11 +179,13 @@ int main(int argc, char **argv)
     fprintf(stderr, "fieldflow %s%s: error: %s%s\n", cmd->name, who, rec.message, trace ? rec.where : "");
     if (size > 1) MPI_Abort(PETSC_COMM_WORLD, 1); /* other ranks may wait in a collective */
     rc = 1;
-  } else {
-    PetscBool has_help;
-    PetscOptionsHasHelp(NULL, &has_help);
-    if (!has_help) ReportUnusedOptions(nargs, args);
+  } else if (help) {
+    PetscPrintf(PETSC_COMM_WORLD, "\nOptions of PETSc (every command takes them):\n");
+    if (petsc_help.text) FFCliPrintHelp(PETSC_COMM_WORLD, petsc_help.text);
+  } else if (!rc) {
+    ReportUnusedOptions(nargs, args);
   }
+  FFCliTextFree(&petsc_help);
   if (PetscFinalize()) return 1;
   return rc;
 }

@@ -100,7 +100,7 @@ PetscErrorCode FFMeshDestroy(FFMesh *mesh);
 PetscErrorCode FFMeshEdges(int n_nodes, int n_cells, int nodes_per_cell, int stride, const int cells[], int *n_edges,
                            int **senders, int **receivers);
 
-/* The node graph of the surrogates (DESIGN "Field layout"): the P2 nodes, i.e. the mesh
+/* The node graph of the surrogates (docs/design.md, "Field layout"): the P2 nodes, i.e. the mesh
  * vertices (numbered first) and the edge midpoints. Velocity lives on all nodes,
  * pressure on nodes [0, n_vertices). Built on one rank from an undistributed mesh. */
 typedef struct {

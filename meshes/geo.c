@@ -1,5 +1,5 @@
 /* Built-in geometries as Gmsh .geo text: the DFG 2D-1 channel and the unit square (the
- * NACA airfoil is in ff_naca.c). Each names its physical groups; the cell size comes from a
+ * NACA airfoil is in naca.c). Each names its physical groups; the cell size comes from a
  * background field so that -mesh_h / -mesh_h_body / -mesh_growth control it alone. */
 #include "mesh_private.h"
 

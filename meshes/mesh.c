@@ -21,7 +21,7 @@ PetscErrorCode FFGeometrySetDefaults(FFGeometry *g, FFGeometryType type)
   g->h_wake = 0.03;
   g->naca_mirror = PETSC_TRUE;
   switch (type) {
-  case FF_GEOMETRY_DFG: /* ~31.5k P2-P1 unknowns, as in REFERENCES §5 */
+  case FF_GEOMETRY_DFG: /* ~31.5k P2-P1 unknowns, as in docs/references.md §5 */
     g->h = 0.02, g->h_body = 0.005, g->growth = 0.1;
     break;
   case FF_GEOMETRY_NACA: /* ~4.2k vertices: a solve in seconds, for sweeps of hundreds */

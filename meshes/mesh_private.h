@@ -67,7 +67,7 @@ const char *FFGeometryTypeName(FFGeometryType type);
 void FFGeoWriteSizeSettings(FILE *f);
 PetscErrorCode FFGeometryCheck(const FFGeometry *geo, const char *prefix);
 
-/* ff_naca.c */
+/* naca.c */
 PetscErrorCode FFNacaWriteGeo(const FFGeometry *geo, FILE *f);
 /* Whether the NACA mesh is the mirror-symmetric one (naca_mirror and m == 0). */
 PetscBool FFNacaIsMirrored(const FFGeometry *geo);
@@ -81,16 +81,16 @@ PetscErrorCode FFGmshConvert(const char *gmsh, const char *in, const char *out);
 /* The MSH format version of a file (2.2, 4.1, ...); fails naming the file if it is not one. */
 PetscErrorCode FFMeshFileVersion(const char *path, double *version, int *binary);
 
-/* ff_mesh_read.c: read a .msh on comm (rank 0 reads) into an interpolated DMPlex with one
+/* read.c: read a .msh on comm (rank 0 reads) into an interpolated DMPlex with one
  * label per physical group, for second-order meshes continuous P2 coordinates, and every cell
  * counter-clockwise (n_reoriented, may be NULL: how many were clockwise in the file). */
 PetscErrorCode FFMeshReadGmsh(MPI_Comm comm, const char *path, DM *dm, PetscInt *n_reoriented);
-/* ff_mesh_groups.c: the groups of a freshly read mesh; checks there are fluid cells,
+/* groups.c: the groups of a freshly read mesh; checks there are fluid cells,
  * that every boundary face is in a group and that required groups are present. */
 PetscErrorCode FFMeshCollectGroups(FFMesh mesh, const char *source);
 PetscErrorCode FFMeshAddSetLabels(FFMesh mesh);
 
-/* ff_mesh_stats.c */
+/* stats.c */
 PetscErrorCode FFMeshComputeStats(DM dm, FFMeshStats *stats);
 PetscErrorCode FFMeshCheckCurvedCells(DM dm, const char *source);
 /* The mean of the vertices of a point's closure (for messages that say where). */

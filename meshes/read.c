@@ -1,6 +1,6 @@
 /* Reading a Gmsh .msh into a DMPlex: one label per physical group (named after it), for
  * second-order meshes a continuous P2 coordinate field holding gmsh's curved nodes, and
- * counter-clockwise cells (ff_mesh_orient.c).
+ * counter-clockwise cells (orient.c).
  *
  * PETSc 3.18 reads a 6-node triangle mesh into a *discontinuous* P2 coordinate field (all
  * coordinates are cell dofs, vertices carry none: "XXX FIXME" in plexgmsh.c), which code

@@ -4,7 +4,7 @@
  * Forces: for the body's test function v = e phi, phi = 1 at every P2 node on the body and
  * 0 at all other nodes, the discrete momentum residual is the reaction force:
  *   F.e = -[ (u.grad u, e phi) + (nu grad u, grad(e phi)) - (p, div(e phi)) ]
- * (REFERENCES §5; John 2004). It converges faster than the surface integral of the stress
+ * (docs/references.md §5; John 2004). It converges faster than the surface integral of the stress
  * and avoids DMPlexComputeBdIntegral, which is broken for multi-field problems in 3.18.5.
  *
  * Points: located on every rank by reference coordinates (tolerant, so points on the

@@ -29,7 +29,7 @@ struct _p_FFSweep {
   char *runtime; /* options passed to every solve but not recorded (monitors, viewers, -gmsh) */
 };
 
-/* ---------- options (sweep_options.c) ---------- */
+/* ---------- options (options.c) ---------- */
 /* Splits the options database into what defines the solves (sweep->options) and what only
  * watches them (sweep->runtime), leaving out the sweep's own options and the parameters. */
 PetscErrorCode FFSweepCaptureOptions(FFSweep sweep);
@@ -45,7 +45,7 @@ PetscErrorCode FFSweepOptionsPop(PetscOptions *options);
 /* Options used in `from` marked used in the current default database. */
 PetscErrorCode FFSweepOptionsMarkUsed(PetscOptions from);
 
-/* ---------- one sample (sweep_sample.c) ---------- */
+/* ---------- one sample (sample.c) ---------- */
 /* Meshes and solves one sample on comm with the given options text (a sample's, from
  * FFSweepSampleOptions) and writes it into ds on comm's rank 0 (ds may be NULL on the other
  * ranks): solved, or failed with the reason (on rank 0). *failed says which. An error is

@@ -72,3 +72,19 @@ int FFTestLockFile(const char *path)
   }
   return fd;
 }
+
+json_object *FFTestJsonRead(const char *path)
+{
+  json_object *doc;
+  if (FFJsonReadFile(path, &doc)) fprintf(stderr, "%s\n", FFErrorMessage());
+  return doc;
+}
+
+double FFTestJsonNumber(json_object *doc, const char *pointer)
+{
+  json_object *v;
+  if (json_pointer_get(doc, pointer, &v) ||
+      !(json_object_is_type(v, json_type_double) || json_object_is_type(v, json_type_int)))
+    return NAN;
+  return json_object_get_double(v);
+}

@@ -33,6 +33,13 @@ int FFTestShell(const char *cmdline, char *out, size_t len);
  * close (which releases the lock), or -1. */
 int FFTestLockFile(const char *path);
 
+/* The JSON document in path (FFJsonReadFile: strict); NULL, with the message printed, when it
+ * cannot be read or is not valid JSON. json_object_put it. */
+json_object *FFTestJsonRead(const char *path);
+/* The number at a JSON pointer ("/aggregate/rel_l2/u_x", RFC 6901) of a document read with
+ * FFJsonReadFile; NaN when it is missing, null or not a number. */
+double FFTestJsonNumber(json_object *doc, const char *pointer);
+
 /* Check an FFErrorCode call; on failure print the message and stop this test. */
 #define FF_TEST_CALL(expr)                                                                                             \
   do {                                                                                                                 \

@@ -36,15 +36,9 @@ static void Setup(void)
   done = 1;
 }
 
-static double JsonNumber(const char *text, const char *key)
-{
-  const char *p = strstr(text, key);
-  return p ? atof(p + strlen(key)) : NAN;
-}
-
 static void TestPredictUserMesh(void)
 {
-  char args[20480], out[16384], msh[4200], json[4200], text[4096];
+  char args[20480], out[16384], msh[4200], json[4200];
   const char *flow = "-aoa 2.5 -re 90";
   Setup();
   /* the coarse case's mesh for a 2412 of thickness 0.12, as a user's .msh */
@@ -62,14 +56,11 @@ static void TestPredictUserMesh(void)
   CU_ASSERT_PTR_NOT_NULL(strstr(out, "residual norm of the prediction"));
   CU_ASSERT_PTR_NULL(strstr(out, "warning"));
   snprintf(json, sizeof json, "%s/user.json", Dir());
-  FILE *f = fopen(json, "r");
-  CU_ASSERT_PTR_NOT_NULL_FATAL(f);
-  size_t n = fread(text, 1, sizeof text - 1, f);
-  text[n] = '\0';
-  fclose(f);
-  const double cd_user = JsonNumber(text, "\"C_D\": "), cl_user = JsonNumber(text, "\"C_L\": ");
+  json_object *doc = FFTestJsonRead(json);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+  const double cd_user = FFTestJsonNumber(doc, "/C_D"), cl_user = FFTestJsonNumber(doc, "/C_L");
+  json_object_put(doc);
   CU_ASSERT(isfinite(cd_user) && cd_user > 0);
-  CU_ASSERT(FFFileExists(json));
   /* the built-in case meshes the same mesh: the same prediction and forces */
   snprintf(args, sizeof args,
            "predict -model %s -case %s/tests/data/sweep_airfoil_coarse.opts -naca_t 0.12 %s -o %s/builtin.vtu -solve",
@@ -79,13 +70,11 @@ static void TestPredictUserMesh(void)
   CU_ASSERT_EQUAL_FATAL(rc, 0);
   CU_ASSERT_PTR_NOT_NULL(strstr(out, "speedup"));
   snprintf(json, sizeof json, "%s/builtin.json", Dir());
-  f = fopen(json, "r");
-  CU_ASSERT_PTR_NOT_NULL_FATAL(f);
-  n = fread(text, 1, sizeof text - 1, f);
-  text[n] = '\0';
-  fclose(f);
-  FF_TEST_CLOSE(JsonNumber(text, "\"C_D\": "), cd_user, 1e-9, 1e-12);
-  FF_TEST_CLOSE(JsonNumber(text, "\"C_L\": "), cl_user, 1e-9, 1e-12);
+  doc = FFTestJsonRead(json);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+  FF_TEST_CLOSE(FFTestJsonNumber(doc, "/C_D"), cd_user, 1e-9, 1e-12);
+  FF_TEST_CLOSE(FFTestJsonNumber(doc, "/C_L"), cl_user, 1e-9, 1e-12);
+  json_object_put(doc);
 }
 
 static long ReadFile(const char *path, char *buf, long cap)
@@ -118,7 +107,8 @@ static void TestCompareFiles(void)
   snprintf(path, sizeof path, "%s/cl.png", rep);
   CU_ASSERT(ReadFile(path, json, sizeof json) > 100 && !memcmp(json, "\x89PNG\r\n\x1a\n", 8));
   snprintf(path, sizeof path, "%s/metrics.json", rep);
-  CU_ASSERT_FATAL(ReadFile(path, json, sizeof json) > 0);
+  json_object *metrics = FFTestJsonRead(path);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(metrics);
 
   /* the first test sample, computed here through the library */
   FFDataset ds;
@@ -154,28 +144,28 @@ static void TestCompareFiles(void)
   PetscReal rnorm;
   FF_TEST_PETSC(FFSolverNodeFieldLoss(ss.solver, pred, NULL, &rnorm, NULL));
   /* metrics.json lists the samples in split order */
-  const char *first = strstr(json, "\"per_sample\"");
-  CU_ASSERT_PTR_NOT_NULL_FATAL(first);
-  char key[64];
-  snprintf(key, sizeof key, "{\"index\": %ld,", idx[0]);
-  CU_ASSERT_PTR_NOT_NULL_FATAL(strstr(first, key));
-  first = strstr(first, key);
-  FF_TEST_CLOSE(JsonNumber(first, "\"u_x\": "), l2_ux, 1e-8, 1e-12);
-  FF_TEST_CLOSE(JsonNumber(first, "\"p\": "), l2_p, 1e-8, 1e-12);
-  FF_TEST_CLOSE(JsonNumber(first, "\"C_D\": "), forces.cd, 1e-8, 1e-12);
-  FF_TEST_CLOSE(JsonNumber(first, "\"C_L\": "), forces.cl, 1e-8, 1e-12);
-  FF_TEST_CLOSE(JsonNumber(first, "\"C_D_ref\": "), FFScalarFind(s.forces, s.n_forces, "C_D")->value, 1e-10, 0);
-  FF_TEST_CLOSE(JsonNumber(first, "\"residual\": "), rnorm, 1e-8, 1e-14);
+  json_object *per_sample;
+  CU_ASSERT_FATAL(json_object_object_get_ex(metrics, "per_sample", &per_sample) &&
+                  json_object_is_type(per_sample, json_type_array));
+  CU_ASSERT_EQUAL_FATAL((long)FFTestJsonNumber(metrics, "/per_sample/0/index"), idx[0]);
+  FF_TEST_CLOSE(FFTestJsonNumber(metrics, "/per_sample/0/rel_l2/u_x"), l2_ux, 1e-8, 1e-12);
+  FF_TEST_CLOSE(FFTestJsonNumber(metrics, "/per_sample/0/rel_l2/p"), l2_p, 1e-8, 1e-12);
+  FF_TEST_CLOSE(FFTestJsonNumber(metrics, "/per_sample/0/C_D"), forces.cd, 1e-8, 1e-12);
+  FF_TEST_CLOSE(FFTestJsonNumber(metrics, "/per_sample/0/C_L"), forces.cl, 1e-8, 1e-12);
+  FF_TEST_CLOSE(FFTestJsonNumber(metrics, "/per_sample/0/C_D_ref"), FFScalarFind(s.forces, s.n_forces, "C_D")->value,
+                1e-10, 0);
+  FF_TEST_CLOSE(FFTestJsonNumber(metrics, "/per_sample/0/residual"), rnorm, 1e-8, 1e-14);
   /* the aggregate C_D relative error over the split, from the per-sample values */
   double sum = 0;
-  long count = 0;
-  for (const char *p = strstr(json, "\"per_sample\""); (p = strstr(p, "\"C_D\": ")); p++) {
-    const double cd = atof(p + 7), cd_ref = JsonNumber(p, "\"C_D_ref\": ");
+  const long count = (long)json_object_array_length(per_sample);
+  for (long i = 0; i < count; i++) {
+    json_object *e = json_object_array_get_idx(per_sample, (size_t)i);
+    const double cd = FFTestJsonNumber(e, "/C_D"), cd_ref = FFTestJsonNumber(e, "/C_D_ref");
     sum += fabs(cd - cd_ref) / fabs(cd_ref);
-    count++;
   }
   CU_ASSERT_EQUAL(count, n);
-  FF_TEST_CLOSE(JsonNumber(json, "\"C_D_mean_relative_error\": "), sum / count, 1e-6, 1e-12);
+  FF_TEST_CLOSE(FFTestJsonNumber(metrics, "/aggregate/C_D_mean_relative_error"), sum / count, 1e-6, 1e-12);
+  json_object_put(metrics);
   VecDestroy(&u);
   FF_TEST_PETSC(FFSweepSolverDestroy(&ss));
   free(pred);

@@ -333,7 +333,7 @@ FFErrorCode FFDatasetLoadSplit(FFDataset ds, const char *split, unsigned what, F
 /* fieldflow io: VTK export. Unstructured meshes with named point and cell fields to .vtu
  * (XML, binary appended, zlib-compressed) through the VTK library, .pvd collections for
  * series, and a reader (for tests and tools). Plain C, no PETSc types; the implementation is
- * the one C++ file of fieldflow (ff_vtk.cxx). Every file is written to a temporary name
+ * the one C++ file of fieldflow (vtk.cxx). Every file is written to a temporary name
  * beside the target and renamed when complete. */
 
 /* VTK cell type numbers. A quadratic triangle lists v0 v1 v2 m01 m12 m20. */

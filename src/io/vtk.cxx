@@ -1,4 +1,4 @@
-// The VTK bridge: the one C++ file of fieldflow, exported to C through ff_vtk.h.
+// The VTK bridge: the one C++ file of fieldflow, exported to C through ff_io.h.
 #include "ff_io.h"
 
 #include <cstdio>

@@ -1,5 +1,5 @@
 /* Neural-field layers: Gaussian Fourier features and the shift-modulated MLP
- * (Aero-Nef/MARIO, docs/REFERENCES.md §3). */
+ * (Aero-Nef/MARIO, docs/references.md §3). */
 #include "nn_private.h"
 
 FFErrorCode FFFourierFeaturesCreate(FFParams *params, const char *prefix, int in, int n_freq, int n_scales,

@@ -1,4 +1,4 @@
-/* MeshGraphNets encode-process-decode (docs/REFERENCES.md §2). The edge MLP's first layer
+/* MeshGraphNets encode-process-decode (docs/references.md §2). The edge MLP's first layer
  * reads [h_sender, h_receiver, e] without building the concatenation: the node parts are
  * multiplied once per node and gathered to the edges (FFLinearSpec). */
 #include "nn_private.h"

@@ -1,8 +1,9 @@
-/* fieldflow util: errors, logging, progress, random numbers, timing, files.
+/* fieldflow util: errors, logging, progress, random numbers, timing, files, JSON files,
  * sampling plans. Plain C with no PETSc, so the nn and io modules can use it too. */
 #ifndef FF_UTIL_H
 #define FF_UTIL_H
 
+#include <json-c/json.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -137,6 +138,39 @@ int FFIsDirectory(const char *path);
 FFErrorCode FFCheckWritable(const char *path);
 /* Pointer to the extension of path (".vtu") or to the terminating NUL. */
 const char *FFPathExtension(const char *path);
+
+/* ---------- JSON files ----------
+ * Every JSON file fieldflow writes or reads goes through json-c, so strings are escaped and
+ * every file is valid JSON. A writer builds a tree and hands it to FFJsonWriteFile:
+ *
+ *   json_object *doc = json_object_new_object(), *forces = json_object_new_object();
+ *   json_object_object_add(doc, "model", json_object_new_string(path));    escaped by json-c
+ *   json_object_object_add(doc, "samples", json_object_new_int64(n));      counts: int64
+ *   json_object_object_add(forces, "C_D", FFJsonNumber(cd));               measured values
+ *   json_object_object_add(doc, "forces", forces);                         doc owns forces
+ *   FFErrorCode rc = FFJsonWriteFile(doc, "out/summary.json");
+ *   json_object_put(doc);                                                  frees the tree
+ *
+ * json_object_object_add and json_object_array_add take over the value they are given;
+ * keys keep the order they were added in. A reader gets the tree from FFJsonReadFile and
+ * looks values up with json_object_object_get_ex or json_pointer_get ("/forces/C_D"); a
+ * JSON null comes back as NULL. */
+
+/* A JSON number for a measured value: the number as "%.10g" writes it (10 significant
+ * digits, the text every table and file of fieldflow has used), or NULL, which json-c writes
+ * as null, when v is NaN or infinite (JSON has no such numbers). The caller owns the result. */
+json_object *FFJsonNumber(double v);
+/* Writes doc to path: pretty-printed (two-space indent, "key": value), '/' unescaped, a
+ * newline at the end, atomically (FFAtomicOpen/FFAtomicCommit: a reader never sees half a
+ * file). doc stays the caller's. Errors name path. */
+FFErrorCode FFJsonWriteFile(json_object *doc, const char *path);
+/* Reads and parses the JSON document in path with json-c's strict parser (JSON_TOKENER_STRICT:
+ * no trailing commas, comments, unquoted keys, nan or inf as printf writes them, or text after
+ * the document; UTF-8 checked). *doc is the caller's (json_object_put); NULL on failure. A
+ * file that is not valid JSON is an FF_ERR_FORMAT error naming path, the line and column and
+ * what the parser expected. json-c's strict mode still lets through single-quoted strings and
+ * the words NaN and Infinity, which no writer of fieldflow produces. */
+FFErrorCode FFJsonReadFile(const char *path, json_object **doc);
 
 /* ---------- sampling: seeded designs of experiments over declared parameter ranges
  * (Latin hypercube, Sobol'). The dataset sweep builds its plan here, and the plan is a

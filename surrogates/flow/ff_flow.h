@@ -1,6 +1,6 @@
 /* fieldflow flow matching: a generative model of whole node fields (rectified flow), and its
  * physics-based variant PBFM whose loss adds the solver's own discrete PDE residual of the
- * predicted clean sample (docs/pbfm.md, REFERENCES §1).
+ * predicted clean sample (docs/pbfm.md, docs/references.md §1).
  *
  * Layers of this header, from the method to the command line:
  *   core      the rectified-flow path, the flow-matching loss, the predicted clean sample
@@ -35,7 +35,7 @@ typedef struct {
   int rows, cols; /* of one sample */
 } FFFlowVelocity;
 
-/* The rectified-flow path with sigma_min s (REFERENCES §1):
+/* The rectified-flow path with sigma_min s (docs/references.md §1):
  *   x_t = (1 - (1 - s) t) x0 + t x1,   target velocity x1 - (1 - s) x0;
  * s = 0 is the straight path x_t = (1 - t) x0 + t x1 with target x1 - x0. */
 void FFFlowInterpolate(size_t n, double sigma_min, float t, const float x0[], const float x1[], float xt[],
@@ -74,7 +74,7 @@ int FFFlowUnrollSteps(long step, long total_steps, int max_steps);
  * r = the mean squared residual of the sample, and dr/dx (same layout; NULL: not wanted). */
 typedef PetscErrorCode (*FFFlowResidualFn)(void *ctx, int sample, const float x[], double *r, float grad[]);
 
-/* The t-weighted residual loss of a batch of predicted clean samples (REFERENCES §1):
+/* The t-weighted residual loss of a batch of predicted clean samples (docs/references.md §1):
  *   L_R = scale * sum_b t_b r_b(x1_hat_b),
  * (scale = 1/n gives the mean over the batch) and its gradient with respect to x1_hat in
  * `seeds` (x1_hat's shape) for FFTapeBackwardFrom. r_mean (may be NULL): the mean of r_b. A
@@ -112,7 +112,7 @@ typedef struct {
   FFActivation act;
 } FFFlowNetConfig;
 
-/* MeshGraphNets encode-process-decode (REFERENCES §2) on [x_t, static features], whose block k
+/* MeshGraphNets encode-process-decode (docs/references.md §2) on [x_t, static features], whose block k
  * first adds a per-sample vector g_k = MLP_k([mean over the sample's nodes of h, c]) to every
  * node latent h, with c = MLP([time embedding, conditions]): the time and the conditions reach
  * every block, and every node sees a summary of its whole sample (a local GNN alone cannot
@@ -265,7 +265,7 @@ PetscErrorCode FFFlowPhysicsForces(FFFlowPhysics phys, const char body[], const 
 
 /* ====================================================================== training */
 
-/* What the trainer (FFTrainer, ff_surrogate.h) needs beyond its own options. */
+/* What the trainer (FFTrainer, ff_train.h) needs beyond its own options. */
 typedef struct {
   int unroll_max;             /* most Euler steps of x1_hat (1 -> unroll_max over the quarters); 4 */
   PetscBool unroll_last_only; /* back-propagate the residual through the last step only */
@@ -364,8 +364,9 @@ typedef struct {
 } FFFlowStatistics;
 
 void FFFlowStatisticsCompute(long n, const double x[], FFFlowStatistics *s);
-/* The statistics as a JSON object ({"count": .., "mean": .., ...}) into f. */
-void FFFlowStatisticsWriteJSON(FILE *f, const FFFlowStatistics *s);
+/* The statistics as a JSON object {"count", "mean", "std", "min", "q05", "median", "q95",
+ * "max"} (non-finite values as null) for a report's JSON tree (ff_util.h); the caller owns it. */
+json_object *FFFlowStatisticsJSON(const FFFlowStatistics *s);
 
 /* ====================================================================== uncertainty comparison */
 

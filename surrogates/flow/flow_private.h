@@ -44,17 +44,17 @@ struct _p_FFFlowModel {
   long mesh_sample;
 };
 
-/* ff_flow_graph.c: static features and edges of the model's rows; the batch union. */
+/* graph.c: static features and edges of the model's rows; the batch union. */
 PetscErrorCode FFFlowModelBuildGraph(FFFlowModel m);
 PetscErrorCode FFFlowModelSetBatch(FFFlowModel m, int n);
 PetscErrorCode FFFlowModelFreeGraph(FFFlowModel m);
 
-/* ff_flow_normalize.c */
+/* normalize.c */
 PetscErrorCode FFFlowModelBuildMidpoints(FFFlowModel m);
 /* The raw values of a sample at the model's rows (rows x cols). */
 PetscErrorCode FFFlowModelRawRows(FFFlowModel m, const FFSample *sample, double x[]);
 
-/* ff_flow_model.c */
+/* model.c */
 PetscErrorCode FFFlowMeshCopy(const FFSampleMesh *src, FFSampleMesh *dst, char ***names);
 PetscErrorCode FFFlowMeshFree(FFSampleMesh *mesh, char ***names);
 /* Builds everything but the normalization from config, fields and mesh (shared by Create

@@ -109,23 +109,16 @@ void FFFlowStatisticsCompute(long n, const double x[], FFFlowStatistics *s)
   free(v);
 }
 
-static void JsonNumber(FILE *f, const char *key, double v, int last)
+json_object *FFFlowStatisticsJSON(const FFFlowStatistics *s)
 {
-  if (isfinite(v))
-    fprintf(f, "\"%s\": %.10g%s", key, v, last ? "" : ", ");
-  else
-    fprintf(f, "\"%s\": null%s", key, last ? "" : ", ");
-}
-
-void FFFlowStatisticsWriteJSON(FILE *f, const FFFlowStatistics *s)
-{
-  fprintf(f, "{\"count\": %ld, ", s->count);
-  JsonNumber(f, "mean", s->mean, 0);
-  JsonNumber(f, "std", s->std, 0);
-  JsonNumber(f, "min", s->min, 0);
-  JsonNumber(f, "q05", s->q05, 0);
-  JsonNumber(f, "median", s->median, 0);
-  JsonNumber(f, "q95", s->q95, 0);
-  JsonNumber(f, "max", s->max, 1);
-  fprintf(f, "}");
+  json_object *o = json_object_new_object();
+  json_object_object_add(o, "count", json_object_new_int64(s->count));
+  json_object_object_add(o, "mean", FFJsonNumber(s->mean));
+  json_object_object_add(o, "std", FFJsonNumber(s->std));
+  json_object_object_add(o, "min", FFJsonNumber(s->min));
+  json_object_object_add(o, "q05", FFJsonNumber(s->q05));
+  json_object_object_add(o, "median", FFJsonNumber(s->median));
+  json_object_object_add(o, "q95", FFJsonNumber(s->q95));
+  json_object_object_add(o, "max", FFJsonNumber(s->max));
+  return o;
 }

@@ -1,5 +1,5 @@
 /* Flow matching on a tape: the rectified-flow path, the flow-matching loss, the predicted
- * clean sample with temporal unrolling, and the t-weighted residual loss (REFERENCES §1). */
+ * clean sample with temporal unrolling, and the t-weighted residual loss (docs/references.md §1). */
 #include "ff_flow.h"
 #include "ff_petsc.h"
 

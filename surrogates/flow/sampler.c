@@ -1,4 +1,4 @@
-/* The Euler sampler of flow matching and its stochastic variant (REFERENCES §1). */
+/* The Euler sampler of flow matching and its stochastic variant (docs/references.md §1). */
 #include "ff_flow.h"
 #include "ff_petsc.h"
 

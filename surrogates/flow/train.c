@@ -1,4 +1,4 @@
-/* The trainer task of flow matching (FFTrainer, ff_surrogate.h): the flow-matching gradient,
+/* The trainer task of flow matching (FFTrainer, ff_train.h): the flow-matching gradient,
  * and for PBFM the gradient of the t-weighted residual of x1_hat, which the trainer combines
  * with it by ConFIG. */
 #include "flow_private.h"

@@ -1,4 +1,4 @@
-/* The neural-field surrogate (REFERENCES §3, Aero-Nef/MARIO): Gaussian Fourier features of
+/* The neural-field surrogate (docs/references.md §3, Aero-Nef/MARIO): Gaussian Fourier features of
  * the normalized (x, y, sdf[, input fields]) feed an MLP trunk whose hidden layers are shifted
  * by a hypernetwork of the case conditions. It is evaluated point by point, so it trains on
  * random node subsets and predicts on any set of points. */

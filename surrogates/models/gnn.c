@@ -1,4 +1,4 @@
-/* The MeshGraphNets surrogate (REFERENCES §2): encode-process-decode on the P2 node graph.
+/* The MeshGraphNets surrogate (docs/references.md §2): encode-process-decode on the P2 node graph.
  * Node inputs: category one-hot, position, wall distance, input fields and the case
  * conditions; edge inputs: relative position and length; outputs: the normalized node
  * fields. */

@@ -1,4 +1,4 @@
-/* Error measures of predictions against references (REFERENCES §4): relative L2 errors of
+/* Error measures of predictions against references (docs/references.md §4): relative L2 errors of
  * fields, mean relative errors of scalars, Spearman rank correlation. */
 #include "ff_surrogate.h"
 

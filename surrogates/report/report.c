@@ -7,161 +7,89 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* JSON numbers: non-finite values become null. */
-static void Num(FILE *f, double v)
-{
-  if (isfinite(v))
-    fprintf(f, "%.10g", v);
-  else
-    fprintf(f, "null");
-}
-
-static void Str(FILE *f, const char *s)
-{
-  fputc('"', f);
-  for (; s && *s; s++) {
-    if (*s == '"' || *s == '\\') fputc('\\', f);
-    if ((unsigned char)*s >= 32) fputc(*s, f);
-  }
-  fputc('"', f);
-}
-
 static const char *Get(const FFCompareInfo *info, const char *key)
 {
   const char *v = info->model_config ? FFKeyValuesGet(info->model_config, key) : NULL;
   return v ? v : "";
 }
 
-static void JsonSample(FILE *f, const FFSurrogateSchema *schema, const FFCompareSummary *sum, const FFSampleEval *e)
+/* {"<column>": v[0], ...} and, with field values, {..., "<field> (field)": f[0], ...}. */
+static json_object *Columns(const FFCompareSummary *s, const double v[], const double f[])
 {
-  fprintf(f, "    {\"index\": %ld, \"conditions\": {", e->index);
-  for (int k = 0; k < schema->n_cond; k++) {
-    fprintf(f, "%s", k ? ", " : "");
-    Str(f, schema->cond[k].name);
-    fprintf(f, ": ");
-    Num(f, e->cond[k]);
+  json_object *o = json_object_new_object();
+  char key[FF_NAME_LEN + 16];
+  for (int c = 0; c < s->n_cols; c++) json_object_object_add(o, s->col_names[c], FFJsonNumber(v[c]));
+  for (int k = 0; f && k < s->n_fields; k++) {
+    snprintf(key, sizeof key, "%s (field)", s->field_names[k]);
+    json_object_object_add(o, key, FFJsonNumber(f[k]));
   }
-  fprintf(f, "},\n     \"rel_l2\": {");
-  for (int c = 0; c < sum->n_cols; c++) {
-    fprintf(f, "%s\"%s\": ", c ? ", " : "", sum->col_names[c]);
-    Num(f, e->rel_l2[c]);
-  }
-  for (int k = 0; k < sum->n_fields; k++) {
-    fprintf(f, ", \"%s (field)\": ", sum->field_names[k]);
-    Num(f, e->rel_l2_field[k]);
-  }
-  fprintf(f, "},\n     \"nmse_volume\": {");
-  for (int c = 0; c < sum->n_cols; c++) {
-    fprintf(f, "%s\"%s\": ", c ? ", " : "", sum->col_names[c]);
-    Num(f, e->nmse_volume[c]);
-  }
-  fprintf(f, "}, \"nmse_surface\": {");
-  for (int c = 0; c < sum->n_cols; c++) {
-    fprintf(f, "%s\"%s\": ", c ? ", " : "", sum->col_names[c]);
-    Num(f, e->nmse_surface[c]);
-  }
-  fprintf(f, "},\n     \"C_D\": ");
-  Num(f, e->has_forces ? e->cd_pred : NAN);
-  fprintf(f, ", \"C_D_ref\": ");
-  Num(f, e->cd_ref);
-  fprintf(f, ", \"C_L\": ");
-  Num(f, e->has_forces ? e->cl_pred : NAN);
-  fprintf(f, ", \"C_L_ref\": ");
-  Num(f, e->cl_ref);
-  fprintf(f, ", \"residual\": ");
-  Num(f, e->residual_pred);
-  fprintf(f, ", \"residual_ref\": ");
-  Num(f, e->residual_ref);
-  fprintf(f, ",\n     \"seconds_inference\": ");
-  Num(f, e->t_features + e->t_network);
-  fprintf(f, ", \"seconds_network\": ");
-  Num(f, e->t_network);
-  fprintf(f, ", \"seconds_solve\": ");
-  Num(f, e->t_solve_now);
-  fprintf(f, ", \"seconds_solve_stored\": ");
-  Num(f, e->t_solve_stored);
-  fprintf(f, "}");
+  return o;
+}
+
+static json_object *JsonSample(const FFSurrogateSchema *schema, const FFCompareSummary *sum, const FFSampleEval *e)
+{
+  json_object *o = json_object_new_object(), *cond = json_object_new_object();
+  json_object_object_add(o, "index", json_object_new_int64(e->index));
+  for (int k = 0; k < schema->n_cond; k++) json_object_object_add(cond, schema->cond[k].name, FFJsonNumber(e->cond[k]));
+  json_object_object_add(o, "conditions", cond);
+  json_object_object_add(o, "rel_l2", Columns(sum, e->rel_l2, e->rel_l2_field));
+  json_object_object_add(o, "nmse_volume", Columns(sum, e->nmse_volume, NULL));
+  json_object_object_add(o, "nmse_surface", Columns(sum, e->nmse_surface, NULL));
+  json_object_object_add(o, "C_D", FFJsonNumber(e->has_forces ? e->cd_pred : NAN));
+  json_object_object_add(o, "C_D_ref", FFJsonNumber(e->cd_ref));
+  json_object_object_add(o, "C_L", FFJsonNumber(e->has_forces ? e->cl_pred : NAN));
+  json_object_object_add(o, "C_L_ref", FFJsonNumber(e->cl_ref));
+  json_object_object_add(o, "residual", FFJsonNumber(e->residual_pred));
+  json_object_object_add(o, "residual_ref", FFJsonNumber(e->residual_ref));
+  json_object_object_add(o, "seconds_inference", FFJsonNumber(e->t_features + e->t_network));
+  json_object_object_add(o, "seconds_network", FFJsonNumber(e->t_network));
+  json_object_object_add(o, "seconds_solve", FFJsonNumber(e->t_solve_now));
+  json_object_object_add(o, "seconds_solve_stored", FFJsonNumber(e->t_solve_stored));
+  return o;
+}
+
+static json_object *JsonAggregate(const FFCompareInfo *info, const FFCompareSummary *s)
+{
+  json_object *o = json_object_new_object();
+  json_object_object_add(o, "rel_l2", Columns(s, s->rel_l2, s->rel_l2_field));
+  json_object_object_add(o, "rel_l2_max", Columns(s, s->rel_l2_max, s->rel_l2_field_max));
+  json_object_object_add(o, "nmse_volume", Columns(s, s->nmse_volume, NULL));
+  json_object_object_add(o, "nmse_surface", Columns(s, s->nmse_surface, NULL));
+  json_object_object_add(o, "C_L_mean_relative_error", FFJsonNumber(s->has_forces ? s->cl_mre : NAN));
+  json_object_object_add(o, "C_L_spearman", FFJsonNumber(s->has_forces ? s->cl_spearman : NAN));
+  json_object_object_add(o, "C_L_mean_absolute_error", FFJsonNumber(s->has_forces ? s->cl_mae : NAN));
+  json_object_object_add(o, "C_D_mean_relative_error", FFJsonNumber(s->has_forces ? s->cd_mre : NAN));
+  json_object_object_add(o, "C_D_spearman", FFJsonNumber(s->has_forces ? s->cd_spearman : NAN));
+  json_object_object_add(o, "C_D_mean_absolute_error", FFJsonNumber(s->has_forces ? s->cd_mae : NAN));
+  json_object_object_add(o, "reference_force_consistency", FFJsonNumber(s->has_forces ? s->force_consistency : NAN));
+  json_object_object_add(o, "residual_mean", FFJsonNumber(s->residual_pred));
+  json_object_object_add(o, "residual_ref_mean", FFJsonNumber(s->residual_ref));
+  json_object_object_add(o, "seconds_inference_mean", FFJsonNumber(s->t_inference));
+  json_object_object_add(o, "seconds_solve_mean", FFJsonNumber(s->t_solve));
+  json_object_object_add(o, "solves_timed_now", json_object_new_int64(s->n_timed));
+  json_object_object_add(o, "speedup", FFJsonNumber(s->speedup));
+  json_object_object_add(o, "seconds_comparison", FFJsonNumber(info->wall_time));
+  return o;
 }
 
 static PetscErrorCode WriteJSON(const char *path, const FFCompareInfo *info, const FFSurrogateSchema *schema, long n,
                                 const FFSampleEval *evals, const FFCompareSummary *s)
 {
-  char tmp[PETSC_MAX_PATH_LEN + 64];
+  json_object *doc = json_object_new_object(), *samples = json_object_new_array();
 
   PetscFunctionBegin;
-  PetscCallFF(FFTempPathFor(path, tmp, sizeof tmp));
-  FILE *f = fopen(tmp, "w");
-  PetscCheck(f, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "cannot write '%s'", path);
-  fprintf(f, "{\n  \"model\": ");
-  Str(f, info->model_path);
-  fprintf(f, ", \"model_type\": ");
-  Str(f, Get(info, "model"));
-  fprintf(f, ", \"parameters\": %zu,\n  \"dataset\": ", info->n_params);
-  Str(f, info->data_dir);
-  fprintf(f, ", \"split\": ");
-  Str(f, info->split);
-  fprintf(f, ", \"samples\": %ld,\n  \"aggregate\": {\n    \"rel_l2\": {", n);
-  for (int c = 0; c < s->n_cols; c++) {
-    fprintf(f, "%s\"%s\": ", c ? ", " : "", s->col_names[c]);
-    Num(f, s->rel_l2[c]);
-  }
-  for (int k = 0; k < s->n_fields; k++) {
-    fprintf(f, ", \"%s (field)\": ", s->field_names[k]);
-    Num(f, s->rel_l2_field[k]);
-  }
-  fprintf(f, "},\n    \"rel_l2_max\": {");
-  for (int c = 0; c < s->n_cols; c++) {
-    fprintf(f, "%s\"%s\": ", c ? ", " : "", s->col_names[c]);
-    Num(f, s->rel_l2_max[c]);
-  }
-  for (int k = 0; k < s->n_fields; k++) {
-    fprintf(f, ", \"%s (field)\": ", s->field_names[k]);
-    Num(f, s->rel_l2_field_max[k]);
-  }
-  fprintf(f, "},\n    \"nmse_volume\": {");
-  for (int c = 0; c < s->n_cols; c++) {
-    fprintf(f, "%s\"%s\": ", c ? ", " : "", s->col_names[c]);
-    Num(f, s->nmse_volume[c]);
-  }
-  fprintf(f, "},\n    \"nmse_surface\": {");
-  for (int c = 0; c < s->n_cols; c++) {
-    fprintf(f, "%s\"%s\": ", c ? ", " : "", s->col_names[c]);
-    Num(f, s->nmse_surface[c]);
-  }
-  fprintf(f, "},\n    \"C_L_mean_relative_error\": ");
-  Num(f, s->has_forces ? s->cl_mre : NAN);
-  fprintf(f, ", \"C_L_spearman\": ");
-  Num(f, s->has_forces ? s->cl_spearman : NAN);
-  fprintf(f, ", \"C_L_mean_absolute_error\": ");
-  Num(f, s->has_forces ? s->cl_mae : NAN);
-  fprintf(f, ",\n    \"C_D_mean_relative_error\": ");
-  Num(f, s->has_forces ? s->cd_mre : NAN);
-  fprintf(f, ", \"C_D_spearman\": ");
-  Num(f, s->has_forces ? s->cd_spearman : NAN);
-  fprintf(f, ", \"C_D_mean_absolute_error\": ");
-  Num(f, s->has_forces ? s->cd_mae : NAN);
-  fprintf(f, ",\n    \"reference_force_consistency\": ");
-  Num(f, s->has_forces ? s->force_consistency : NAN);
-  fprintf(f, ", \"residual_mean\": ");
-  Num(f, s->residual_pred);
-  fprintf(f, ", \"residual_ref_mean\": ");
-  Num(f, s->residual_ref);
-  fprintf(f, ",\n    \"seconds_inference_mean\": ");
-  Num(f, s->t_inference);
-  fprintf(f, ", \"seconds_solve_mean\": ");
-  Num(f, s->t_solve);
-  fprintf(f, ", \"solves_timed_now\": %ld, \"speedup\": ", s->n_timed);
-  Num(f, s->speedup);
-  fprintf(f, ", \"seconds_comparison\": ");
-  Num(f, info->wall_time);
-  fprintf(f, "\n  },\n  \"per_sample\": [\n");
-  for (long i = 0; i < n; i++) {
-    JsonSample(f, schema, s, &evals[i]);
-    fprintf(f, "%s\n", i + 1 < n ? "," : "");
-  }
-  fprintf(f, "  ]\n}\n");
-  PetscCheck(!fclose(f), PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "cannot write '%s'", path);
-  PetscCallFF(FFCommitTemp(tmp, path));
+  json_object_object_add(doc, "model", json_object_new_string(info->model_path));
+  json_object_object_add(doc, "model_type", json_object_new_string(Get(info, "model")));
+  json_object_object_add(doc, "parameters", json_object_new_int64((int64_t)info->n_params));
+  json_object_object_add(doc, "dataset", json_object_new_string(info->data_dir));
+  json_object_object_add(doc, "split", json_object_new_string(info->split));
+  json_object_object_add(doc, "samples", json_object_new_int64(n));
+  json_object_object_add(doc, "aggregate", JsonAggregate(info, s));
+  for (long i = 0; i < n; i++) json_object_array_add(samples, JsonSample(schema, s, &evals[i]));
+  json_object_object_add(doc, "per_sample", samples);
+  const FFErrorCode rc = FFJsonWriteFile(doc, path);
+  json_object_put(doc);
+  PetscCallFF(rc);
   PetscFunctionReturn(0);
 }
 

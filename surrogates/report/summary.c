@@ -1,4 +1,4 @@
-/* Aggregates of a comparison (REFERENCES §4): mean and worst relative L2 errors, AirfRANS
+/* Aggregates of a comparison (docs/references.md §4): mean and worst relative L2 errors, AirfRANS
  * normalized MSE over the volume and the surface, C_L and C_D mean relative error, mean
  * absolute error and Spearman rank correlation, residual norms, and the speedup over the
  * reference solver measured on the same samples. */

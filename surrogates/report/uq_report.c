@@ -6,85 +6,55 @@
 #include <math.h>
 #include <string.h>
 
-static PetscErrorCode OpenTemp(const char *dir, const char *name, char *path, size_t len, char *tmp, size_t tlen,
-                               FILE **f)
-{
-  PetscFunctionBegin;
-  snprintf(path, len, "%s/%s", dir, name);
-  PetscCallFF(FFTempPathFor(path, tmp, tlen));
-  *f = fopen(tmp, "w");
-  PetscCheck(*f, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "cannot write '%s'", tmp);
-  PetscFunctionReturn(0);
-}
-
-static PetscErrorCode Commit(FILE *f, const char *tmp, const char *path)
-{
-  PetscFunctionBegin;
-  PetscCheck(fclose(f) == 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "cannot write '%s'", tmp);
-  PetscCallFF(FFCommitTemp(tmp, path));
-  PetscFunctionReturn(0);
-}
-
-static void Num(FILE *f, const char *key, double v, const char *sep)
-{
-  if (isfinite(v))
-    fprintf(f, "\"%s\": %.10g%s", key, v, sep);
-  else
-    fprintf(f, "\"%s\": null%s", key, sep);
-}
-
-static void Stat(FILE *f, const char *key, const FFFlowStatistics *s)
-{
-  fprintf(f, "  \"%s\": ", key);
-  FFFlowStatisticsWriteJSON(f, s);
-  fprintf(f, ",\n");
-}
-
+/* uq.json: every number of the comparison (docs/pbfm.md); non-finite ones are null. */
 static PetscErrorCode WriteJSON(const FFFlowUQ *uq, const char *model, const char *data, const char *dir)
 {
-  char path[PETSC_MAX_PATH_LEN + 32], tmp[PETSC_MAX_PATH_LEN + 96];
-  FILE *f;
+  char path[PETSC_MAX_PATH_LEN + 32];
+  json_object *doc = json_object_new_object(), *fields = json_object_new_object(), *wd = json_object_new_array(),
+              *time = json_object_new_object();
 
   PetscFunctionBegin;
-  PetscCall(OpenTemp(dir, "uq.json", path, sizeof path, tmp, sizeof tmp, &f));
-  fprintf(f, "{\n  \"model\": \"%s\",\n  \"data\": \"%s\",\n  \"generated\": %ld,\n  \"reference\": %ld,\n", model,
-          data, uq->n_gen, uq->n_ref);
-  fprintf(f, "  \"fields\": {");
+  snprintf(path, sizeof path, "%s/uq.json", dir);
+  json_object_object_add(doc, "model", json_object_new_string(model));
+  json_object_object_add(doc, "data", json_object_new_string(data));
+  json_object_object_add(doc, "generated", json_object_new_int64(uq->n_gen));
+  json_object_object_add(doc, "reference", json_object_new_int64(uq->n_ref));
   for (int k = 0; k < uq->n_fields; k++) {
-    fprintf(f, "%s\"%s\": {", k ? ", " : "", uq->field_names[k]);
-    Num(f, "mean_rel_l2", uq->mean_error[k], ", ");
-    Num(f, "std_rel_l2", uq->std_error[k], "}");
+    json_object *field = json_object_new_object();
+    json_object_object_add(field, "mean_rel_l2", FFJsonNumber(uq->mean_error[k]));
+    json_object_object_add(field, "std_rel_l2", FFJsonNumber(uq->std_error[k]));
+    json_object_object_add(fields, uq->field_names[k], field);
   }
-  fprintf(f, "},\n  \"wd_columns\": [");
-  for (int c = 0; c < uq->cols; c++) fprintf(f, "%s%.10g", c ? ", " : "", uq->wd[c]);
-  fprintf(f, "],\n  ");
-  Num(f, "wd", uq->wd_mean, ",\n");
-  Stat(f, "residual_generated", &uq->res_gen);
-  Stat(f, "residual_reference", &uq->res_ref);
+  json_object_object_add(doc, "fields", fields);
+  for (int c = 0; c < uq->cols; c++) json_object_array_add(wd, FFJsonNumber(uq->wd[c]));
+  json_object_object_add(doc, "wd_columns", wd);
+  json_object_object_add(doc, "wd", FFJsonNumber(uq->wd_mean));
+  json_object_object_add(doc, "residual_generated", FFFlowStatisticsJSON(&uq->res_gen));
+  json_object_object_add(doc, "residual_reference", FFFlowStatisticsJSON(&uq->res_ref));
   if (uq->has_re) {
-    Stat(f, "re_generated", &uq->re_gen);
-    Stat(f, "re_reference", &uq->re_ref);
-    fprintf(f, "  ");
-    Num(f, "re_w1", uq->re_w1, ",\n");
+    json_object_object_add(doc, "re_generated", FFFlowStatisticsJSON(&uq->re_gen));
+    json_object_object_add(doc, "re_reference", FFFlowStatisticsJSON(&uq->re_ref));
+    json_object_object_add(doc, "re_w1", FFJsonNumber(uq->re_w1));
   }
   if (uq->has_forces) {
-    Stat(f, "cd_generated", &uq->cd_gen);
-    Stat(f, "cd_reference", &uq->cd_ref);
-    Stat(f, "cl_generated", &uq->cl_gen);
-    Stat(f, "cl_reference", &uq->cl_ref);
-    fprintf(f, "  ");
-    Num(f, "cd_w1", uq->cd_w1, ", ");
-    Num(f, "cl_w1", uq->cl_w1, ",\n");
+    json_object_object_add(doc, "cd_generated", FFFlowStatisticsJSON(&uq->cd_gen));
+    json_object_object_add(doc, "cd_reference", FFFlowStatisticsJSON(&uq->cd_ref));
+    json_object_object_add(doc, "cl_generated", FFFlowStatisticsJSON(&uq->cl_gen));
+    json_object_object_add(doc, "cl_reference", FFFlowStatisticsJSON(&uq->cl_ref));
+    json_object_object_add(doc, "cd_w1", FFJsonNumber(uq->cd_w1));
+    json_object_object_add(doc, "cl_w1", FFJsonNumber(uq->cl_w1));
   }
-  fprintf(f, "  \"time\": {");
-  Num(f, "generate_s", uq->t_generate, ", ");
-  Num(f, "per_sample_s", uq->t_generate / uq->n_gen, ", ");
-  Num(f, "solve_stored_mean_s", uq->t_solve_stored, ", ");
-  Num(f, "solve_now_mean_s", uq->t_solve_now, ", ");
-  fprintf(f, "\"solves_timed\": %ld, ", uq->n_timed);
   const double ts = isfinite(uq->t_solve_now) ? uq->t_solve_now : uq->t_solve_stored;
-  Num(f, "speedup_per_sample", ts * uq->n_gen / uq->t_generate, "}\n}\n");
-  PetscCall(Commit(f, tmp, path));
+  json_object_object_add(time, "generate_s", FFJsonNumber(uq->t_generate));
+  json_object_object_add(time, "per_sample_s", FFJsonNumber(uq->t_generate / uq->n_gen));
+  json_object_object_add(time, "solve_stored_mean_s", FFJsonNumber(uq->t_solve_stored));
+  json_object_object_add(time, "solve_now_mean_s", FFJsonNumber(uq->t_solve_now));
+  json_object_object_add(time, "solves_timed", json_object_new_int64(uq->n_timed));
+  json_object_object_add(time, "speedup_per_sample", FFJsonNumber(ts * uq->n_gen / uq->t_generate));
+  json_object_object_add(doc, "time", time);
+  const FFErrorCode rc = FFJsonWriteFile(doc, path);
+  json_object_put(doc);
+  PetscCallFF(rc);
   PetscFunctionReturn(0);
 }
 

@@ -1,5 +1,5 @@
 /* ConFIG: conflict-free combination of two loss gradients (Liu, Chu, Thuerey 2024; the form
- * PBFM uses, REFERENCES §1). The direction g_v bisects the two directions that are each
+ * PBFM uses, docs/references.md §1). The direction g_v bisects the two directions that are each
  * orthogonal to one gradient, so it has a non-negative dot product with both, and the length
  * is the sum of the projections; there is no loss weight to tune. Used by the physics loss of
  * the deterministic surrogates and by flow matching with its residual loss. */

@@ -25,7 +25,7 @@ typedef struct {
   int used;            /* 2: combined; 1: only g1 (g2 not finite or zero); 0: g1 was zero (g = g2) */
 } FFConFIGInfo;
 
-/* ConFIG (Liu, Chu, Thuerey 2024; REFERENCES §1):
+/* ConFIG (Liu, Chu, Thuerey 2024; docs/references.md §1):
  *   O(a, b) = b - (a.b / |a|^2) a,  g_v = unit(unit(O(g1, g2)) + unit(O(g2, g1))),
  *   g = (g1.g_v + g2.g_v) g_v,
  * an update with a non-negative dot product with both gradients and no weight to tune. If g2
