@@ -143,13 +143,16 @@ PetscErrorCode FFSweepSolverFromSample(MPI_Comm comm, const FFSample *s, FFSweep
   PetscCall(PetscMemzero(ss, sizeof *ss));
   ss->comm = comm;
   PetscCall(CheckSample(comm, s));
-  MeshFileCtx file = {s, ss->msh_path};
-  PetscCall(FFRunOnRank0(comm, WriteMeshFile, &file));
-  PetscCallMPI(MPI_Bcast(ss->msh_path, sizeof ss->msh_path, MPI_CHAR, 0, comm));
   PetscCall(FFSweepOptionsCreate(s->options, NULL, &ss->options));
-  PetscCall(PetscOptionsPush(ss->options));
-  PetscErrorCode ierr = Build(ss);
-  PetscCall(PetscOptionsPop());
+  /* from here on a failure destroys what was made, the scratch .msh included */
+  MeshFileCtx file = {s, ss->msh_path};
+  PetscErrorCode ierr = FFRunOnRank0(comm, WriteMeshFile, &file);
+  if (!ierr) {
+    PetscCallMPI(MPI_Bcast(ss->msh_path, sizeof ss->msh_path, MPI_CHAR, 0, comm));
+    PetscCall(PetscOptionsPush(ss->options));
+    ierr = Build(ss);
+    PetscCall(PetscOptionsPop());
+  }
   if (!ierr) ierr = SetGraph(ss, s);
   if (ierr) PetscCall(FFSweepSolverDestroy(ss));
   PetscCall(ierr);
