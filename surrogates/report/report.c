@@ -96,12 +96,11 @@ static PetscErrorCode WriteJSON(const char *path, const FFCompareInfo *info, con
 static PetscErrorCode WriteCSV(const char *path, const FFSurrogateSchema *schema, long n, const FFSampleEval *e,
                                const FFCompareSummary *s)
 {
-  char tmp[PETSC_MAX_PATH_LEN + 64];
+  FFAtomicFile af;
 
   PetscFunctionBegin;
-  PetscCallFF(FFTempPathFor(path, tmp, sizeof tmp));
-  FILE *f = fopen(tmp, "w");
-  PetscCheck(f, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "cannot write '%s'", path);
+  PetscCallFF(FFAtomicOpen(path, "w", &af));
+  FILE *f = af.f;
   fprintf(f, "index");
   for (int k = 0; k < schema->n_cond; k++) fprintf(f, ",%s", schema->cond[k].name);
   for (int c = 0; c < s->n_cols; c++) fprintf(f, ",rel_l2_%s", s->col_names[c]);
@@ -116,8 +115,7 @@ static PetscErrorCode WriteCSV(const char *path, const FFSurrogateSchema *schema
             e[i].residual_ref, e[i].residual_pred, e[i].t_features + e[i].t_network,
             isfinite(e[i].t_solve_now) ? e[i].t_solve_now : e[i].t_solve_stored);
   }
-  PetscCheck(!fclose(f), PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "cannot write '%s'", path);
-  PetscCallFF(FFCommitTemp(tmp, path));
+  PetscCallFF(FFAtomicCommit(&af));
   PetscFunctionReturn(0);
 }
 
@@ -206,12 +204,11 @@ static void MarkdownFigures(FILE *f, const FFCompareInfo *info, const FFSurrogat
 static PetscErrorCode WriteMarkdown(const char *path, const FFCompareInfo *info, const FFSurrogateSchema *schema,
                                     long n, const FFSampleEval *e, const FFCompareSummary *s, int n_cp)
 {
-  char tmp[PETSC_MAX_PATH_LEN + 64];
+  FFAtomicFile af;
 
   PetscFunctionBegin;
-  PetscCallFF(FFTempPathFor(path, tmp, sizeof tmp));
-  FILE *f = fopen(tmp, "w");
-  PetscCheck(f, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "cannot write '%s'", path);
+  PetscCallFF(FFAtomicOpen(path, "w", &af));
+  FILE *f = af.f;
   fprintf(f, "# Surrogate vs reference solver\n\n");
   fprintf(f, "- model: `%s` (%s, width %s, depth %s%s%s, %zu parameters), trained %s epochs / %s steps in %.0f s\n",
           info->model_path, Get(info, "model"), Get(info, "width"), Get(info, "depth"),
@@ -240,8 +237,7 @@ static PetscErrorCode WriteMarkdown(const char *path, const FFCompareInfo *info,
   MarkdownFigures(f, info, schema, n, e, s, n_cp);
   if (info->vtu)
     fprintf(f, "\nVTU files (reference, prediction, error on the P2 nodes): `samples/sample_NNNNNN.vtu`.\n");
-  PetscCheck(!fclose(f), PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "cannot write '%s'", path);
-  PetscCallFF(FFCommitTemp(tmp, path));
+  PetscCallFF(FFAtomicCommit(&af));
   PetscFunctionReturn(0);
 }
 
