@@ -2,7 +2,9 @@
  * against the reference solves of a dataset split: errors per field, AirfRANS-style errors,
  * C_L/C_D (relative error, Spearman), PDE residuals, timings and speedup; writes
  * report.md, metrics.json, samples.csv, figures (PNG, SVG or PDF: plots and colour maps of
- * the fields) and a VTU per sample (reference, prediction, error), and prints a summary table. */
+ * the fields) and a VTU per sample (reference, prediction, error), and prints a summary table.
+ * -predictions preds.h5 instead of -model scores predictions made anywhere (a predictions
+ * file, docs/formats.md) the same way; -save_predictions writes a model's as such a file. */
 #include "cli_private.h"
 #include "ff_petsc.h"
 #include "ff_report.h"
@@ -12,6 +14,7 @@
 
 typedef struct {
   char model[PETSC_MAX_PATH_LEN], data[PETSC_MAX_PATH_LEN], split[FF_NAME_LEN + 16], out[PETSC_MAX_PATH_LEN];
+  char predictions[PETSC_MAX_PATH_LEN], save[PETSC_MAX_PATH_LEN];
   char figures[64];
   unsigned figure_formats;
   PetscInt cp_samples, time_solves, max_samples;
@@ -23,6 +26,10 @@ static PetscErrorCode ReadArgs(MPI_Comm comm, Args *a)
   PetscFunctionBeginUser;
   PetscOptionsBegin(comm, NULL, "fieldflow compare: a surrogate against the reference solver", "fieldflow");
   PetscCall(PetscOptionsString("-model", "Model file", "", a->model, a->model, sizeof a->model, NULL));
+  PetscCall(PetscOptionsString("-predictions", "A predictions file to score instead of a model (docs/formats.md)", "",
+                               a->predictions, a->predictions, sizeof a->predictions, NULL));
+  PetscCall(PetscOptionsString("-save_predictions", "Write the model's predictions as a predictions file", "", a->save,
+                               a->save, sizeof a->save, NULL));
   PetscCall(PetscOptionsString("-data", "Dataset (default: the one the model was trained on)", "", a->data, a->data,
                                sizeof a->data, NULL));
   PetscCall(PetscOptionsString("-split", "Split to compare on", "", a->split, a->split, sizeof a->split, NULL));
@@ -41,7 +48,12 @@ static PetscErrorCode ReadArgs(MPI_Comm comm, Args *a)
   PetscBool help;
   PetscCall(FFCliHelpRequested(&help));
   if (help) PetscFunctionReturn(0); /* the options are listed; nothing to check */
-  PetscCheck(a->model[0], comm, PETSC_ERR_ARG_WRONG, "option -model: give the model file");
+  PetscCheck(!a->model[0] != !a->predictions[0], comm, PETSC_ERR_ARG_WRONG,
+             "options -model and -predictions: give one of them (a model file, or a predictions file)");
+  PetscCheck(!a->predictions[0] || a->data[0], comm, PETSC_ERR_ARG_WRONG,
+             "option -data: give the dataset the predictions are of");
+  PetscCheck(!a->save[0] || a->model[0], comm, PETSC_ERR_ARG_WRONG,
+             "option -save_predictions: only with -model (it writes the model's predictions)");
   PetscCheck(a->max_samples >= 0 && a->cp_samples >= 0, comm, PETSC_ERR_ARG_OUTOFRANGE,
              "options -max_samples and -cp_samples must be >= 0");
   FFErrorCapture cap;
@@ -85,14 +97,26 @@ static PetscErrorCode CheckCompatible(MPI_Comm comm, const Args *a, const FFSurr
   PetscFunctionReturn(0);
 }
 
-/* keep_fields: keep the mesh and reference fields for the field maps of the report */
-static PetscErrorCode EvaluateOne(const Args *a, FFSurrogate s, const FFSurrogateSchema *schema, FFDataset ds,
-                                  long index, PetscBool time_solve, PetscBool keep_fields, FFSampleEval *e)
+/* What is scored: a model, or predictions made elsewhere with the normalization of their
+ * AirfRANS errors. */
+typedef struct {
+  FFSurrogate model; /* NULL: predictions */
+  const FFPredictions *pred;
+  const FFNormalizer *norm;
+  const FFSurrogateSchema *schema;
+} Predictor;
+
+/* The prediction of one sample against its solve. keep_fields: keep the mesh and reference
+ * fields for the field maps of the report. */
+static PetscErrorCode EvaluateOne(const Args *a, const Predictor *pr, FFDataset ds, long index, PetscBool time_solve,
+                                  PetscBool keep_fields, FFSampleEval *e)
 {
+  const FFSurrogateSchema *schema = pr->schema;
   FFSample sample;
   FFSweepSolver ss;
   PetscBool have_solver = PETSC_FALSE;
   char path[PETSC_MAX_PATH_LEN + 64], what[64];
+  double *given = NULL, seconds;
 
   PetscFunctionBeginUser;
   if (FFDatasetReadSample(ds, index, FF_READ_ALL, &sample))
@@ -103,10 +127,16 @@ static PetscErrorCode EvaluateOne(const Args *a, FFSurrogate s, const FFSurrogat
     const FFScalar *v = FFScalarFind(sample.params, sample.n_params, schema->cond[k].name);
     cond[k] = v ? v->value : NAN;
   }
-  PetscErrorCode ierr = FFSurrogateCheckConditions(PETSC_COMM_SELF, schema, cond, what);
+  PetscErrorCode ierr = pr->model ? FFSurrogateCheckConditions(PETSC_COMM_SELF, schema, cond, what) : 0;
+  if (!ierr && !pr->model) {
+    ierr = PetscMalloc1((size_t)sample.mesh.n_nodes * FFSurrogateSchemaOutputColumns(schema), &given);
+    if (!ierr) ierr = FFPredictionsNodeField(pr->pred, a->predictions, schema, &sample, given, &seconds);
+  }
   if (!ierr) ierr = FFSweepSolverFromSample(PETSC_COMM_SELF, &sample, &ss);
   if (!ierr) have_solver = PETSC_TRUE;
-  if (!ierr) ierr = FFSurrogateEvaluateSample(s, &sample, ss.solver, time_solve, e);
+  if (!ierr && pr->model) ierr = FFSurrogateEvaluateSample(pr->model, &sample, ss.solver, time_solve, e);
+  if (!ierr && !pr->model)
+    ierr = FFPredictionEvaluateSample(schema, pr->norm, &sample, given, seconds, ss.solver, time_solve, e);
   if (!ierr && keep_fields) ierr = FFSampleEvalKeepFields(schema, &sample, e);
   if (!ierr && a->vtu) {
     double *ref;
@@ -118,6 +148,7 @@ static PetscErrorCode EvaluateOne(const Args *a, FFSurrogate s, const FFSurrogat
     PetscCall(FFSurrogateGraphDestroy(&g));
   }
   if (have_solver) PetscCall(FFSweepSolverDestroy(&ss));
+  PetscCall(PetscFree(given));
   FFSampleDestroy(&sample);
   PetscCall(ierr);
   PetscFunctionReturn(0);
@@ -132,7 +163,9 @@ static PetscErrorCode PrintSample(MPI_Comm comm, const FFCompareSummary *cols, c
   if (e->has_forces)
     PetscCall(
         PetscPrintf(comm, "  C_D %.4f (ref %.4f)  C_L %.4f (ref %.4f)", e->cd_pred, e->cd_ref, e->cl_pred, e->cl_ref));
-  PetscCall(PetscPrintf(comm, "  |F| %.1e  inference %.3f s", e->residual_pred, e->t_features + e->t_network));
+  PetscCall(PetscPrintf(comm, "  |F| %.1e", e->residual_pred));
+  if (isfinite(e->t_features + e->t_network))
+    PetscCall(PetscPrintf(comm, "  inference %.3f s", e->t_features + e->t_network));
   if (isfinite(e->t_solve_now)) PetscCall(PetscPrintf(comm, "  solve %.2f s", e->t_solve_now));
   PetscCall(PetscPrintf(comm, "\n"));
   PetscFunctionReturn(0);
@@ -155,27 +188,83 @@ static PetscErrorCode PrintSummary(MPI_Comm comm, const FFCompareSummary *s, con
   }
   PetscCall(PetscPrintf(comm, "  %-44s %.2e (reference %.2e)\n", "residual norm of the predictions", s->residual_pred,
                         s->residual_ref));
-  PetscCall(PetscPrintf(comm, "  %-44s %.4f s\n", "inference time per sample", s->t_inference));
+  if (isfinite(s->t_inference))
+    PetscCall(PetscPrintf(comm, "  %-44s %.4f s\n", "inference time per sample", s->t_inference));
+  else
+    PetscCall(PetscPrintf(comm, "  %-44s not given\n", "inference time per sample"));
   PetscCall(PetscPrintf(comm, "  %-44s %.3f s (%s)\n", "reference solve time per sample", s->t_solve,
                         s->n_timed ? "solved again in this run" : "as recorded"));
-  PetscCall(PetscPrintf(comm, "  %-44s %.1fx\n", "speedup", s->speedup));
+  if (isfinite(s->speedup)) PetscCall(PetscPrintf(comm, "  %-44s %.1fx\n", "speedup", s->speedup));
   PetscCall(PetscPrintf(comm, "wrote %s/report.md, metrics.json, samples.csv, figures%s\n", out,
                         vtu ? " and samples/*.vtu" : ""));
   PetscFunctionReturn(0);
 }
 
+/* Predictions made elsewhere: the file, checked against the dataset and the split (every
+ * sample there with its node counts, before any work), its schema, and the AirfRANS
+ * normalization from the training part of the split's scheme. */
+typedef struct {
+  FFPredictions file;
+  FFSurrogateSchema schema;
+  FFNormalizer norm;
+  char norm_split[FF_NAME_LEN + 16];
+  long norm_samples;
+} GivenPredictions;
+
+static PetscErrorCode GivenPredictionsSetUp(MPI_Comm comm, const Args *a, FFDataset ds, long n, const long *indices,
+                                            GivenPredictions *g)
+{
+  FFSample s;
+
+  PetscFunctionBeginUser;
+  for (long i = 0; i < n; i++) {
+    if (FFDatasetReadSample(ds, indices[i], i ? FF_READ_MESH : FF_READ_MESH | FF_READ_FIELDS, &s))
+      SETERRQ(comm, PETSC_ERR_FILE_READ, "%s", FFErrorMessage());
+    PetscErrorCode ierr = i ? 0 : FFPredictionsSchema(&g->file, a->predictions, ds, &s, &g->schema);
+    const long k = FFPredictionsFind(&g->file, indices[i]);
+    if (!ierr && k >= 0 && (g->file.n_nodes[k] != s.mesh.n_nodes || g->file.n_vertices[k] != s.mesh.n_vertices))
+      ierr = PetscError(comm, __LINE__, PETSC_FUNCTION_NAME, __FILE__, PETSC_ERR_ARG_INCOMP, PETSC_ERROR_INITIAL,
+                        "predictions file '%s': sample %ld has %ld nodes and %ld vertices there, %d and %d in dataset "
+                        "'%s' (predicted on another mesh?)",
+                        a->predictions, indices[i], g->file.n_nodes[k], g->file.n_vertices[k], s.mesh.n_nodes,
+                        s.mesh.n_vertices, a->data);
+    FFSampleDestroy(&s);
+    PetscCall(ierr);
+  }
+  PetscCall(FFTrainingSplitOf(a->split, g->norm_split, sizeof g->norm_split));
+  PetscCall(FFCompareOutputNormalizer(ds, g->norm_split, &g->schema, &g->norm, &g->norm_samples));
+  PetscFunctionReturn(0);
+}
+
+/* The model's predictions as a predictions file (-save_predictions). */
+static PetscErrorCode SavePredictions(MPI_Comm comm, const Args *a, const FFSurrogateSchema *schema, FFDataset ds,
+                                      size_t n_params, long n, const FFSampleEval *evals)
+{
+  char producer[PETSC_MAX_PATH_LEN + 64];
+
+  PetscFunctionBeginUser;
+  snprintf(producer, sizeof producer, "fieldflow %s compare -model %s", FF_VERSION, a->model);
+  PetscCall(FFCompareWritePredictions(a->save, schema, FFDatasetFingerprint(ds), a->split, producer, (long)n_params, n,
+                                      evals));
+  PetscCall(PetscPrintf(comm, "wrote the predictions of the %ld samples to %s\n", n, a->save));
+  PetscFunctionReturn(0);
+}
+
+/* The comparison of a model (s, its configuration and history) or, s NULL, of a predictions
+ * file. */
 static PetscErrorCode Compare(MPI_Comm comm, const Args *a, FFSurrogate s, FFKeyValues *config, FFNamedArrays *history)
 {
   FFDataset ds;
   long *indices = NULL, n = 0;
-  const FFSurrogateSchema *schema;
   FFSampleEval *evals;
   FFCompareSummary sum, cols;
-  FFParams *P;
+  GivenPredictions given;
+  Predictor pr = {s, NULL, NULL, NULL};
+  size_t n_params = 0;
   const double t0 = FFTimeNow();
 
   PetscFunctionBeginUser;
-  PetscCall(FFSurrogateGetSchema(s, &schema));
+  memset(&given, 0, sizeof given);
   if (FFDatasetOpen(a->data, &ds)) SETERRQ(comm, PETSC_ERR_FILE_OPEN, "option -data: %s", FFErrorMessage());
   if (FFDatasetSplit(ds, a->split, &indices, &n)) {
     FFDatasetDestroy(&ds);
@@ -186,36 +275,68 @@ static PetscErrorCode Compare(MPI_Comm comm, const Args *a, FFSurrogate s, FFKey
   if (!n)
     ierr = PetscError(comm, __LINE__, PETSC_FUNCTION_NAME, __FILE__, PETSC_ERR_ARG_WRONG, PETSC_ERROR_INITIAL,
                       "dataset '%s' has no samples in split '%s'", a->data, a->split);
-  if (!ierr) {
+  if (!ierr && s) {
     FFSample first;
+    PetscCall(FFSurrogateGetSchema(s, &pr.schema));
     if (FFDatasetReadSample(ds, indices[0], FF_READ_FIELDS, &first))
       ierr = PetscError(comm, __LINE__, PETSC_FUNCTION_NAME, __FILE__, PETSC_ERR_FILE_READ, PETSC_ERROR_INITIAL, "%s",
                         FFErrorMessage());
     else {
-      ierr = CheckCompatible(comm, a, schema, &first);
+      ierr = CheckCompatible(comm, a, pr.schema, &first);
       FFSampleDestroy(&first);
     }
+    FFParams *P;
+    PetscCall(FFSurrogateGetParams(s, &P));
+    for (int k = 0; k < P->n; k++) n_params += (size_t)P->info[k].rows * P->info[k].cols; /* P->size pads each */
+  }
+  if (!ierr && !s) {
+    if (FFPredictionsRead(a->predictions, &given.file))
+      ierr = PetscError(comm, __LINE__, PETSC_FUNCTION_NAME, __FILE__, PETSC_ERR_FILE_READ, PETSC_ERROR_INITIAL,
+                        "option -predictions: %s", FFErrorMessage());
+    if (!ierr) ierr = FFPredictionsCheckSplit(&given.file, a->predictions, ds, a->split, n, indices);
+    if (!ierr) ierr = GivenPredictionsSetUp(comm, a, ds, n, indices, &given);
+    pr.pred = &given.file;
+    pr.norm = &given.norm;
+    pr.schema = &given.schema;
+    n_params = (size_t)given.file.parameters;
+    history = given.file.history;
   }
   PetscCall(PetscCalloc1(n + 1, &evals));
-  FFCompareSummarize(schema, 0, evals, &cols);
-  if (!ierr)
-    PetscCall(PetscPrintf(comm, "comparing '%s' with the reference solves of %ld samples of '%s' (split %s)\n",
-                          a->model, n, a->data, a->split));
+  if (!ierr) {
+    FFCompareSummarize(pr.schema, 0, evals, &cols);
+    PetscCall(PetscPrintf(comm, "comparing %s '%s' with the reference solves of %ld samples of '%s' (split %s)\n",
+                          s ? "model" : "the predictions of", s ? a->model : a->predictions, n, a->data, a->split));
+    if (!s)
+      PetscCall(PetscPrintf(comm, "the AirfRANS errors are normalized by the statistics of split '%s' (%ld samples)\n",
+                            given.norm_split, given.norm_samples));
+  }
   for (long i = 0; !ierr && i < n; i++) {
     const PetscBool time_solve = a->time_solves < 0 || i < a->time_solves;
-    ierr = EvaluateOne(a, s, schema, ds, indices[i], time_solve, i < a->cp_samples, &evals[i]);
+    ierr = EvaluateOne(a, &pr, ds, indices[i], time_solve, i < a->cp_samples, &evals[i]);
     if (!ierr) ierr = PrintSample(comm, &cols, &evals[i]);
   }
   if (!ierr) {
-    PetscCall(FFSurrogateGetParams(s, &P));
-    FFCompareInfo info = {a->model, a->data, a->split, config, history, P->size, 0, a->vtu, a->figure_formats};
-    ierr = FFCompareSummarize(schema, n, evals, &sum);
+    FFCompareInfo info = {.model_path = s ? a->model : a->predictions,
+                          .data_dir = a->data,
+                          .split = a->split,
+                          .model_config = s ? config : NULL,
+                          .history = history,
+                          .n_params = n_params,
+                          .producer = s ? NULL : given.file.producer,
+                          .norm_split = s ? NULL : given.norm_split,
+                          .norm_samples = given.norm_samples,
+                          .vtu = a->vtu,
+                          .figures = a->figure_formats};
+    ierr = FFCompareSummarize(pr.schema, n, evals, &sum);
     info.wall_time = FFTimeNow() - t0;
-    if (!ierr) ierr = FFCompareWriteReport(a->out, &info, schema, n, evals, &sum, (int)a->cp_samples);
+    if (!ierr) ierr = FFCompareWriteReport(a->out, &info, pr.schema, n, evals, &sum, (int)a->cp_samples);
     if (!ierr) ierr = PrintSummary(comm, &sum, a->out, a->vtu);
+    if (!ierr && a->save[0]) ierr = SavePredictions(comm, a, pr.schema, ds, n_params, n, evals);
   }
   for (long i = 0; i < n; i++) PetscCall(FFSampleEvalDestroy(&evals[i]));
   PetscCall(PetscFree(evals));
+  if (given.norm.n) PetscCall(FFNormalizerDestroy(&given.norm));
+  FFPredictionsDestroy(&given.file);
   free(indices);
   FFDatasetDestroy(&ds);
   PetscCall(ierr);
@@ -250,7 +371,7 @@ PetscErrorCode FFCmdCompare(MPI_Comm comm)
              "fieldflow compare runs on one process (it times single-process inference against the solver)");
   PetscCallFF(FFKeyValuesCreate(&config));
   PetscCallFF(FFNamedArraysCreate(&history));
-  PetscErrorCode ierr = FFSurrogateLoad(comm, a.model, &s, config, history);
+  PetscErrorCode ierr = a.model[0] ? FFSurrogateLoad(comm, a.model, &s, config, history) : 0;
   if (!ierr && !a.data[0]) {
     const char *d = FFKeyValuesGet(config, "data.dir");
     if (d) PetscCall(PetscStrncpy(a.data, d, sizeof a.data));

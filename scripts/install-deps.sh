@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages fieldflow builds and runs with; skips what is present.
-#   scripts/install-deps.sh           build + test + demo dependencies
-#   scripts/install-deps.sh --peers   also python3-torch and h5py (reference vectors, bench peers)
+#   scripts/install-deps.sh   build, test and demo dependencies, and the Python side (the
+#                             fieldflow package in python/, its pytest suite, the PyTorch
+#                             example and peers, the reference vectors): Debian's python3-*
+#                             packages for /usr/bin/python3
 set -euo pipefail
 
 packages=(
@@ -10,10 +12,8 @@ packages=(
   libhdf5-openmpi-dev openmpi-bin libopenmpi-dev zlib1g-dev
   libjson-c-dev libcairo2-dev fonts-dejavu-core
   gmsh
+  python3-numpy python3-h5py python3-pytest python3-torch
 )
-if [[ "${1:-}" == "--peers" ]]; then
-  packages+=(python3-torch python3-h5py python3-numpy)
-fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -1,8 +1,8 @@
 /* fieldflow info on datasets written here: counts, failures, statistics, corrupt files with
  * their paths, manifest disagreements, and the exit status. */
 #define _POSIX_C_SOURCE 200809L
-#include "ff_test_dataset.h"
 #include "ff_io.h"
+#include "ff_test_dataset.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -140,7 +140,8 @@ static void TestPythonExample(void)
   free(doc);
   free(script);
   if (FFTestShell("/usr/bin/python3 -c 'import h5py'", NULL, 0) != 0) {
-    fprintf(stderr, "skipped running the example: /usr/bin/python3 has no h5py (scripts/install-deps.sh --peers)\n");
+    fprintf(stderr,
+            "skipped running the example: /usr/bin/python3 has no h5py (scripts/install-deps.sh installs it)\n");
     return;
   }
   char dir[4096], cmd[8192];

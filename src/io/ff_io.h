@@ -329,6 +329,40 @@ FFErrorCode FFDatasetReadSample(FFDataset ds, long index, unsigned what, FFSampl
  * Free each with FFSampleDestroy and the array with free(). */
 FFErrorCode FFDatasetLoadSplit(FFDataset ds, const char *split, unsigned what, FFSample **samples, long *n);
 
+/* ====================================================================== predictions */
+/* A predictions file (docs/formats.md): the fields a model predicted for the samples of a
+ * dataset split, in the layout of the samples' own fields (node fields on every P2 node,
+ * vertex fields such as the P1 pressure on the vertices), made by any program (the Python
+ * package, `fieldflow compare -save_predictions`) and scored against the solver by
+ * `fieldflow compare -predictions`. */
+#define FF_PREDICTIONS_MAX_FIELDS 8
+
+typedef struct {
+  char fingerprint[24];         /* of the dataset predicted (FFDatasetFingerprint) */
+  char split[FF_NAME_LEN + 16]; /* "test", "holdout_aoa/test", ... */
+  char producer[256];           /* free text: what made them (may be empty) */
+  long parameters;              /* of the model, when the producer says (0: not said) */
+  long n;                       /* samples */
+  long *indices;                /* n sample indices, each once */
+  long *n_nodes, *n_vertices;   /* n: each sample's rows in node and in vertex fields */
+  double *seconds;              /* n inference seconds as the producer measured them; NULL: not given */
+  int n_fields;
+  FFField fields[FF_PREDICTIONS_MAX_FIELDS]; /* data: the samples' rows one after another, in the order of indices */
+  FFNamedArrays *history; /* training curves (history_epoch, history_train_loss, history_val_error); NULL: none */
+} FFPredictions;
+
+/* Reads and checks a predictions file: its format, that its counts and fields add up, each
+ * sample once, every value finite (else an error naming the file, the field, the sample, the
+ * row and the component). Against a dataset it is checked by its user (the report). */
+FFErrorCode FFPredictionsRead(const char *path, FFPredictions *p);
+/* Writes p atomically (values as float64; seconds when not NULL; no history). */
+FFErrorCode FFPredictionsWrite(const char *path, const FFPredictions *p);
+void FFPredictionsDestroy(FFPredictions *p);
+/* The entry of a sample index, or -1. */
+long FFPredictionsFind(const FFPredictions *p, long index);
+/* Field f of entry k as a field of that sample: view->data points into p (not copied). */
+FFErrorCode FFPredictionsSampleField(const FFPredictions *p, long k, int f, FFField *view);
+
 /* ====================================================================== VTK */
 /* fieldflow io: VTK export. Unstructured meshes with named point and cell fields to .vtu
  * (XML, binary appended, zlib-compressed) through the VTK library, .pvd collections for

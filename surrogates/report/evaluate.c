@@ -50,42 +50,39 @@ PetscErrorCode FFSampleEvalKeepFields(const FFSurrogateSchema *schema, const FFS
   PetscFunctionReturn(0);
 }
 
-/* AirfRANS: MSE of the fields normalized by the training statistics, per column, over all
- * nodes and over the wall nodes. */
-/* What the evaluation reads of a model. */
+/* What the evaluation reads of the predictor: the fields it predicts, and the normalization of
+ * the AirfRANS metric (a model's output normalizer, or the training split's statistics when
+ * the predictions come from elsewhere). */
 typedef struct {
-  const FFSurrogateConfig *config;
   const FFSurrogateSchema *schema;
   const FFNormalizer *out_norm;
   int n_out;
-} ModelView;
+} PredictorView;
 
-static PetscErrorCode ModelViewOf(FFSurrogate s, ModelView *m)
+/* AirfRANS: MSE of the fields normalized by the training statistics, per column, over the
+ * rows of its field (the vertices for the P1 pressure: its values at the edge midpoints are no
+ * unknowns of the solver) and over those of them on the walls. */
+static void NormalizedMSE(const PredictorView *m, const FFSurrogateGraph *g, const double *pred, FFSampleEval *e)
 {
-  PetscFunctionBegin;
-  PetscCall(FFSurrogateGetConfig(s, &m->config));
-  PetscCall(FFSurrogateGetSchema(s, &m->schema));
-  PetscCall(FFSurrogateGetOutputNormalizer(s, &m->out_norm));
-  m->n_out = FFSurrogateSchemaOutputColumns(m->schema);
-  PetscFunctionReturn(0);
-}
-
-static void NormalizedMSE(const ModelView *m, const FFSurrogateGraph *g, const double *pred, FFSampleEval *e)
-{
-  for (int c = 0; c < m->n_out; c++) {
-    double vol = 0, surf = 0;
-    long nv = 0, ns = 0;
-    for (int i = 0; i < g->n_nodes; i++) {
-      const double d = (pred[(size_t)i * m->n_out + c] - g->target[(size_t)i * m->n_out + c]) / m->out_norm->std[c];
-      vol += d * d, nv++;
-      if (g->category[i] == FF_NODE_WALL) surf += d * d, ns++;
+  int c = 0;
+  for (int k = 0; k < m->schema->n_fields; k++) {
+    const FFSurrogateField *f = &m->schema->fields[k];
+    const int rows = f->location == FF_FIELD_NODES ? g->n_nodes : g->n_vertices;
+    for (int j = 0; j < f->n_comp; j++, c++) {
+      double vol = 0, surf = 0;
+      long nv = 0, ns = 0;
+      for (int i = 0; i < rows; i++) {
+        const double d = (pred[(size_t)i * m->n_out + c] - g->target[(size_t)i * m->n_out + c]) / m->out_norm->std[c];
+        vol += d * d, nv++;
+        if (g->category[i] == FF_NODE_WALL) surf += d * d, ns++;
+      }
+      e->nmse_volume[c] = nv ? vol / nv : NAN;
+      e->nmse_surface[c] = ns ? surf / ns : NAN;
     }
-    e->nmse_volume[c] = nv ? vol / nv : NAN;
-    e->nmse_surface[c] = ns ? surf / ns : NAN;
   }
 }
 
-static PetscErrorCode Errors(const ModelView *m, const FFSurrogateGraph *g, FFSampleEval *e)
+static PetscErrorCode Errors(const PredictorView *m, const FFSurrogateGraph *g, FFSampleEval *e)
 {
   int c0 = 0;
 
@@ -120,7 +117,7 @@ static PetscErrorCode Physics(FFSolver solver, const double *field, Vec u, FFSol
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode CompareWithSolver(const ModelView *m, const FFSurrogateGraph *g, FFSolver solver,
+static PetscErrorCode CompareWithSolver(const PredictorView *m, const FFSurrogateGraph *g, FFSolver solver,
                                         PetscBool time_solve, FFSampleEval *e)
 {
   Vec u;
@@ -131,7 +128,7 @@ static PetscErrorCode CompareWithSolver(const ModelView *m, const FFSurrogateGra
   PetscFunctionBegin;
   PetscCall(FFSolverGetNodeFieldLayout(solver, &n_nodes, &n_comp));
   PetscCheck(n_nodes == g->n_nodes && n_comp == m->n_out, PETSC_COMM_SELF, PETSC_ERR_ARG_INCOMP,
-             "sample %ld: the solver's node fields are %d x %d, the model's %d x %d", g->index, (int)n_nodes,
+             "sample %ld: the solver's node fields are %d x %d, the predicted ones %d x %d", g->index, (int)n_nodes,
              (int)n_comp, g->n_nodes, m->n_out);
   PetscCall(FFSolverCreateState(solver, &u));
   /* the solver's initial state (the free stream of an external flow), kept for the timed solve */
@@ -174,15 +171,11 @@ static PetscErrorCode CompareWithSolver(const ModelView *m, const FFSurrogateGra
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode FFSurrogateEvaluateSample(FFSurrogate s, const FFSample *sample, FFSolver solver, PetscBool time_solve,
-                                         FFSampleEval *e)
+/* The sample's graph (its reference fields on all nodes) and what the evaluation records of
+ * the sample before anything is predicted. */
+static PetscErrorCode Begin(const PredictorView *m, const FFSample *sample, FFSurrogateGraph *g, FFSampleEval *e)
 {
-  FFSurrogateGraph g;
-  double t0;
-  ModelView m;
-
   PetscFunctionBegin;
-  PetscCall(ModelViewOf(s, &m));
   memset(e, 0, sizeof *e);
   e->index = sample->index;
   e->t_solve_stored = sample->solver.wall_time;
@@ -190,21 +183,71 @@ PetscErrorCode FFSurrogateEvaluateSample(FFSurrogate s, const FFSample *sample, 
   const FFScalar *cl = FFScalarFind(sample->forces, sample->n_forces, "C_L");
   e->cd_ref = cd ? cd->value : NAN;
   e->cl_ref = cl ? cl->value : NAN;
-  PetscCall(FFSurrogateGraphFromSample(m.schema, sample, &g));
-  for (int k = 0; k < m.schema->n_cond; k++) e->cond[k] = g.cond[k];
-  PetscCheck(g.target, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "sample %ld has no reference fields", sample->index);
+  PetscCall(FFSurrogateGraphFromSample(m->schema, sample, g));
+  for (int k = 0; k < m->schema->n_cond; k++) e->cond[k] = g->cond[k];
+  e->n_nodes = g->n_nodes;
+  e->n_vertices = g->n_vertices;
+  if (!g->target) {
+    PetscCall(FFSurrogateGraphDestroy(g));
+    SETERRQ(PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "sample %ld has no reference fields", sample->index);
+  }
+  PetscCall(PetscMalloc1((size_t)g->n_nodes * m->n_out, &e->pred));
+  PetscFunctionReturn(0);
+}
+
+/* The one evaluation of a prediction (e->pred, timed by the caller) against the sample, for a
+ * model and for predictions made elsewhere alike; frees the graph. */
+static PetscErrorCode Finish(const PredictorView *m, FFSurrogateGraph *g, FFSolver solver, PetscBool time_solve,
+                             FFSampleEval *e)
+{
+  PetscFunctionBegin;
+  PetscErrorCode ierr = Errors(m, g, e);
+  if (!ierr && solver) ierr = CompareWithSolver(m, g, solver, time_solve, e);
+  PetscCall(FFSurrogateGraphDestroy(g));
+  PetscCall(ierr);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode FFSurrogateEvaluateSample(FFSurrogate s, const FFSample *sample, FFSolver solver, PetscBool time_solve,
+                                         FFSampleEval *e)
+{
+  FFSurrogateGraph g;
+  const FFSurrogateConfig *config;
+  PredictorView m;
+
+  PetscFunctionBegin;
+  PetscCall(FFSurrogateGetConfig(s, &config));
+  PetscCall(FFSurrogateGetSchema(s, &m.schema));
+  PetscCall(FFSurrogateGetOutputNormalizer(s, &m.out_norm));
+  m.n_out = FFSurrogateSchemaOutputColumns(m.schema);
+  PetscCall(Begin(&m, sample, &g, e));
   /* inference = the graph's inputs (edges for the GNN; normalized features) + the network; the
    * neural field reads no edges */
-  t0 = FFTimeNow();
-  if (m.config->type == FF_SURROGATE_GNN) PetscCall(FFSurrogateGraphBuildEdges(&g));
-  PetscCall(FFSurrogatePrepareGraph(s, &g));
+  const double t0 = FFTimeNow();
+  PetscErrorCode ierr = config->type == FF_SURROGATE_GNN ? FFSurrogateGraphBuildEdges(&g) : 0;
+  if (!ierr) ierr = FFSurrogatePrepareGraph(s, &g);
   e->t_features = FFTimeNow() - t0;
-  PetscCall(PetscMalloc1((size_t)g.n_nodes * m.n_out, &e->pred));
-  PetscCall(FFSurrogatePredict(s, &g, e->pred, &e->t_network));
-  e->n_nodes = g.n_nodes;
-  PetscCall(Errors(&m, &g, e));
-  PetscErrorCode ierr = solver ? CompareWithSolver(&m, &g, solver, time_solve, e) : 0;
-  PetscCall(FFSurrogateGraphDestroy(&g));
+  if (!ierr) ierr = FFSurrogatePredict(s, &g, e->pred, &e->t_network);
+  if (ierr) PetscCall(FFSurrogateGraphDestroy(&g));
   PetscCall(ierr);
+  PetscCall(Finish(&m, &g, solver, time_solve, e));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode FFPredictionEvaluateSample(const FFSurrogateSchema *schema, const FFNormalizer *out_norm,
+                                          const FFSample *sample, const double *pred, double seconds, FFSolver solver,
+                                          PetscBool time_solve, FFSampleEval *e)
+{
+  FFSurrogateGraph g;
+  const PredictorView m = {schema, out_norm, FFSurrogateSchemaOutputColumns(schema)};
+
+  PetscFunctionBegin;
+  PetscCheck(out_norm->n == m.n_out, PETSC_COMM_SELF, PETSC_ERR_ARG_INCOMP,
+             "the normalization has %d columns, the predicted fields %d", out_norm->n, m.n_out);
+  PetscCall(Begin(&m, sample, &g, e));
+  PetscCall(PetscArraycpy(e->pred, pred, (size_t)g.n_nodes * m.n_out));
+  e->t_features = 0; /* made elsewhere: only the producer's own measure of the whole inference */
+  e->t_network = seconds;
+  PetscCall(Finish(&m, &g, solver, time_solve, e));
   PetscFunctionReturn(0);
 }

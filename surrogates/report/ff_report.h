@@ -21,19 +21,20 @@ typedef struct {
 /* One dataset sample: the surrogate against its reference solve. */
 typedef struct {
   long index;
-  int n_nodes;
+  int n_nodes, n_vertices;
   double cond[FF_SURR_MAX_COND];
-  double *pred;                            /* n_nodes x output columns (raw network output) */
+  double *pred;                            /* n_nodes x output columns (raw network output, or as given) */
   double rel_l2[FF_SURR_MAX_COLS];         /* relative L2 error per output column */
   double rel_l2_field[FF_SURR_MAX_FIELDS]; /* per field, all its components together */
-  double nmse_volume[FF_SURR_MAX_COLS];    /* AirfRANS: MSE of normalized fields, all nodes */
-  double nmse_surface[FF_SURR_MAX_COLS];   /* ... and the wall nodes */
+  double nmse_volume[FF_SURR_MAX_COLS];    /* AirfRANS: MSE of normalized fields, all rows of the field */
+  double nmse_surface[FF_SURR_MAX_COLS];   /* ... and its rows on the walls */
   int has_forces;
   double cd_ref, cl_ref;                       /* as stored with the sample */
   double cd_pred, cl_pred;                     /* of the prediction, by the solver's force routine */
   double cd_ref_recomputed, cl_ref_recomputed; /* of the stored fields, by the same routine */
   double residual_pred, residual_ref;          /* ||F|| of prediction and reference */
-  double t_features, t_network;                /* inference seconds: graph inputs, network */
+  double t_features, t_network;                /* inference seconds: graph inputs, network (predictions made
+                                                  elsewhere: 0, and the producer's measure or NAN) */
   double t_solve_stored, t_solve_now;          /* the reference solve as recorded, and again now (NAN: not) */
   int solve_converged;
   int n_cp;
@@ -49,6 +50,12 @@ typedef struct {
  * the sample again, from the solver's initial state, to time the solver in this run. */
 PetscErrorCode FFSurrogateEvaluateSample(FFSurrogate s, const FFSample *sample, FFSolver solver, PetscBool time_solve,
                                          FFSampleEval *eval);
+/* The same evaluation of fields predicted elsewhere: pred (n_nodes x the schema's output
+ * columns, vertex fields given on all nodes; copied), seconds the producer's inference time
+ * (NAN: unknown), out_norm the normalization of the AirfRANS MSE (FFCompareOutputNormalizer). */
+PetscErrorCode FFPredictionEvaluateSample(const FFSurrogateSchema *schema, const FFNormalizer *out_norm,
+                                          const FFSample *sample, const double *pred, double seconds, FFSolver solver,
+                                          PetscBool time_solve, FFSampleEval *eval);
 /* Keeps the sample's mesh and reference fields in eval for the field maps of the report
  * (FFCompareWriteFigures); the sample as given to FFSurrogateEvaluateSample. */
 PetscErrorCode FFSampleEvalKeepFields(const FFSurrogateSchema *schema, const FFSample *sample, FFSampleEval *eval);
@@ -81,13 +88,16 @@ PetscErrorCode FFCompareSummarize(const FFSurrogateSchema *schema, long n, const
 
 /* Where the comparison came from (for the report's header). */
 typedef struct {
-  const char *model_path, *data_dir, *split;
-  const FFKeyValues *model_config; /* the model file's configuration */
-  const FFNamedArrays *history;    /* its loss curves (may be NULL) */
-  size_t n_params;
-  double wall_time; /* of the whole comparison */
-  int vtu;          /* a VTU per sample was written (samples/) */
-  unsigned figures; /* formats of the figures, FFFigureFormat bits (0: PNG) */
+  const char *model_path, *data_dir, *split; /* model_path: the model file, or the predictions file */
+  const FFKeyValues *model_config;           /* the model file's configuration (NULL: predictions) */
+  const FFNamedArrays *history;              /* its loss curves (may be NULL) */
+  size_t n_params;                           /* 0: not known */
+  const char *producer;                      /* predictions made elsewhere: what made them (NULL: a model) */
+  const char *norm_split; /* the split whose statistics normalize the AirfRANS MSE (NULL: the model's) */
+  long norm_samples;      /* ... and how many samples it had */
+  double wall_time;       /* of the whole comparison */
+  int vtu;                /* a VTU per sample was written (samples/) */
+  unsigned figures;       /* formats of the figures, FFFigureFormat bits (0: PNG) */
 } FFCompareInfo;
 
 /* report dir: metrics.json, report.md, samples.csv, figures (cl.png, cd.png, cp_<index>.png
@@ -104,6 +114,40 @@ PetscErrorCode FFSurrogateWriteVtu(const FFSurrogateSchema *schema, const FFSamp
  * the reference, the prediction (one colour scale) and their difference. */
 PetscErrorCode FFCompareWriteFigures(const char *dir, const FFCompareInfo *info, const FFSurrogateSchema *schema,
                                      long n, const FFSampleEval *evals, const FFCompareSummary *sum, int cp_samples);
+
+/* ====================================================================== predictions made elsewhere
+ * A predictions file (src/io: FFPredictions, docs/formats.md) scored like a model: the same
+ * evaluation, summary, report and figures. */
+
+/* The schema the file's fields make on the dataset (first: one of its samples, read with at
+ * least FF_READ_FIELDS): each field must be a field of the dataset with the same components and
+ * location; the conditions are the dataset's swept parameters. Errors name the file. */
+PetscErrorCode FFPredictionsSchema(const FFPredictions *p, const char *path, FFDataset ds, const FFSample *first,
+                                   FFSurrogateSchema *schema);
+/* Refuses predictions of another dataset (fingerprint) or split, or without every one of the
+ * n samples (indices) to compare, naming the file and what is wrong. */
+PetscErrorCode FFPredictionsCheckSplit(const FFPredictions *p, const char *path, FFDataset ds, const char *split,
+                                       long n, const long *indices);
+/* The prediction of a sample as the evaluation takes it (n_nodes x output columns, vertex
+ * fields extended to the edge midpoints as FFFieldToNodes does) and its inference seconds
+ * (NAN: not given); refuses a sample the file lacks or whose node or vertex count differs. */
+PetscErrorCode FFPredictionsNodeField(const FFPredictions *p, const char *path, const FFSurrogateSchema *schema,
+                                      const FFSample *sample, double *pred, double *seconds);
+/* The training part of a split's scheme ("test" -> "train", "holdout_aoa/test" ->
+ * "holdout_aoa/train"). */
+PetscErrorCode FFTrainingSplitOf(const char *split, char *train, size_t len);
+/* The AirfRANS normalization without a model: mean and std of the schema's output columns
+ * over the samples of a split (vertex fields on all nodes), accumulated as a model fits its
+ * output normalizer (FFSurrogateFitNormalizers), so that a model trained on that split gives
+ * the same numbers. nz is created here; n_samples: how many were read. */
+PetscErrorCode FFCompareOutputNormalizer(FFDataset ds, const char *split, const FFSurrogateSchema *schema,
+                                         FFNormalizer *nz, long *n_samples);
+/* The predictions of a comparison (evals[i].pred, their inference seconds) as a predictions
+ * file of the dataset with that fingerprint, so that they can be scored again (compare
+ * -predictions) or read by other tools. */
+PetscErrorCode FFCompareWritePredictions(const char *path, const FFSurrogateSchema *schema, const char *fingerprint,
+                                         const char *split, const char *producer, long parameters, long n,
+                                         const FFSampleEval *evals);
 
 /* ====================================================================== figures
  * Drawn with cairo; the format of a figure is the extension of the file written: .png

@@ -78,9 +78,19 @@ static PetscErrorCode WriteJSON(const char *path, const FFCompareInfo *info, con
   json_object *doc = json_object_new_object(), *samples = json_object_new_array();
 
   PetscFunctionBegin;
+  json_object *norm = json_object_new_object();
   json_object_object_add(doc, "model", json_object_new_string(info->model_path));
-  json_object_object_add(doc, "model_type", json_object_new_string(Get(info, "model")));
+  json_object_object_add(doc, "model_type",
+                         json_object_new_string(info->producer ? "predictions" : Get(info, "model")));
+  if (info->producer) json_object_object_add(doc, "producer", json_object_new_string(info->producer));
   json_object_object_add(doc, "parameters", json_object_new_int64((int64_t)info->n_params));
+  /* where the AirfRANS normalization comes from: the model's own, or a split's statistics */
+  json_object_object_add(norm, "source", json_object_new_string(info->norm_split ? "split" : "model"));
+  if (info->norm_split) {
+    json_object_object_add(norm, "split", json_object_new_string(info->norm_split));
+    json_object_object_add(norm, "samples", json_object_new_int64(info->norm_samples));
+  }
+  json_object_object_add(doc, "normalization", norm);
   json_object_object_add(doc, "dataset", json_object_new_string(info->data_dir));
   json_object_object_add(doc, "split", json_object_new_string(info->split));
   json_object_object_add(doc, "samples", json_object_new_int64(n));
@@ -141,10 +151,16 @@ static void MarkdownAggregate(FILE *f, const FFCompareSummary *s)
             s->force_consistency);
   }
   fprintf(f, "| residual norm ‖F‖, prediction / reference (mean) | %.3e / %.3e |\n", s->residual_pred, s->residual_ref);
-  fprintf(f, "| inference time (graph inputs + network), mean | %.4f s |\n", s->t_inference);
+  if (isfinite(s->t_inference))
+    fprintf(f, "| inference time (graph inputs + network), mean | %.4f s |\n", s->t_inference);
+  else
+    fprintf(f, "| inference time | not given (the predictions file has no /seconds) |\n");
   fprintf(f, "| reference solve time, mean (%s) | %.3f s |\n",
           s->n_timed ? "solved again in this run" : "as recorded in the dataset", s->t_solve);
-  fprintf(f, "| speedup (solve / inference, same samples) | %.1fx |\n\n", s->speedup);
+  if (isfinite(s->speedup))
+    fprintf(f, "| speedup (solve / inference, same samples) | %.1fx |\n\n", s->speedup);
+  else
+    fprintf(f, "| speedup (solve / inference, same samples) | not known (no inference time) |\n\n");
 }
 
 /* The figures in the first format of png, svg, pdf that was written (a PDF as a link). */
@@ -210,15 +226,32 @@ static PetscErrorCode WriteMarkdown(const char *path, const FFCompareInfo *info,
   PetscCallFF(FFAtomicOpen(path, "w", &af));
   FILE *f = af.f;
   fprintf(f, "# Surrogate vs reference solver\n\n");
-  fprintf(f, "- model: `%s` (%s, width %s, depth %s%s%s, %zu parameters), trained %s epochs / %s steps in %.0f s\n",
-          info->model_path, Get(info, "model"), Get(info, "width"), Get(info, "depth"),
-          !strcmp(Get(info, "model"), "gnn") ? ", blocks " : "",
-          !strcmp(Get(info, "model"), "gnn") ? Get(info, "blocks") : "", info->n_params, Get(info, "train.epoch"),
-          Get(info, "train.step"), atof(Get(info, "train.seconds")));
-  fprintf(f, "- dataset: `%s`, split `%s`, %ld samples (trained on `%s`)\n", info->data_dir, info->split, n,
-          Get(info, "data.dir"));
-  fprintf(f, "- errors are of the network's raw output; forces and residuals map it to the solver's state\n"
-             "  (Dirichlet values from the boundary conditions) on each sample's own mesh\n\n");
+  if (info->producer) {
+    fprintf(f, "- predictions: `%s`, made by %s", info->model_path, info->producer[0] ? info->producer : "(not said)");
+    if (info->n_params) fprintf(f, " (%zu parameters)", info->n_params);
+    fprintf(f, "\n- dataset: `%s`, split `%s`, %ld samples\n", info->data_dir, info->split, n);
+    fprintf(f, "- errors are of the predicted fields as given (a vertex field on its vertices); forces and residuals\n"
+               "  map them to the solver's state (Dirichlet values from the boundary conditions) on each sample's own "
+               "mesh\n");
+  } else {
+    fprintf(f, "- model: `%s` (%s, width %s, depth %s%s%s, %zu parameters), trained %s epochs / %s steps in %.0f s\n",
+            info->model_path, Get(info, "model"), Get(info, "width"), Get(info, "depth"),
+            !strcmp(Get(info, "model"), "gnn") ? ", blocks " : "",
+            !strcmp(Get(info, "model"), "gnn") ? Get(info, "blocks") : "", info->n_params, Get(info, "train.epoch"),
+            Get(info, "train.step"), atof(Get(info, "train.seconds")));
+    fprintf(f, "- dataset: `%s`, split `%s`, %ld samples (trained on `%s`)\n", info->data_dir, info->split, n,
+            Get(info, "data.dir"));
+    fprintf(f, "- errors are of the network's raw output; forces and residuals map it to the solver's state\n"
+               "  (Dirichlet values from the boundary conditions) on each sample's own mesh\n");
+  }
+  if (info->norm_split)
+    fprintf(f,
+            "- the AirfRANS normalized MSE divides by the standard deviations of the fields over split `%s` (%ld "
+            "samples)\n\n",
+            info->norm_split, info->norm_samples);
+  else
+    fprintf(f, "- the AirfRANS normalized MSE divides by the standard deviations of the model's output normalizer\n"
+               "  (its training data)\n\n");
   MarkdownAggregate(f, s);
   fprintf(f, "## Per sample\n\n| sample |");
   for (int k = 0; k < schema->n_cond; k++) fprintf(f, " %s |", schema->cond[k].name);
@@ -230,8 +263,11 @@ static PetscErrorCode WriteMarkdown(const char *path, const FFCompareInfo *info,
     fprintf(f, "| %ld |", e[i].index);
     for (int k = 0; k < schema->n_cond; k++) fprintf(f, " %.4g |", e[i].cond[k]);
     for (int c = 0; c < s->n_cols; c++) fprintf(f, " %.2f%% |", 100 * e[i].rel_l2[c]);
-    fprintf(f, " %.4f | %.4f | %.4f | %.4f | %.2e | %.2e | %.4f | %.2f |\n", e[i].cd_ref, e[i].cd_pred, e[i].cl_ref,
-            e[i].cl_pred, e[i].residual_pred, e[i].residual_ref, e[i].t_features + e[i].t_network,
+    char inference[32] = "-"; /* predictions without their time */
+    if (isfinite(e[i].t_features + e[i].t_network))
+      snprintf(inference, sizeof inference, "%.4f", e[i].t_features + e[i].t_network);
+    fprintf(f, " %.4f | %.4f | %.4f | %.4f | %.2e | %.2e | %s | %.2f |\n", e[i].cd_ref, e[i].cd_pred, e[i].cl_ref,
+            e[i].cl_pred, e[i].residual_pred, e[i].residual_ref, inference,
             isfinite(e[i].t_solve_now) ? e[i].t_solve_now : e[i].t_solve_stored);
   }
   MarkdownFigures(f, info, schema, n, e, s, n_cp);
