@@ -120,11 +120,13 @@ def parse():
     p.add_argument("-width", type=int, default=64)
     p.add_argument("-blocks", type=int, default=5)
     p.add_argument("-depth", type=int, default=1, help="hidden layers of each MLP")
-    p.add_argument("-epochs", type=int, default=12)
+    p.add_argument("-epochs", type=float, default=12, help="passes over the training split (a fraction: the last "
+                   "pass stops early); the cosine schedule spans them")
     p.add_argument("-lr", type=float, default=1e-3)
     p.add_argument("-min_lr", type=float, default=1e-5)
     p.add_argument("-clip", type=float, default=1.0, help="global-norm clipping (0: off)")
     p.add_argument("-max_time", type=float, default=0, help="stop training after this many seconds (0: no limit)")
+    p.add_argument("-stop_at_step", type=int, default=0, help="stop training after this step (0: no limit)")
     p.add_argument("-seed", type=int, default=1)
     p.add_argument("-threads", type=int, default=int(os.environ.get("OMP_NUM_THREADS", "1")))
     p.add_argument("-init_from", default="", help="a C GNN model file to start from")
@@ -150,11 +152,12 @@ def main():
         load_fieldflow_weights(model, a.init_from)
     n_params = sum(p.numel() for p in model.parameters())
     opt = torch.optim.Adam(model.parameters(), lr=a.lr)
-    total = a.epochs * len(train_graphs)
+    total = max(1, round(a.epochs * len(train_graphs)))
+    n_epochs = math.ceil(total / len(train_graphs))
     print(f"MeshGraphNets: width {a.width}, {a.blocks} blocks, depth {a.depth}, {n_params} parameters, "
-          f"{torch.get_num_threads()} threads; {a.epochs} epochs = {total} steps")
+          f"{torch.get_num_threads()} threads; {a.epochs:g} epochs = {total} steps")
     history, step, start, stopped = [], 0, time.perf_counter(), False
-    for epoch in range(1, a.epochs + 1):
+    for epoch in range(1, n_epochs + 1):
         order = list(range(len(train_graphs)))
         random.Random(a.seed * 1000003 + epoch).shuffle(order)
         loss_sum = 0.0
@@ -172,16 +175,21 @@ def main():
             loss_sum += loss.item()
             step += 1
             if a.max_time and time.perf_counter() - start >= a.max_time:
-                stopped = True
+                stopped = f"-max_time {a.max_time:g}"
+            elif a.stop_at_step and step >= a.stop_at_step:
+                stopped = f"-stop_at_step {a.stop_at_step}"
+            elif step >= total:
                 break
-        done = len(order) if not stopped else (order.index(k) + 1)
+            if stopped:
+                break
+        done = order.index(k) + 1
         err = validation_error(model, val_graphs, val) if val_graphs else float("nan")
         elapsed = time.perf_counter() - start
         history.append((epoch, loss_sum / done, err, elapsed, step))
-        print(f"epoch {epoch:4d}/{a.epochs}  step {step:7d}  loss {loss_sum / done:.4e}  val error {100 * err:6.2f}%  "
+        print(f"epoch {epoch:4d}/{n_epochs}  step {step:7d}  loss {loss_sum / done:.4e}  val error {100 * err:6.2f}%  "
               f"lr {lr:.2e}  {elapsed:.0f} s", flush=True)
         if stopped:
-            print(f"stopped after {elapsed:.0f} s (-max_time {a.max_time:g}) at step {step} of {total}")
+            print(f"stopped after {elapsed:.0f} s ({stopped}) at step {step} of {total}")
             break
     train_seconds = time.perf_counter() - start
     with open(os.path.join(a.o, "loss.csv"), "w") as f:
@@ -204,7 +212,7 @@ def main():
             pred = test.denormalize(model(g))
             w.add(index, pred, seconds=time.perf_counter() - t)
         w.history(*zip(*[(h[0], h[1], h[2]) for h in history]))
-    print(f"trained {step} steps in {train_seconds:.0f} s; wrote {path} ({len(test)} samples of split {a.split})")
+    print(f"trained {step} steps in {train_seconds:.1f} s; wrote {path} ({len(test)} samples of split {a.split})")
     print(f"score it: fieldflow compare -predictions {path} -data {a.data} -split {a.split} -o {a.o}/report")
 
 

@@ -4,6 +4,7 @@ predictions files that `fieldflow compare -predictions` scores against the solve
 docs/python.md is the guide; docs/formats.md the file layouts."""
 __version__ = "0.1.0"
 
+from . import features, mesh  # noqa: E402
 from .dataset import Dataset, open_dataset, training_split_of  # noqa: E402
 from .integrity import CorruptFile  # noqa: E402
 from .predictions import PredictionsWriter, read_predictions  # noqa: E402
