@@ -14,7 +14,7 @@ import pytest
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 sys.path.insert(0, os.path.join(ROOT, "python"))
 
-N_SAMPLES = 6  # split random 4 / 1 / 1; the round trip compares on all six
+N_SAMPLES = 6  # split random 4 / 1 / 1, and a holdout of aoa >= 3; the round trip compares on all six
 
 
 def cli():
@@ -47,7 +47,7 @@ def workdir(tmp_path_factory):
 def dataset_dir(workdir):
     d = os.path.join(workdir, "air")
     run("generate", "-case", os.path.join(ROOT, "tests/data/sweep_airfoil_coarse.opts"), "-n", N_SAMPLES,
-        "-sweep_seed", 7, "-o", d, "-progress", 0)
+        "-sweep_seed", 7, "-sweep_holdout", "aoa:3:", "-o", d, "-progress", 0)
     return d
 
 

@@ -19,7 +19,9 @@ def test_splits_are_the_c_splits(dataset_dir):
                 name = part if scheme == "random" else f"{scheme}/{part}"
                 assert ds.split(name).tolist() == m[f"splits/{scheme}/{part}"][:].tolist(), name
     assert ds.split("all").tolist() == list(range(ds.n))
-    assert sorted(ds.splits()) == ["test", "train", "val"]
+    assert sorted(ds.splits()) == ["holdout_aoa/test", "holdout_aoa/train", "holdout_aoa/val", "test", "train", "val"]
+    held = ds.split("holdout_aoa/test")
+    assert 0 < len(held) < ds.n and all(ds.sample(int(i)).conditions["aoa"] >= 3 for i in held)
     assert ds.fingerprint == h5py.File(os.path.join(dataset_dir, "dataset.h5"), "r").attrs["fingerprint"]
     with pytest.raises(KeyError, match="no split scheme 'holdout_re'"):
         ds.split("holdout_re/test")

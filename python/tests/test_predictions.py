@@ -145,6 +145,29 @@ def rewrite(src, dst, drop_last=False, nan=None, extra_node=False, attrs=None, r
             d.attrs["location"] = loc
 
 
+def test_holdout_split_normalized_by_its_training_part(workdir, dataset_dir, model_report):
+    """Predictions of an extrapolation split: the errors are the model's, the AirfRANS MSE is
+    normalized by the training part of the holdout scheme."""
+    ds = fieldflow.open_dataset(dataset_dir)
+    c_pred = fieldflow.read_predictions(model_report[1])
+    split = "holdout_aoa/test"
+    path = os.path.join(workdir, "holdout.h5")
+    with fieldflow.PredictionsWriter(path, ds, split, producer="test_predictions.py") as w:
+        for index in ds.split(split):
+            w.add(index, c_pred.sample(index))
+    rep = os.path.join(workdir, "report_holdout")
+    run("compare", "-predictions", path, "-data", dataset_dir, "-split", split, "-o", rep, "-time_solves", 0,
+        "-cp_samples", 0, "-vtu", 0)
+    m = metrics(rep)
+    assert m["normalization"] == {"source": "split", "split": "holdout_aoa/train",
+                                  "samples": len(ds.split("holdout_aoa/train"))}
+    model = {e["index"]: e for e in metrics(model_report[0])["per_sample"]}
+    assert [e["index"] for e in m["per_sample"]] == ds.split(split).tolist()
+    for e in m["per_sample"]:
+        assert e["rel_l2"] == model[e["index"]]["rel_l2"] and e["C_D"] == model[e["index"]]["C_D"]
+    assert m["aggregate"]["speedup"] is None  # no /seconds in the file: no speedup claimed
+
+
 def test_bad_predictions_files_are_refused(workdir, dataset_dir, model_report):
     good = model_report[1]
     ds = fieldflow.open_dataset(dataset_dir)
