@@ -1,8 +1,9 @@
-/* A surrogate against the reference solve of one dataset sample: the prediction (timed),
- * its errors per output column and per field (relative L2; AirfRANS-style MSE of the
- * normalized fields over the volume and over the walls), its forces and PDE residual through
- * the sample's own solver (the prediction mapped to a solver state, docs/references.md §4), C_p along
- * the body, and the solver's time on the same sample. */
+/* A surrogate against the reference solve of one dataset sample, a fieldflow model's prediction
+ * (FFSurrogateEvaluateSample) or one made elsewhere (FFPredictionEvaluateSample), through the
+ * same code: the prediction (timed), its errors per output column and per field (relative L2;
+ * AirfRANS-style MSE of the normalized fields over the volume and over the walls), its forces
+ * and PDE residual through the sample's own solver (the prediction mapped to a solver state,
+ * docs/references.md §4), C_p along the body, and the solver's time on the same sample. */
 #include "ff_petsc.h"
 #include "ff_report.h"
 
