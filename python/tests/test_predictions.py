@@ -191,7 +191,7 @@ def test_bad_predictions_files_are_refused(workdir, dataset_dir, model_report):
         assert not os.path.exists(os.path.join(workdir, f"bad{k}", "metrics.json"))
     status, out = run("compare", "-predictions", os.path.join(dataset_dir, "dataset.h5"), "-data", dataset_dir,
                       "-split", "all", "-o", os.path.join(workdir, "bad"), check=False)
-    assert status != 0 and "not a fieldflow predictions file (format 'fieldflow-dataset')" in out
+    assert status != 0 and "dataset.h5': not a fieldflow predictions file (format 'fieldflow-dataset')" in out
     status, out = run("compare", "-predictions", good, "-data", dataset_dir, "-model", good, check=False)
     assert status != 0 and "give one of them" in out
 

@@ -209,7 +209,11 @@ static FFErrorCode ReadContent(hid_t file, void *vctx)
 {
   const ReadCtx *c = vctx;
   FFPredictions *p = c->p;
-  FF_CHECK(FFDatasetStampCheck(file, PREDICTIONS_FORMAT, "predictions file"));
+  if (FFDatasetStampCheck(file, PREDICTIONS_FORMAT, "predictions file")) { /* its message names no file */
+    char what[512];
+    snprintf(what, sizeof what, "%.*s", (int)strcspn(FFErrorMessage(), "\n"), FFErrorMessage());
+    FF_ERROR(FF_ERR_FORMAT, "'%s': %s", c->path, what);
+  }
   FF_CHECK(FFH5GetAttrString(file, "dataset_fingerprint", p->fingerprint, sizeof p->fingerprint));
   FF_CHECK(FFH5GetAttrString(file, "split", p->split, sizeof p->split));
   if (H5Aexists(file, "producer") > 0) FF_CHECK(FFH5GetAttrString(file, "producer", p->producer, sizeof p->producer));
