@@ -27,7 +27,6 @@
 extern "C" {
 #endif
 
-
 /* ====================================================================== parameters */
 
 typedef enum {
@@ -399,6 +398,27 @@ double FFGradNorm(const float *grad, size_t n);
 /* ====================================================================== data parallel
  * Averages a flat array over the ranks of comm with one MPI_Allreduce (in place). */
 FFErrorCode FFAllreduceMean(MPI_Comm comm, float *buf, size_t n);
+
+/* ====================================================================== elementary functions
+ * Over arrays, for the activations and the Fourier features: SLEEF's vectorized routines in the
+ * widest instruction set of the CPU (AVX-512, AVX2 + FMA, or SSE2; plain libm off x86-64),
+ * chosen at each call. Error bounds (SLEEF's, checked against libm in double by
+ * tests/test_nn_vmath.c): exp 1.0 ulp; sin(pi x), cos(pi x) 0.506 ulp; SiLU and its derivative
+ * a few ulp (docs/nn.md). Outputs may overwrite inputs (y == x, c == x, dz == dy). */
+typedef struct {
+  const char *isa; /* "avx512f", "avx2", "sse2" or "libm" */
+  void (*exp)(long n, const float *x, float *y);
+  void (*sincospi)(long n, const float *x, float *s, float *c);              /* sin(pi x), cos(pi x) */
+  void (*silu)(long n, const float *x, float *y);                            /* x / (1 + exp(-x)) */
+  void (*silu_backward)(long n, const float *z, const float *dy, float *dz); /* dz = dy silu'(z) */
+} FFVecMath;
+
+/* The routines of an instruction set, or NULL when this CPU lacks it; isa NULL: the best. */
+const FFVecMath *FFVecMathGet(const char *isa);
+void FFVecExp(long n, const float *x, float *y);
+void FFVecSinCosPi(long n, const float *x, float *s, float *c);
+void FFVecSiLU(long n, const float *x, float *y);
+void FFVecSiLUBackward(long n, const float *z, const float *dy, float *dz);
 
 /* ====================================================================== threads */
 /* Threads the nn kernels use (omp_get_max_threads, i.e. OMP_NUM_THREADS by default). */
