@@ -329,6 +329,14 @@ FFErrorCode FFModulatedMLPCreate(FFParams *params, const char *prefix, const FFM
 /* x: rows x in; cond: n_samples x cond_in; sample_of_row: rows -> n_samples */
 FFErrorCode FFModulatedMLPForward(const FFModulatedMLP *net, FFTape *tape, FFTensor *x, FFTensor *cond,
                                   const FFIndexMap *sample_of_row, FFTensor **y);
+/* Inference of a neural field (Fourier features ff, then net) in one pass, for a tape with
+ * gradients disabled: each block of 256 points goes through the features and every layer while
+ * it is in cache, blocks spread over the nn threads, and nothing is recorded (the tape gives
+ * the scratch memory: 3 blocks of activations per thread). x: rows x ff->in (raw, before the
+ * features); cond: n_samples x cond_in; point r belongs to sample sample_of_row[r]; y: rows x
+ * out, caller-owned. Equals FFFourierFeaturesForward + FFModulatedMLPForward to float rounding. */
+FFErrorCode FFModulatedMLPInfer(const FFFourierFeatures *ff, const FFModulatedMLP *net, FFTape *tape, int rows,
+                                const float *x, int n_samples, const float *cond, const int *sample_of_row, float *y);
 
 /* ====================================================================== optimizer */
 
