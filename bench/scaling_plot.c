@@ -1,6 +1,6 @@
 /* The figures and fitted slopes of bench/scaling.sh: from its CSV (refine, stage, P2 nodes,
  * seconds, added MB, process peak MB, detail), for each stage the time and the added memory
- * against the number of P2 nodes, on log-log axes (the x axis shows log10 of the nodes), the
+ * against the number of P2 nodes, on log-log axes, the
  * least-squares slope of log(time) on log(nodes) (cost ~ nodes^slope), and the speedups of the
  * surrogates over the solve at every size, as a markdown table on stdout.
  *   usage: scaling_plot -i scaling.csv -o docs/figures/scaling [-min_nodes 0]
@@ -84,14 +84,13 @@ static PetscErrorCode Figure(const Table *t, double (*v)[MAX_SIZES], const char 
                              const char *path)
 {
   FFPlot p;
-  double lx[MAX_SIZES];
 
   PetscFunctionBeginUser;
-  for (int i = 0; i < t->n; i++) lx[i] = log10(t->nodes[i]);
-  PetscCall(FFPlotCreate(900, 620, title, "log10(P2 nodes)", ylabel, &p));
-  for (int s = 0; s < N_STAGES; s++) PetscCall(FFPlotAddSeries(p, stage_label[s], FF_PLOT_LINE, t->n, lx, v[s]));
+  PetscCall(FFPlotCreate(900, 620, title, "P2 nodes", ylabel, &p));
+  for (int s = 0; s < N_STAGES; s++) PetscCall(FFPlotAddSeries(p, stage_label[s], FF_PLOT_LINE, t->n, t->nodes, v[s]));
+  PetscCall(FFPlotSetLogX(p, 1));
   PetscCall(FFPlotSetLogY(p, 1));
-  PetscCall(FFPlotWritePNG(p, path));
+  PetscCall(FFPlotWrite(p, path));
   PetscCall(FFPlotDestroy(&p));
   PetscFunctionReturn(0);
 }
