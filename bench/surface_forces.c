@@ -10,8 +10,9 @@
  *                 -designs).
  * One line per sample and way in -o (CSV), then mean relative and absolute errors.
  *   usage: surface_forces -data data/airfoil [-split test] [-model field.h5] [-panels 200]
- *          [-steps 0.0025,0.005,0.01] [-contours 0.02,0.05,0.1] [-solver_eps 1e-4] [-o out.csv]
- *          [-max_samples N] */
+ *          [-steps 0.0025,0.005,0.01] [-contours 0.02,0.05,0.1] [-solver_eps 1e-4] [-solver_ways 0]
+ *          [-o out.csv] [-max_samples N]
+ * (-solver_ways 0: only the model's ways; the solver's need FFSolverEvaluate, ~10 s per sample.) */
 #include "ff_petsc.h"
 #include "ff_surrogate.h"
 
@@ -141,8 +142,8 @@ static PetscErrorCode SolverContourForces(FFSolver solver, const FFBodySurface *
 }
 
 static PetscErrorCode Run(const char *data, const char *split, const char *model, int panels, int n_steps,
-                          const double *steps, int n_cont, const double *conts, double eps, const char *out,
-                          long max_samples)
+                          const double *steps, int n_cont, const double *conts, double eps, int solver_ways,
+                          const char *out, long max_samples)
 {
   FFDataset ds;
   long *idx, n;
@@ -191,13 +192,13 @@ static PetscErrorCode Run(const char *data, const char *split, const char *model
     PetscCall(FFSolverNodeFieldToState(ss.solver, x, u));
     PetscCall(FFSolverSetState(ss.solver, u));
     PetscCall(FFSolverComputeForces(ss.solver, ss.body, &ref));
-    for (int k = 0; k < n_steps; k++) {
+    for (int k = 0; solver_ways && k < n_steps; k++) {
       t0 = FFTimeNow();
       PetscCall(SolverSurfaceForces(ss.solver, &body, &flow, steps[k], eps, &bf));
       snprintf(name, sizeof name, "solver_wall_%g", steps[k]);
       Record(&ways[w++], name, bf.cd, bf.cl, ref.cd, ref.cl, FFTimeNow() - t0, idx[i], f);
     }
-    for (int k = 0; k < n_cont; k++) {
+    for (int k = 0; solver_ways && k < n_cont; k++) {
       t0 = FFTimeNow();
       PetscCall(SolverContourForces(ss.solver, &body, &flow, conts[k], &bf));
       snprintf(name, sizeof name, "solver_cont_%g", conts[k]);
@@ -262,7 +263,7 @@ int main(int argc, char **argv)
   PetscReal steps[MAX_STEPS] = {0.0025, 0.005, 0.01}, conts[MAX_STEPS] = {0.02, 0.05, 0.1};
   PetscInt n_cont = MAX_STEPS;
   PetscReal eps = 1e-4;
-  PetscBool set;
+  PetscBool set, solver_ways = PETSC_TRUE;
 
   PetscCall(PetscInitialize(&argc, &argv, NULL, "forces without a mesh against the volume integral"));
   PetscCall(PetscOptionsGetString(NULL, NULL, "-data", data, sizeof data, NULL));
@@ -271,6 +272,7 @@ int main(int argc, char **argv)
   PetscCall(PetscOptionsGetString(NULL, NULL, "-o", out, sizeof out, NULL));
   PetscCall(PetscOptionsGetInt(NULL, NULL, "-panels", &panels, NULL));
   PetscCall(PetscOptionsGetReal(NULL, NULL, "-solver_eps", &eps, NULL));
+  PetscCall(PetscOptionsGetBool(NULL, NULL, "-solver_ways", &solver_ways, NULL));
   PetscCall(PetscOptionsGetInt(NULL, NULL, "-max_samples", &max_samples, NULL));
   PetscCall(PetscOptionsGetRealArray(NULL, NULL, "-steps", steps, &n_steps, &set));
   if (!set) n_steps = 3;
@@ -278,11 +280,12 @@ int main(int argc, char **argv)
   if (!set) n_cont = 3;
   PetscCheck(data[0] && panels >= 4 && n_steps >= 1, PETSC_COMM_WORLD, PETSC_ERR_ARG_WRONG,
              "usage: surface_forces -data <dataset> [-split test] [-model field.h5] [-panels 200] [-steps h1,h2,..] "
-             "[-contours d1,d2,..] [-solver_eps 1e-4] [-o out.csv] [-max_samples N]");
+             "[-contours d1,d2,..] [-solver_eps 1e-4] [-solver_ways 0] [-o out.csv] [-max_samples N]");
   double st[MAX_STEPS], ct[MAX_STEPS];
   for (int k = 0; k < n_steps; k++) st[k] = steps[k];
   for (int k = 0; k < n_cont; k++) ct[k] = conts[k];
-  PetscCall(Run(data, split, model, (int)panels, (int)n_steps, st, (int)n_cont, ct, eps, out, max_samples));
+  PetscCall(
+      Run(data, split, model, (int)panels, (int)n_steps, st, (int)n_cont, ct, eps, solver_ways, out, max_samples));
   PetscCall(PetscFinalize());
   return 0;
 }
