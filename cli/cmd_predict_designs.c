@@ -38,7 +38,7 @@ PetscErrorCode FFCliDesignOptions(PetscOptionItems *PetscOptionsObject, FFCliDes
   if (!d->path[0]) { /* defaults */
     PetscCall(PetscStrncpy(d->path, "surface", sizeof d->path));
     PetscCall(PetscStrncpy(d->forces, "contour", sizeof d->forces));
-    d->distance = 0.05;
+    d->distance = 0.02;
     d->panels = 200;
     d->batch = 64;
     d->progress = PETSC_TRUE;
