@@ -39,7 +39,7 @@ PetscErrorCode FFCliDesignOptions(PetscOptionItems *PetscOptionsObject, FFCliDes
     PetscCall(PetscStrncpy(d->path, "surface", sizeof d->path));
     PetscCall(PetscStrncpy(d->forces, "contour", sizeof d->forces));
     d->distance = 0.02;
-    d->panels = 200;
+    d->panels = 100;
     d->batch = 64;
     d->progress = PETSC_TRUE;
   }
