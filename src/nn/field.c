@@ -120,7 +120,7 @@ typedef struct {
   const FFFourierFeatures *ff;
   const FFModulatedMLP *net;
   const FFParams *params;
-  const float *shifts; /* n_samples x depth * width */
+  const float *bias_shift; /* n_samples x depth * width: each hidden layer's bias plus the sample's shift */
   const float *x;
   const int *sample_of_row;
   float *y;
@@ -128,8 +128,10 @@ typedef struct {
 } InferCtx;
 
 /* One block of points [r0, r1) through the features and every layer; buf holds 3 blocks of
- * hmax columns. The layer epilogue adds bias then shift, as ForwardBlock of FFOpLinear does. */
-static void InferBlock(const InferCtx *c, int r0, int r1, float *buf)
+ * hmax columns. Each layer's output starts as bias + shift and the product is added to it
+ * (beta = 1): one pass over the block instead of zeroing, adding the bias and adding the shift
+ * (the sum's order differs from FFOpLinear's: the same to float rounding). */
+FF_KERNEL static void InferBlock(const InferCtx *c, int r0, int r1, float *buf)
 {
   const FFFourierFeatures *ff = c->ff;
   const FFModulatedMLPConfig *mc = &c->net->config;
@@ -138,11 +140,11 @@ static void InferBlock(const InferCtx *c, int r0, int r1, float *buf)
   const float *xb = c->x + (size_t)r0 * in;
   for (int s = 0; s < ff->n_scales; s++) {
     const float *B = c->params->values + c->params->info[ff->freq + s].offset;
-    float *z = feat + 2 * F * s + F; /* z into the cosine half, expanded in place as FFOpFourier does */
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, nb, F, in, 1.0f, xb, in, B, in, 0.0f, z, fout);
+    /* 2 z into the cosine half (alpha 2 is exact), expanded in place as FFOpFourier does */
+    float *z = feat + 2 * F * s + F;
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, nb, F, in, 2.0f, xb, in, B, in, 0.0f, z, fout);
     for (int i = 0; i < nb; i++) {
       float *zr = z + (size_t)i * fout;
-      for (int k = 0; k < F; k++) zr[k] *= 2.0f;
       FFVecSinCosPi(F, zr, zr - F, zr);
     }
   }
@@ -154,21 +156,15 @@ static void InferBlock(const InferCtx *c, int r0, int r1, float *buf)
   for (int l = 0; l <= mc->depth; l++) {
     const FFLinear *L = &c->net->trunk[l];
     const float *W = c->params->values + c->params->info[L->weight].offset;
-    const float *b = c->params->values + c->params->info[L->bias].offset;
     const int last = l == mc->depth, n_out = L->out;
     float *z = last ? c->y + (size_t)r0 * n_out : h[l % 2];
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, nb, n_out, k_in, 1.0f, a, lda, W, k_in, 0.0f, z, n_out);
     for (int i = 0; i < nb; i++) {
-      float *zr = z + (size_t)i * n_out;
-#pragma omp simd
-      for (int k = 0; k < n_out; k++) zr[k] += b[k];
-      if (!last) {
-        const float *sv = c->shifts + (size_t)c->sample_of_row[r0 + i] * mc->depth * mc->width + (size_t)l * mc->width;
-#pragma omp simd
-        for (int k = 0; k < n_out; k++) zr[k] += sv[k];
-        FFActApply(mc->act, n_out, zr, zr);
-      }
+      const float *bs = last ? c->params->values + c->params->info[L->bias].offset
+                             : c->bias_shift + ((size_t)c->sample_of_row[r0 + i] * mc->depth + l) * mc->width;
+      memcpy(z + (size_t)i * n_out, bs, n_out * sizeof(float));
     }
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, nb, n_out, k_in, 1.0f, a, lda, W, k_in, 1.0f, z, n_out);
+    if (!last) FFActApply(mc->act, nb * n_out, z, z);
     a = z;
     lda = k_in = n_out;
   }
@@ -187,10 +183,16 @@ FFErrorCode FFModulatedMLPInfer(const FFFourierFeatures *ff, const FFModulatedML
   FFTensor *tc, *shifts;
   FF_CHECK(FFTapeLeaf(tape, n_samples, mc->cond_in, cond, 0, &tc));
   FF_CHECK(FFMLPForward(&net->hyper, tape, tc, &shifts));
+  for (int k = 0; k < n_samples; k++) /* the shifts become bias + shift, in place */
+    for (int l = 0; l < mc->depth; l++) {
+      const float *b = tape->params->values + tape->params->info[net->trunk[l].bias].offset;
+      float *bs = shifts->data + ((size_t)k * mc->depth + l) * mc->width;
+      for (int j = 0; j < mc->width; j++) bs[j] += b[j];
+    }
   InferCtx c = {.ff = ff,
                 .net = net,
                 .params = tape->params,
-                .shifts = shifts->data,
+                .bias_shift = shifts->data,
                 .x = x,
                 .sample_of_row = sample_of_row,
                 .y = y,
