@@ -3,7 +3,7 @@
 #define CLI_PRIVATE_H
 
 #include "ff_io.h"
-#include "ff_report.h" /* FFTrainResult */
+#include "ff_report.h" /* FFTrainResult, and the models, solvers, meshes below it */
 
 #include <petscsys.h>
 
@@ -54,6 +54,46 @@ PetscErrorCode FFTrainFilesOptions(PetscOptionItems *PetscOptionsObject, const c
 PetscErrorCode FFTrainFilesCheck(MPI_Comm comm, FFTrainFiles *f);
 /* The closing line of a training run; an interrupted run is an error that says how to resume. */
 PetscErrorCode FFTrainFilesReport(MPI_Comm comm, const FFTrainFiles *f, const FFTrainResult *r);
+
+/* One case of fieldflow predict (cmd_predict.c), also the mesh path of predict -designs
+ * (cmd_predict_designs.c): the case meshed and its solver set up from the options database. */
+typedef struct {
+  double mesh, setup, features, network, physics, solve, warm;
+} FFCliPredictTimings;
+
+typedef struct {
+  FFMesh mesh;
+  FFSolver solver;
+  FFNodeGraph ng;
+  PetscBool has_graph;
+  Vec u, initial; /* a state; the solver's initial state (for the reference solve) */
+  double cond[FF_SURR_MAX_COND];
+  double *pred, *ref;
+  FFCliPredictTimings t;
+} FFCliPredictCase;
+
+/* Mesh, conditions (the NACA shape from the geometry, the others from the options of their
+ * names), solver and node graph of the case in the options database. */
+PetscErrorCode FFCliPredictSetUp(MPI_Comm comm, const FFSurrogateSchema *schema, FFCliPredictCase *c);
+/* The surrogate's node fields on the case (c->pred). */
+PetscErrorCode FFCliPredictInfer(MPI_Comm comm, FFSurrogate s, const FFSurrogateSchema *schema, FFCliPredictCase *c);
+PetscErrorCode FFCliPredictCaseDestroy(FFCliPredictCase *c);
+/* The prediction (and the reference, may be NULL) on the case's P2 nodes as a .vtu. */
+PetscErrorCode FFCliPredictWriteVtu(const char *path, const FFSurrogateSchema *schema, const FFNodeGraph *ng,
+                                    const double *pred, const double *ref);
+
+/* fieldflow predict -designs (cmd_predict_designs.c): its options (inside predict's
+ * PetscOptionsBegin/End), checked, then the run. */
+typedef struct {
+  char designs[PETSC_MAX_PATH_LEN], out[PETSC_MAX_PATH_LEN], cp[PETSC_MAX_PATH_LEN], vtu_dir[PETSC_MAX_PATH_LEN];
+  char path[16], forces[16];
+  PetscReal distance;
+  PetscInt panels, batch;
+  PetscBool progress;
+} FFCliDesignArgs;
+PetscErrorCode FFCliDesignOptions(PetscOptionItems *PetscOptionsObject, FFCliDesignArgs *d);
+PetscErrorCode FFCliDesignCheck(MPI_Comm comm, FFCliDesignArgs *d);
+PetscErrorCode FFCliPredictDesigns(MPI_Comm comm, const FFCliDesignArgs *d, FFSurrogate s);
 
 /* Subcommands (cli/cmd_<name>.c), listed in main.c. */
 PetscErrorCode FFCmdMesh(MPI_Comm comm);

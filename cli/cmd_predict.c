@@ -3,7 +3,7 @@
  * predicts the solver's node fields with the surrogate, maps them to a solver state and
  * reports C_D, C_L (the solver's force routine) and the residual norm of the prediction,
  * with timings. -solve also runs the reference solve (errors, speedup); -warm_start solves
- * from the prediction. */
+ * from the prediction. -designs designs.csv: many designs in one call (cmd_predict_designs.c). */
 #include "cli_private.h"
 #include "ff_petsc.h"
 #include "ff_report.h"
@@ -14,11 +14,8 @@
 typedef struct {
   char model[PETSC_MAX_PATH_LEN], vtu[PETSC_MAX_PATH_LEN], json[PETSC_MAX_PATH_LEN];
   PetscBool solve, warm_start;
+  FFCliDesignArgs design; /* -designs: many designs in one call (cmd_predict_designs.c) */
 } Args;
-
-typedef struct {
-  double mesh, setup, features, network, physics, solve, warm;
-} Timings;
 
 static PetscErrorCode ReadArgs(MPI_Comm comm, Args *a)
 {
@@ -27,19 +24,28 @@ static PetscErrorCode ReadArgs(MPI_Comm comm, Args *a)
   PetscFunctionBeginUser;
   PetscOptionsBegin(comm, NULL, "fieldflow predict: a surrogate's fields for a case", "fieldflow");
   PetscCall(PetscOptionsString("-model", "Model file", "", a->model, a->model, sizeof a->model, NULL));
-  PetscCall(
-      PetscOptionsString("-o", "Predicted fields (.vtu on the P2 nodes)", "", a->vtu, a->vtu, sizeof a->vtu, NULL));
+  PetscCall(PetscOptionsString("-o", "Predicted fields (.vtu on the P2 nodes); with -designs the results (.csv)", "",
+                               a->vtu, a->vtu, sizeof a->vtu, NULL));
   PetscCall(
       PetscOptionsString("-summary", "JSON summary (default: beside -o)", "", a->json, a->json, sizeof a->json, &set));
   PetscCall(PetscOptionsBool("-solve", "Also solve the case with the reference solver: errors and speedup", "",
                              a->solve, &a->solve, NULL));
   PetscCall(PetscOptionsBool("-warm_start", "Also solve starting from the prediction (Newton iterations, time)", "",
                              a->warm_start, &a->warm_start, NULL));
+  PetscCall(FFCliDesignOptions(PetscOptionsObject, &a->design));
   PetscOptionsEnd();
   PetscBool help;
   PetscCall(FFCliHelpRequested(&help));
   if (help) PetscFunctionReturn(0); /* the options are listed; nothing to check */
   PetscCheck(a->model[0], comm, PETSC_ERR_ARG_WRONG, "option -model: give the model file");
+  if (a->design.designs[0]) {
+    PetscCheck(!a->solve && !a->warm_start && !set, comm, PETSC_ERR_ARG_WRONG,
+               "options -solve, -warm_start and -summary are for one case: with -designs, time the solves apart "
+               "(bench/design_throughput.sh)");
+    PetscCall(PetscStrncpy(a->design.out, a->vtu, sizeof a->design.out));
+    PetscCall(FFCliDesignCheck(comm, &a->design));
+    PetscFunctionReturn(0);
+  }
   if (a->vtu[0]) {
     const char *ext = FFPathExtension(a->vtu);
     PetscCheck(!strcmp(ext, ".vtu"), comm, PETSC_ERR_ARG_WRONG, "option -o: '%s' is not a .vtu file", a->vtu);
@@ -84,7 +90,7 @@ static PetscErrorCode Conditions(MPI_Comm comm, FFMesh mesh, const FFSurrogateSc
 }
 
 static PetscErrorCode WriteJSON(const char *path, const FFSurrogateSchema *schema, const double cond[],
-                                const FFSolveSummary *sum, double rnorm, const Timings *t, long n_nodes)
+                                const FFSolveSummary *sum, double rnorm, const FFCliPredictTimings *t, long n_nodes)
 {
   json_object *doc = json_object_new_object(), *conds = json_object_new_object(), *secs = json_object_new_object();
 
@@ -110,8 +116,8 @@ static PetscErrorCode WriteJSON(const char *path, const FFSurrogateSchema *schem
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode WriteVtu(const char *path, const FFSurrogateSchema *schema, const FFNodeGraph *ng,
-                               const double *pred, const double *ref)
+PetscErrorCode FFCliPredictWriteVtu(const char *path, const FFSurrogateSchema *schema, const FFNodeGraph *ng,
+                                    const double *pred, const double *ref)
 {
   int *cells, *type;
   FFSampleMesh m;
@@ -138,7 +144,7 @@ static PetscErrorCode WriteVtu(const char *path, const FFSurrogateSchema *schema
 
 /* The reference solve (and one from the prediction): errors, forces, speedup. */
 static PetscErrorCode SolveToo(MPI_Comm comm, const Args *a, FFSurrogate s, FFSolver solver, const FFNodeGraph *ng,
-                               const double *pred, Vec u, Vec initial, Timings *t, double **ref_out)
+                               const double *pred, Vec u, Vec initial, FFCliPredictTimings *t, double **ref_out)
 {
   const FFSurrogateSchema *schema;
   FFSolveStats st;
@@ -181,19 +187,8 @@ static PetscErrorCode SolveToo(MPI_Comm comm, const Args *a, FFSurrogate s, FFSo
   PetscFunctionReturn(0);
 }
 
-typedef struct {
-  FFMesh mesh;
-  FFSolver solver;
-  FFNodeGraph ng;
-  PetscBool has_graph;
-  Vec u, initial; /* a state; the solver's initial state (for the reference solve) */
-  double cond[FF_SURR_MAX_COND];
-  double *pred, *ref;
-  Timings t;
-} Case;
-
 /* Mesh, conditions, solver (for forces and residuals) and node graph of the case. */
-static PetscErrorCode SetUpCase(MPI_Comm comm, const FFSurrogateSchema *schema, Case *c)
+PetscErrorCode FFCliPredictSetUp(MPI_Comm comm, const FFSurrogateSchema *schema, FFCliPredictCase *c)
 {
   double t0 = FFTimeNow();
 
@@ -220,7 +215,7 @@ static PetscErrorCode SetUpCase(MPI_Comm comm, const FFSurrogateSchema *schema, 
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode Infer(MPI_Comm comm, FFSurrogate s, const FFSurrogateSchema *schema, Case *c)
+PetscErrorCode FFCliPredictInfer(MPI_Comm comm, FFSurrogate s, const FFSurrogateSchema *schema, FFCliPredictCase *c)
 {
   FFSurrogateGraph g;
   PetscInt nn, nc;
@@ -241,7 +236,8 @@ static PetscErrorCode Infer(MPI_Comm comm, FFSurrogate s, const FFSurrogateSchem
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode Report(MPI_Comm comm, const Args *a, FFSurrogate s, const FFSurrogateSchema *schema, Case *c)
+static PetscErrorCode Report(MPI_Comm comm, const Args *a, FFSurrogate s, const FFSurrogateSchema *schema,
+                             FFCliPredictCase *c)
 {
   FFSolveSummary sum;
   PetscReal rnorm;
@@ -276,7 +272,7 @@ static PetscErrorCode Report(MPI_Comm comm, const Args *a, FFSurrogate s, const 
 static PetscErrorCode Predict(MPI_Comm comm, const Args *a, FFSurrogate s)
 {
   const FFSurrogateSchema *schema;
-  Case c;
+  FFCliPredictCase c;
 
   PetscFunctionBeginUser;
   memset(&c, 0, sizeof c);
@@ -285,21 +281,29 @@ static PetscErrorCode Predict(MPI_Comm comm, const Args *a, FFSurrogate s)
              "fieldflow predict does not supply input fields (the model reads '%s'); use fieldflow compare on a "
              "dataset",
              schema->n_inputs ? schema->inputs[0].name : "");
-  PetscErrorCode ierr = SetUpCase(comm, schema, &c);
-  if (!ierr) ierr = Infer(comm, s, schema, &c);
+  PetscErrorCode ierr = FFCliPredictSetUp(comm, schema, &c);
+  if (!ierr) ierr = FFCliPredictInfer(comm, s, schema, &c);
   if (!ierr) ierr = Report(comm, a, s, schema, &c);
   if (!ierr && (a->solve || a->warm_start))
     ierr = SolveToo(comm, a, s, c.solver, &c.ng, c.pred, c.u, c.initial, &c.t, &c.ref);
-  if (!ierr && a->vtu[0]) ierr = WriteVtu(a->vtu, schema, &c.ng, c.pred, c.ref);
+  if (!ierr && a->vtu[0]) ierr = FFCliPredictWriteVtu(a->vtu, schema, &c.ng, c.pred, c.ref);
   if (!ierr && a->vtu[0]) ierr = PetscPrintf(comm, "wrote %s%s%s\n", a->vtu, a->json[0] ? " and " : "", a->json);
-  PetscCall(VecDestroy(&c.u));
-  PetscCall(VecDestroy(&c.initial));
-  PetscCall(PetscFree(c.pred));
-  PetscCall(PetscFree(c.ref));
-  if (c.has_graph) PetscCall(FFNodeGraphDestroy(&c.ng));
-  PetscCall(FFSolverDestroy(&c.solver));
-  PetscCall(FFMeshDestroy(&c.mesh));
+  PetscCall(FFCliPredictCaseDestroy(&c));
   PetscCall(ierr);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode FFCliPredictCaseDestroy(FFCliPredictCase *c)
+{
+  PetscFunctionBeginUser;
+  PetscCall(VecDestroy(&c->u));
+  PetscCall(VecDestroy(&c->initial));
+  PetscCall(PetscFree(c->pred));
+  PetscCall(PetscFree(c->ref));
+  if (c->has_graph) PetscCall(FFNodeGraphDestroy(&c->ng));
+  PetscCall(FFSolverDestroy(&c->solver));
+  PetscCall(FFMeshDestroy(&c->mesh));
+  memset(c, 0, sizeof *c);
   PetscFunctionReturn(0);
 }
 
@@ -315,7 +319,7 @@ PetscErrorCode FFCmdPredict(MPI_Comm comm)
   PetscCall(ReadArgs(comm, &a));
   if (help) PetscFunctionReturn(FFCliCaseHelp(comm)); /* the case's options: -naca, -aoa, -re, ... */
   PetscCall(FFSurrogateLoad(comm, a.model, &s, NULL, NULL));
-  PetscErrorCode ierr = Predict(comm, &a, s);
+  PetscErrorCode ierr = a.design.designs[0] ? FFCliPredictDesigns(comm, &a.design, s) : Predict(comm, &a, s);
   PetscCall(FFSurrogateDestroy(&s));
   PetscCall(ierr);
   PetscFunctionReturn(0);

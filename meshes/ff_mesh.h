@@ -36,6 +36,14 @@ typedef struct _p_FFMesh *FFMesh;
 /* The defaults of a built-in geometry (sizes, NACA 2412, ...). */
 PetscErrorCode FFGeometrySetDefaults(FFGeometry *geometry, FFGeometryType type);
 
+/* A point of a NACA 4-digit airfoil's surface by the mesher's formula (chord 1, leading edge at
+ * the origin, closed trailing edge at (1, 0)): s in [0, 2] runs from the trailing edge over the
+ * upper side to the leading edge (s = 1) and back along the lower side, at chord station
+ * x = (1 + cos(pi s)) / 2, the cosine spacing of the mesher's points for uniform s; the contour
+ * is counter-clockwise and smooth in s but at the trailing edge. dxy (may be NULL) gets d(xy)/ds,
+ * one-sided at s = 0, 1, 2 (the sides' ends). */
+PetscErrorCode FFNacaSurfacePoint(const FFGeometry *geometry, PetscReal s, PetscReal xy[2], PetscReal dxy[2]);
+
 PetscErrorCode FFMeshCreate(MPI_Comm comm, FFMesh *mesh);
 PetscErrorCode FFMeshSetOptionsPrefix(FFMesh mesh, const char prefix[]);
 /* Sets the geometry directly (before SetFromOptions, whose options then override it). */

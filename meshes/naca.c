@@ -34,6 +34,27 @@ static void NacaSurfacePoint(const FFGeometry *g, double x, int side, double *X,
   *Y = yc + side * yt * cos(theta);
 }
 
+PetscErrorCode FFNacaSurfacePoint(const FFGeometry *g, PetscReal s, PetscReal xy[2], PetscReal dxy[2])
+{
+  PetscFunctionBegin;
+  PetscCheck(g->type == FF_GEOMETRY_NACA, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "not a NACA geometry");
+  PetscCheck(s >= 0 && s <= 2, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "surface parameter %g outside [0, 2]",
+             (double)s);
+  const int side = s <= 1 ? +1 : -1;
+  double X, Y;
+  NacaSurfacePoint(g, 0.5 * (1 + cos(M_PI * s)), side, &X, &Y);
+  xy[0] = X, xy[1] = Y;
+  if (dxy) { /* central differences inside each side: the sides meet at a corner (trailing edge) */
+    const double h = 1e-6, a = s - h < (side > 0 ? 0.0 : 1.0) ? s : s - h,
+                 b = s + h > (side > 0 ? 1.0 : 2.0) ? s : s + h;
+    double Xa, Ya, Xb, Yb;
+    NacaSurfacePoint(g, 0.5 * (1 + cos(M_PI * a)), side, &Xa, &Ya);
+    NacaSurfacePoint(g, 0.5 * (1 + cos(M_PI * b)), side, &Xb, &Yb);
+    dxy[0] = (Xb - Xa) / (b - a), dxy[1] = (Yb - Ya) / (b - a);
+  }
+  PetscFunctionReturn(0);
+}
+
 /* Points per surface: cosine spacing crowds them at both edges, where curvature is high. */
 #define NACA_POINTS 120
 

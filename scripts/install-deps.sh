@@ -10,7 +10,7 @@ packages=(
   build-essential cmake pkg-config
   petsc-dev libmetis-dev libvtk9-dev libcunit1-dev libopenblas-dev
   libhdf5-openmpi-dev openmpi-bin libopenmpi-dev zlib1g-dev
-  libjson-c-dev libcairo2-dev fonts-dejavu-core
+  libjson-c-dev libcairo2-dev fonts-dejavu-core libsleef-dev
   gmsh
   python3-numpy python3-h5py python3-pytest python3-torch
 )

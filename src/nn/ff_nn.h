@@ -329,6 +329,14 @@ FFErrorCode FFModulatedMLPCreate(FFParams *params, const char *prefix, const FFM
 /* x: rows x in; cond: n_samples x cond_in; sample_of_row: rows -> n_samples */
 FFErrorCode FFModulatedMLPForward(const FFModulatedMLP *net, FFTape *tape, FFTensor *x, FFTensor *cond,
                                   const FFIndexMap *sample_of_row, FFTensor **y);
+/* Inference of a neural field (Fourier features ff, then net) in one pass, for a tape with
+ * gradients disabled: each block of 256 points goes through the features and every layer while
+ * it is in cache, blocks spread over the nn threads, and nothing is recorded (the tape gives
+ * the scratch memory: 3 blocks of activations per thread). x: rows x ff->in (raw, before the
+ * features); cond: n_samples x cond_in; point r belongs to sample sample_of_row[r]; y: rows x
+ * out, caller-owned. Equals FFFourierFeaturesForward + FFModulatedMLPForward to float rounding. */
+FFErrorCode FFModulatedMLPInfer(const FFFourierFeatures *ff, const FFModulatedMLP *net, FFTape *tape, int rows,
+                                const float *x, int n_samples, const float *cond, const int *sample_of_row, float *y);
 
 /* ====================================================================== optimizer */
 
@@ -398,6 +406,27 @@ double FFGradNorm(const float *grad, size_t n);
 /* ====================================================================== data parallel
  * Averages a flat array over the ranks of comm with one MPI_Allreduce (in place). */
 FFErrorCode FFAllreduceMean(MPI_Comm comm, float *buf, size_t n);
+
+/* ====================================================================== elementary functions
+ * Over arrays, for the activations and the Fourier features: SLEEF's vectorized routines in the
+ * widest instruction set of the CPU (AVX-512, AVX2 + FMA, or SSE2; plain libm off x86-64),
+ * chosen at each call. Error bounds (SLEEF's, checked against libm in double by
+ * tests/test_nn_vmath.c): exp 1.0 ulp; sin(pi x), cos(pi x) 0.506 ulp; SiLU and its derivative
+ * a few ulp (docs/nn.md). Outputs may overwrite inputs (y == x, c == x, dz == dy). */
+typedef struct {
+  const char *isa; /* "avx512f", "avx2", "sse2" or "libm" */
+  void (*exp)(long n, const float *x, float *y);
+  void (*sincospi)(long n, const float *x, float *s, float *c);              /* sin(pi x), cos(pi x) */
+  void (*silu)(long n, const float *x, float *y);                            /* x / (1 + exp(-x)) */
+  void (*silu_backward)(long n, const float *z, const float *dy, float *dz); /* dz = dy silu'(z) */
+} FFVecMath;
+
+/* The routines of an instruction set, or NULL when this CPU lacks it; isa NULL: the best. */
+const FFVecMath *FFVecMathGet(const char *isa);
+void FFVecExp(long n, const float *x, float *y);
+void FFVecSinCosPi(long n, const float *x, float *s, float *c);
+void FFVecSiLU(long n, const float *x, float *y);
+void FFVecSiLUBackward(long n, const float *z, const float *dy, float *dz);
 
 /* ====================================================================== threads */
 /* Threads the nn kernels use (omp_get_max_threads, i.e. OMP_NUM_THREADS by default). */

@@ -2,6 +2,8 @@
  * (Aero-Nef/MARIO, docs/references.md §3). */
 #include "nn_private.h"
 
+#include <cblas.h>
+
 FFErrorCode FFFourierFeaturesCreate(FFParams *params, const char *prefix, int in, int n_freq, int n_scales,
                                     const float *scales, int include_input, FFFourierFeatures *ff)
 {
@@ -104,5 +106,112 @@ FFErrorCode FFModulatedMLPForward(const FFModulatedMLP *net, FFTape *tape, FFTen
   }
   FFTapeDiscard(tape, shifts);
   *y = h;
+  return FF_SUCCESS;
+}
+
+/* ---------------------------------------------------------------- fused inference */
+
+/* Rows per block of the fused inference: a block's features and two hidden layers (at width
+ * 128: 256 x (131 + 2 x 128) floats, 0.4 MB) stay in a core's L2 while it goes through every
+ * layer. */
+#define FF_FIELD_BLOCK 256
+
+typedef struct {
+  const FFFourierFeatures *ff;
+  const FFModulatedMLP *net;
+  const FFParams *params;
+  const float *bias_shift; /* n_samples x depth * width: each hidden layer's bias plus the sample's shift */
+  const float *x;
+  const int *sample_of_row;
+  float *y;
+  int rows, fout, hmax;
+} InferCtx;
+
+/* One block of points [r0, r1) through the features and every layer; buf holds 3 blocks of
+ * hmax columns. Each layer's output starts as bias + shift and the product is added to it
+ * (beta = 1): one pass over the block instead of zeroing, adding the bias and adding the shift
+ * (the sum's order differs from FFOpLinear's: the same to float rounding). */
+FF_KERNEL static void InferBlock(const InferCtx *c, int r0, int r1, float *buf)
+{
+  const FFFourierFeatures *ff = c->ff;
+  const FFModulatedMLPConfig *mc = &c->net->config;
+  const int nb = r1 - r0, F = ff->n_freq, in = ff->in, fout = c->fout;
+  float *feat = buf, *h[2] = {buf + (size_t)FF_FIELD_BLOCK * c->hmax, buf + (size_t)2 * FF_FIELD_BLOCK * c->hmax};
+  const float *xb = c->x + (size_t)r0 * in;
+  for (int s = 0; s < ff->n_scales; s++) {
+    const float *B = c->params->values + c->params->info[ff->freq + s].offset;
+    /* 2 z into the cosine half (alpha 2 is exact), expanded in place as FFOpFourier does */
+    float *z = feat + 2 * F * s + F;
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, nb, F, in, 2.0f, xb, in, B, in, 0.0f, z, fout);
+    for (int i = 0; i < nb; i++) {
+      float *zr = z + (size_t)i * fout;
+      FFVecSinCosPi(F, zr, zr - F, zr);
+    }
+  }
+  if (ff->include_input)
+    for (int i = 0; i < nb; i++)
+      memcpy(feat + (size_t)i * fout + 2 * F * ff->n_scales, xb + (size_t)i * in, in * sizeof(float));
+  const float *a = feat;
+  int lda = fout, k_in = fout;
+  for (int l = 0; l <= mc->depth; l++) {
+    const FFLinear *L = &c->net->trunk[l];
+    const float *W = c->params->values + c->params->info[L->weight].offset;
+    const int last = l == mc->depth, n_out = L->out;
+    float *z = last ? c->y + (size_t)r0 * n_out : h[l % 2];
+    for (int i = 0; i < nb; i++) {
+      const float *bs = last ? c->params->values + c->params->info[L->bias].offset
+                             : c->bias_shift + ((size_t)c->sample_of_row[r0 + i] * mc->depth + l) * mc->width;
+      memcpy(z + (size_t)i * n_out, bs, n_out * sizeof(float));
+    }
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, nb, n_out, k_in, 1.0f, a, lda, W, k_in, 1.0f, z, n_out);
+    if (!last) FFActApply(mc->act, nb * n_out, z, z);
+    a = z;
+    lda = k_in = n_out;
+  }
+}
+
+FFErrorCode FFModulatedMLPInfer(const FFFourierFeatures *ff, const FFModulatedMLP *net, FFTape *tape, int rows,
+                                const float *x, int n_samples, const float *cond, const int *sample_of_row, float *y)
+{
+  const FFModulatedMLPConfig *mc = &net->config;
+  FF_ASSERT(!FFTapeGradEnabled(tape), FF_ERR_ARG, "FFModulatedMLPInfer is for inference: disable the tape's gradients");
+  FF_ASSERT(mc->in == ff->out, FF_ERR_ARG, "modulated MLP of input width %d after Fourier features of width %d", mc->in,
+            ff->out);
+  for (int r = 0; r < rows; r++)
+    FF_ASSERT(sample_of_row[r] >= 0 && sample_of_row[r] < n_samples, FF_ERR_ARG, "point %d maps to sample %d of %d", r,
+              sample_of_row[r], n_samples);
+  FFTensor *tc, *shifts;
+  FF_CHECK(FFTapeLeaf(tape, n_samples, mc->cond_in, cond, 0, &tc));
+  FF_CHECK(FFMLPForward(&net->hyper, tape, tc, &shifts));
+  for (int k = 0; k < n_samples; k++) /* the shifts become bias + shift, in place */
+    for (int l = 0; l < mc->depth; l++) {
+      const float *b = tape->params->values + tape->params->info[net->trunk[l].bias].offset;
+      float *bs = shifts->data + ((size_t)k * mc->depth + l) * mc->width;
+      for (int j = 0; j < mc->width; j++) bs[j] += b[j];
+    }
+  InferCtx c = {.ff = ff,
+                .net = net,
+                .params = tape->params,
+                .bias_shift = shifts->data,
+                .x = x,
+                .sample_of_row = sample_of_row,
+                .y = y,
+                .rows = rows,
+                .fout = ff->out};
+  c.hmax = c.fout > mc->width ? c.fout : mc->width;
+  const int nblocks = (rows + FF_FIELD_BLOCK - 1) / FF_FIELD_BLOCK, threads = FFNNThreads();
+  const size_t per_thread = (size_t)3 * FF_FIELD_BLOCK * c.hmax;
+  float *buf;
+  int block;
+  FF_CHECK(FFTapeScratch(tape, per_thread * threads, &buf, &block));
+  const int saved = FFBlasSerialBegin();
+#pragma omp parallel for schedule(dynamic) if (nblocks > 1)
+  for (int b = 0; b < nblocks; b++) {
+    const int r0 = b * FF_FIELD_BLOCK, r1 = r0 + FF_FIELD_BLOCK < rows ? r0 + FF_FIELD_BLOCK : rows;
+    InferBlock(&c, r0, r1, buf + per_thread * FFThreadIndex());
+  }
+  FFBlasSerialEnd(saved);
+  FFTapeScratchRelease(tape, block);
+  FFTapeDiscard(tape, shifts);
   return FF_SUCCESS;
 }

@@ -211,9 +211,9 @@ float FFActDerivative(FFActivation act, float z)
   switch (act) {
   case FF_ACT_RELU:
     return z > 0.0f ? 1.0f : 0.0f;
-  case FF_ACT_SILU: {
-    float s = 1.0f / (1.0f + expf(-z));
-    return s * (1.0f + z * (1.0f - s));
+  case FF_ACT_SILU: { /* 1 - s as e s for z >= 0, where the subtraction cancels (vmath.c) */
+    float e = expf(-z), s = 1.0f / (1.0f + e);
+    return s * (1.0f + z * (z < 0 ? 1.0f - s : e * s));
   }
   case FF_ACT_GELU:
     return 0.5f * (1.0f + erff(z * (float)M_SQRT1_2)) + z * expf(-0.5f * z * z) * (float)(0.5 * M_2_SQRTPI * M_SQRT1_2);
@@ -235,6 +235,9 @@ FF_KERNEL void FFActApply(FFActivation act, int n, const float *z, float *y)
   case FF_ACT_NONE:
     if (y != z)
       for (int i = 0; i < n; i++) y[i] = z[i];
+    break;
+  case FF_ACT_SILU: /* vectorized exp: a scalar expf per element was a third of a neural field's forward */
+    FFVecSiLU(n, z, y);
     break;
   default:
     for (int i = 0; i < n; i++) y[i] = FFActForward(act, z[i]);

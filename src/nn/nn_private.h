@@ -128,6 +128,10 @@ float FFLayerNormRow(int n, const float *z, const float *gamma, const float *bet
 void FFLayerNormRowBackward(int n, const float *dy, const float *xhat, float rstd, const float *gamma, float *dz,
                             float *dgamma, float *dbeta);
 
+/* The AVX2 and AVX-512 routines of FFVecMathGet (vmath_avx2.c, vmath_avx512.c: compiled for
+ * those instruction sets, called only where the CPU has them). */
+extern const FFVecMath FFVecMathAVX2, FFVecMathAVX512;
+
 /* This thread's index inside an nn parallel region (0 outside). */
 int FFThreadIndex(void);
 

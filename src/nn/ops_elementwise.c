@@ -51,6 +51,25 @@ static FFErrorCode ActivationBackward(FFTape *tape, FFOp *op)
   int fresh;
   FF_CHECK(FFTensorGradAcquire(tape, x, &fresh));
   long n = (long)Count(x);
+  if (act == FF_ACT_SILU) { /* vectorized, in chunks: dz into a fresh gradient, or added through scratch */
+    const long chunk = FF_PAR_MIN;
+    float *t = NULL;
+    int block = -1;
+    if (!fresh) FF_CHECK(FFTapeScratch(tape, (size_t)FFNNThreads() * chunk, &t, &block));
+#pragma omp parallel for schedule(static) if (n > FF_PAR_MIN)
+    for (long c = 0; c < (n + chunk - 1) / chunk; c++) {
+      const long i0 = c * chunk, m = i0 + chunk < n ? chunk : n - i0;
+      if (fresh) {
+        FFVecSiLUBackward(m, x->data + i0, y->grad + i0, x->grad + i0);
+      } else {
+        float *tt = t + (size_t)FFThreadIndex() * chunk;
+        FFVecSiLUBackward(m, x->data + i0, y->grad + i0, tt);
+        for (long i = 0; i < m; i++) x->grad[i0 + i] += tt[i];
+      }
+    }
+    FFTapeScratchRelease(tape, block);
+    return FF_SUCCESS;
+  }
 #pragma omp parallel for schedule(static) if (n > FF_PAR_MIN)
   for (long i = 0; i < n; i++) FF_ACC(x->grad[i], y->grad[i] * FFActDerivative(act, x->data[i]), fresh);
   return FF_SUCCESS;
@@ -60,8 +79,16 @@ FFErrorCode FFOpActivation(FFTape *tape, FFTensor *x, FFActivation act, FFTensor
 {
   FF_CHECK(FFTapeNewActivation(tape, x->rows, x->cols, x->requires_grad, y));
   long n = (long)Count(x);
+  if (act == FF_ACT_SILU) {
 #pragma omp parallel for schedule(static) if (n > FF_PAR_MIN)
-  for (long i = 0; i < n; i++) (*y)->data[i] = FFActForward(act, x->data[i]);
+    for (long c = 0; c < (n + FF_PAR_MIN - 1) / FF_PAR_MIN; c++) {
+      const long i0 = c * FF_PAR_MIN;
+      FFVecSiLU(i0 + FF_PAR_MIN < n ? FF_PAR_MIN : n - i0, x->data + i0, (*y)->data + i0);
+    }
+  } else {
+#pragma omp parallel for schedule(static) if (n > FF_PAR_MIN)
+    for (long i = 0; i < n; i++) (*y)->data[i] = FFActForward(act, x->data[i]);
+  }
   FFOp *op;
   FF_CHECK(FFTapeRecord(tape, ActivationBackward, *y, &op));
   if (op) {

@@ -47,16 +47,14 @@ FFErrorCode FFOpFourier(FFTape *tape, FFTensor *x, FFTensor *freq, int include_i
   FFTensor *ins[2] = {x, freq};
   FF_CHECK(FFTapeNewActivation(tape, rows, cols, FFAnyRequiresGrad(2, ins), y));
   float *yd = (*y)->data;
-  /* z into the cosine half, then expanded in place */
+  /* z into the cosine half, then expanded in place: sin 2 pi z = sinpi(2 z), and 2 z is exact, so
+   * the vectorized sinpi/cospi (0.506 ulp) are as accurate as sin/cos of 2 pi z in double were */
   FFGemmRows(1, rows, F, in, x->data, in, freq->data, in, 0.0f, yd + F, cols);
 #pragma omp parallel for schedule(static) if ((size_t)rows * cols > FF_PAR_MIN)
   for (int i = 0; i < rows; i++) {
     float *yr = yd + (size_t)i * cols;
-    for (int k = 0; k < F; k++) {
-      double a = FF_TWO_PI * yr[F + k];
-      yr[k] = (float)sin(a);
-      yr[F + k] = (float)cos(a);
-    }
+    for (int k = 0; k < F; k++) yr[F + k] *= 2.0f;
+    FFVecSinCosPi(F, yr + F, yr, yr + F);
     if (include_input)
       for (int j = 0; j < in; j++) yr[2 * F + j] = x->data[(size_t)i * in + j];
   }

@@ -228,6 +228,8 @@ FF_KERNEL static void BlockDz(const BackCtx *c, int r0, int r1, float *dz, float
       const float *yr = c->y + (size_t)r * out; /* y > 0 exactly where z > 0 */
 #pragma omp simd
       for (int k = 0; k < out; k++) dzr[k] = yr[k] > 0.0f ? dyr[k] : 0.0f;
+    } else if (s->act == FF_ACT_SILU) {
+      FFVecSiLUBackward(out, c->zsave + (size_t)r * out, dyr, dzr);
     } else if (s->act != FF_ACT_NONE) {
       const float *zr = c->zsave + (size_t)r * out;
       for (int k = 0; k < out; k++) dzr[k] = dyr[k] * FFActDerivative(s->act, zr[k]);

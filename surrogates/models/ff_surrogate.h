@@ -212,7 +212,16 @@ PetscErrorCode FFSurrogateFieldForwardBatch(FFSurrogate s, FFTape *tape, int n_g
 /* Inference: the de-normalized node fields (n_nodes x output columns) of a prepared graph;
  * time_s (may be NULL): seconds of the forward and de-normalization. */
 PetscErrorCode FFSurrogatePredict(FFSurrogate s, FFSurrogateGraph *g, double *fields, double *time_s);
-/* Neural field only: the outputs at arbitrary points (x, y, sdf, inputs given raw). */
+/* Neural field only, at arbitrary points of n_cases cases in one call: case k has the conditions
+ * cond[k * n_cond ...] (raw, schema order) and the points [offsets[k], offsets[k + 1]) with raw
+ * positions xy (2 per point), wall distances sdf and input fields (NULL when the schema has none).
+ * values: points x output columns, de-normalized. grad (may be NULL): d values / d(x, y, sdf),
+ * points x output columns x 3, the network's own derivative (the tape's backward, one seed per
+ * output column; several times the cost of the values alone). */
+PetscErrorCode FFSurrogateFieldEvaluateCases(FFSurrogate s, int n_cases, const double cond[], const int offsets[],
+                                             const double *xy, const double *sdf, const double *inputs, double *values,
+                                             double *grad);
+/* Neural field only: the outputs at arbitrary points (x, y, sdf, inputs given raw) of one case. */
 PetscErrorCode FFSurrogateFieldEvaluate(FFSurrogate s, const double cond[], int n, const double *xy, const double *sdf,
                                         const double *inputs, double *values);
 
@@ -234,6 +243,59 @@ PetscErrorCode FFSurrogateLoad(MPI_Comm comm, const char *path, FFSurrogate *s, 
                                FFNamedArrays *history);
 /* Loads the optimizer state of a model file into opt (resume). */
 PetscErrorCode FFSurrogateLoadOptimizer(FFSurrogate s, const char *path, FFOptimizer *opt);
+
+/* ====================================================================== forces without a mesh
+ * A neural field's forces on a body and its C_p from panels on the body's exact surface, without
+ * a volume mesh: the field integrated over the panels (pressure and wall shear) or over a closed
+ * contour a little away from the body (momentum balance; surface.c states both and why they
+ * are the solver's volume-integral forces in the limit). */
+
+/* Panels of a closed contour around a body, counter-clockwise; for the body itself the
+ * midpoints lie on its exact surface. */
+typedef struct {
+  int n;            /* panels */
+  double *xy;       /* n x 2: panel midpoints */
+  double *normal;   /* n x 2: unit normals pointing away from the body */
+  double *ds;       /* n: panel lengths */
+  double *vertices; /* (n + 1) x 2: the panels' ends, a closed polygon (the last is the first) */
+} FFBodySurface;
+
+/* A NACA 4-digit airfoil (FFNacaSurfacePoint) in 2 n_per_side panels, uniform in the surface
+ * parameter: cosine spacing in x, fine at both edges. */
+PetscErrorCode FFBodySurfaceNaca(const FFGeometry *geometry, int n_per_side, FFBodySurface *body);
+/* The contour delta away from a body: its vertices moved along their panels' mean normal (the
+ * bisector at a corner), one panel per body panel; an error when it folds (delta too large). */
+PetscErrorCode FFBodySurfaceOffset(const FFBodySurface *body, double delta, FFBodySurface *contour);
+PetscErrorCode FFBodySurfaceDestroy(FFBodySurface *surface);
+
+typedef struct {
+  double re, aoa_deg;              /* nu = U_ref L_ref / Re; free stream at aoa */
+  double ref_velocity, ref_length; /* C = 2 F / (U_ref^2 L_ref), per unit density */
+  double p_ref;                    /* C_p = (p - p_ref) / (0.5 U_ref^2) */
+} FFBodyFlow;
+
+typedef struct {
+  double cd, cl;                   /* all of it */
+  double cd_pressure, cl_pressure; /* the pressure's part */
+} FFBodyForces;
+
+/*   CONTOUR        momentum balance on the contour h away from the body: the field's values
+ *                  there, du/dn by a central difference across it (step h / 8);
+ *   WALL_STENCIL   on the body's panels: the pressure and du/dn from the field at 0, h, 2 h along
+ *                  the normal (second-order one-sided);
+ *   WALL_AUTODIFF  on the body's panels, du/dn the network's own derivative (tape backward). */
+typedef enum { FF_FORCES_CONTOUR, FF_FORCES_WALL_STENCIL, FF_FORCES_WALL_AUTODIFF } FFBodyForceMethod;
+
+/* F = sum over the panels of ds (-p n + nu du/dn - u (u . n)): p (n values), u (n x 2; NULL on
+ * the body's wall, where u = 0) and du/dn (n x 2) at the panel midpoints of a closed contour. */
+void FFBodyForcesIntegrate(const FFBodySurface *contour, const FFBodyFlow *flow, const double *p, const double *u,
+                           const double *dudn, FFBodyForces *forces);
+/* Forces of n_cases cases in one batched evaluation of the field: case k has the conditions
+ * cond[k * n_cond ...], the body bodies[k], the flow flows[k]; cp[k] (cp or cp[k] may be NULL)
+ * receives C_p at the body's panel midpoints. The model must predict u (2 components) and p. */
+PetscErrorCode FFSurrogateBodyForces(FFSurrogate s, int n_cases, const double cond[], FFBodySurface *const bodies[],
+                                     const FFBodyFlow flows[], FFBodyForceMethod how, double h, FFBodyForces forces[],
+                                     double *cp[]);
 
 /* ====================================================================== metrics */
 

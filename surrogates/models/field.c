@@ -53,6 +53,15 @@ PetscErrorCode FFSurrogateFieldForward(FFSurrogate s, FFTape *tape, int n_graphs
       idx[(size_t)k * n_points + i] = k;
     }
   }
+  if (!FFTapeGradEnabled(tape)) { /* inference: features and layers fused per block of points */
+    PetscCallFF(FFTapeNew(tape, (int)rows, s->n_out, 0, out));
+    const FFErrorCode rc =
+        FFModulatedMLPInfer(&s->fourier, &s->field, tape, (int)rows, x->data, n_graphs, cond->data, idx, (*out)->data);
+    PetscCall(PetscFree(idx));
+    PetscCallFF(rc);
+    FFTapeDiscard(tape, x);
+    PetscFunctionReturn(0);
+  }
   PetscCallFF(FFIndexMapSet(map, n_graphs, (int)rows, idx));
   PetscCall(PetscFree(idx));
   PetscCallFF(FFFourierFeaturesForward(&s->fourier, tape, x, &feat));

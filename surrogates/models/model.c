@@ -249,9 +249,31 @@ PetscErrorCode FFSurrogateFitNormalizers(FFSurrogate s, long n, FFSurrogateGraph
   PetscFunctionReturn(0);
 }
 
+void FFSurrogateNodeInputDerivative(FFSurrogate s, const double xy[2], double sdf, double d[3])
+{
+  const double raw[3] = {xy[0], xy[1], sdf};
+  for (int j = 0; j < 3; j++) {
+    double ds = 1.0; /* d stretched / d raw */
+    if (s->config.stretch > 0) {
+      const double c = j < 2 ? s->raw_norm.mean[j] : 0.0, l = s->config.stretch * s->raw_norm.std[j],
+                   t = (raw[j] - c) / l;
+      ds = 1.0 / (l * sqrt(1.0 + t * t));
+    }
+    d[j] = ds / s->node_norm.std[j];
+  }
+}
+
+void FFSurrogateConditionsNormalized(FFSurrogate s, const double raw[], float *cond_x)
+{
+  double ct[FF_SURR_MAX_COND];
+  ConditionsTransformed(&s->schema, raw, ct);
+  for (int k = 0; k < s->schema.n_cond; k++) cond_x[k] = FFNormalize(&s->cond_norm, k, ct[k]);
+  if (!s->schema.n_cond) cond_x[0] = 0.0f;
+}
+
 /* One row of normalized node inputs: [one-hot (GNN)], x, y, sdf, input fields, [conditions (GNN)]. */
-static void NodeRow(FFSurrogate s, const double xy[2], double sdf, const double *inputs, const float *cond_x,
-                    unsigned char category, float *out)
+void FFSurrogateNodeRow(FFSurrogate s, const double xy[2], double sdf, const double *inputs, const float *cond_x,
+                        unsigned char category, float *out)
 {
   int k = 0;
   double st[3];
@@ -287,8 +309,8 @@ PetscErrorCode FFSurrogatePrepareGraph(FFSurrogate s, FFSurrogateGraph *g)
   for (int v = 0; v < g->n_nodes; v++) {
     PetscCheck(isfinite(g->coords[2 * v]) && isfinite(g->coords[2 * v + 1]) && isfinite(g->sdf[v]), s->comm,
                PETSC_ERR_FP, "node %d has a non-finite position or wall distance", v);
-    NodeRow(s, &g->coords[2 * v], g->sdf[v], g->inputs ? &g->inputs[(size_t)v * s->n_in] : NULL, g->cond_x,
-            g->category[v], &g->node_x[(size_t)v * nc]);
+    FFSurrogateNodeRow(s, &g->coords[2 * v], g->sdf[v], g->inputs ? &g->inputs[(size_t)v * s->n_in] : NULL, g->cond_x,
+                       g->category[v], &g->node_x[(size_t)v * nc]);
     for (int c = 0; c < nc; c++)
       PetscCheck(isfinite(g->node_x[(size_t)v * nc + c]), s->comm, PETSC_ERR_FP,
                  "node %d: input column %d is not finite (NaN in an input field?)", v, c);
@@ -349,35 +371,5 @@ PetscErrorCode FFSurrogatePredict(FFSurrogate s, FFSurrogateGraph *g, double *fi
   for (size_t k = 0; k < (size_t)g->n_nodes * s->n_out; k++)
     PetscCheck(isfinite(fields[k]), s->comm, PETSC_ERR_FP, "the prediction is not finite at node %zu",
                k / (size_t)s->n_out);
-  PetscFunctionReturn(0);
-}
-
-PetscErrorCode FFSurrogateFieldEvaluate(FFSurrogate s, const double cond[], int n, const double *xy, const double *sdf,
-                                        const double *inputs, double *values)
-{
-  FFSurrogateGraph g;
-  FFSurrogateGraph *pg = &g;
-  FFTensor *y;
-  double ct[FF_SURR_MAX_COND];
-  const int nc = FFSurrogateNodeColumns(s);
-
-  PetscFunctionBegin;
-  PetscCheck(s->config.type == FF_SURROGATE_FIELD, s->comm, PETSC_ERR_ARG_WRONG,
-             "only a neural field evaluates at arbitrary points");
-  memset(&g, 0, sizeof g);
-  g.n_nodes = n;
-  PetscCall(PetscMalloc2((size_t)n * nc + 1, &g.node_x, s->schema.n_cond + 1, &g.cond_x));
-  ConditionsTransformed(&s->schema, cond, ct);
-  for (int k = 0; k < s->schema.n_cond; k++) g.cond_x[k] = FFNormalize(&s->cond_norm, k, ct[k]);
-  if (!s->schema.n_cond) g.cond_x[0] = 0.0f;
-  for (int v = 0; v < n; v++)
-    NodeRow(s, &xy[2 * v], sdf[v], inputs ? &inputs[(size_t)v * s->n_in] : NULL, g.cond_x, 0,
-            &g.node_x[(size_t)v * nc]);
-  FFTapeReset(s->infer_tape);
-  PetscCall(FFSurrogateFieldForward(s, s->infer_tape, 1, &pg, n, NULL, &y));
-  for (size_t k = 0; k < (size_t)n * s->n_out; k++)
-    values[k] = FFDenormalize(&s->out_norm, (int)(k % s->n_out), y->data[k]);
-  FFTapeReset(s->infer_tape);
-  PetscCall(PetscFree2(g.node_x, g.cond_x));
   PetscFunctionReturn(0);
 }

@@ -37,6 +37,14 @@ PetscErrorCode FFSurrogateFieldCreate(FFSurrogate s);
 PetscErrorCode FFSurrogateFieldForward(FFSurrogate s, FFTape *tape, int n_graphs, FFSurrogateGraph *const *gs,
                                        int n_points, const int *points, FFTensor **out);
 
+/* One row of normalized node inputs (model.c): [category one-hot (GNN)], x, y, sdf (stretched),
+ * input fields, [conditions (GNN)]; the derivatives of its x, y, sdf columns with respect to the
+ * raw x, y, sdf (each depends on its own raw value only); normalized conditions (max(n_cond, 1)). */
+void FFSurrogateNodeRow(FFSurrogate s, const double xy[2], double sdf, const double *inputs, const float *cond_x,
+                        unsigned char category, float *out);
+void FFSurrogateNodeInputDerivative(FFSurrogate s, const double xy[2], double sdf, double d[3]);
+void FFSurrogateConditionsNormalized(FFSurrogate s, const double raw[], float *cond_x);
+
 /* Node input columns of the model type (before normalization: category one-hot, then the
  * normalized x, y, sdf and input fields; the GNN appends the conditions). */
 int FFSurrogateNodeColumnsOf(const FFSurrogateConfig *c, const FFSurrogateSchema *schema);

@@ -173,6 +173,7 @@ PetscErrorCode FFPlotDestroy(FFPlot *plot);
 /* Series keep copies of the data; NaN points are skipped (and break a line). */
 PetscErrorCode FFPlotAddSeries(FFPlot plot, const char *label, FFPlotStyle style, long n, const double *x,
                                const double *y);
+PetscErrorCode FFPlotSetLogX(FFPlot plot, int log_x);     /* decades, minor ticks at 2..9 */
 PetscErrorCode FFPlotSetLogY(FFPlot plot, int log_y);     /* decades, minor ticks at 2..9 */
 PetscErrorCode FFPlotSetInvertY(FFPlot plot, int invert); /* C_p plots: negative up */
 PetscErrorCode FFPlotAddDiagonal(FFPlot plot);            /* y = x on equal axes, for predicted vs true */

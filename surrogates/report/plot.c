@@ -26,11 +26,11 @@ typedef struct {
 struct _p_FFPlot {
   int w, h;
   char title[160], xlabel[80], ylabel[80], note[256];
-  int log_y, invert_y, diagonal;
+  int log_x, log_y, invert_y, diagonal;
   int n_series;
   Series series[MAX_SERIES];
   double left, right, top, bottom; /* the plot area */
-  double x0, x1, y0, y1;           /* its data range (y in log10 when log_y) */
+  double x0, x1, y0, y1;           /* its data range (log10 on a log axis) */
 };
 
 /* matplotlib's tab10: distinct, and the first two (blue, orange) apart for colour-blind readers */
@@ -84,6 +84,13 @@ PetscErrorCode FFPlotAddSeries(FFPlot p, const char *label, FFPlotStyle style, l
   PetscFunctionReturn(0);
 }
 
+PetscErrorCode FFPlotSetLogX(FFPlot p, int log_x)
+{
+  PetscFunctionBegin;
+  p->log_x = log_x;
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode FFPlotSetLogY(FFPlot p, int log_y)
 {
   PetscFunctionBegin;
@@ -114,6 +121,7 @@ PetscErrorCode FFPlotSetNote(FFPlot p, const char *note)
 
 /* ---------- data to page ---------- */
 
+static double XValue(const FFPlot p, double x) { return p->log_x ? (x > 0 ? log10(x) : NAN) : x; }
 static double YValue(const FFPlot p, double y) { return p->log_y ? (y > 0 ? log10(y) : NAN) : y; }
 
 static void Range(const FFPlot p, int axis, double *lo, double *hi)
@@ -122,7 +130,7 @@ static void Range(const FFPlot p, int axis, double *lo, double *hi)
   *hi = -INFINITY;
   for (int k = 0; k < p->n_series; k++)
     for (long i = 0; i < p->series[k].n; i++) {
-      const double x = p->series[k].x[i], y = YValue(p, p->series[k].y[i]);
+      const double x = XValue(p, p->series[k].x[i]), y = YValue(p, p->series[k].y[i]);
       if (!isfinite(x) || !isfinite(y)) continue;
       *lo = PetscMin(*lo, axis ? y : x);
       *hi = PetscMax(*hi, axis ? y : x);
@@ -135,7 +143,13 @@ static void Range(const FFPlot p, int axis, double *lo, double *hi)
   }
 }
 
-static double MapX(const FFPlot p, double x) { return p->left + (x - p->x0) / (p->x1 - p->x0) * (p->right - p->left); }
+/* x already on the axis scale (log10 on a log axis) */
+static double MapXAxis(const FFPlot p, double x)
+{
+  return p->left + (x - p->x0) / (p->x1 - p->x0) * (p->right - p->left);
+}
+
+static double MapX(const FFPlot p, double x) { return MapXAxis(p, XValue(p, x)); }
 
 /* y already on the axis scale (log10 on a log axis) */
 static double MapYAxis(const FFPlot p, double y)
@@ -157,33 +171,25 @@ typedef struct {
   char label[FF_MAX_TICKS][48];
 } Ticks;
 
-static void XTicks(const FFPlot p, Ticks *t)
-{
-  double step;
-  t->n = FFNiceTicks(p->x0, p->x1, 7, t->at, &step);
-  t->n_minor = 0;
-  for (int k = 0; k < t->n; k++) FFTickLabel(t->at[k], step, t->label[k], sizeof t->label[k]);
-}
-
-static void YTicks(const FFPlot p, Ticks *t)
+/* Ticks of an axis from lo to hi on its scale (log10 when log): nice numbers on a linear axis or
+ * one spanning about a decade; else decades, every one or every few, with minor ticks at 2..9
+ * when every decade has a label. */
+static void AxisTicks(double lo, double hi, int log, Ticks *t)
 {
   double step;
   t->n_minor = 0;
-  if (!p->log_y || p->y1 - p->y0 < 1.2) {
-    /* a linear axis, or a log axis spanning about one decade: nice numbers */
-    double lo = p->y0, hi = p->y1;
-    if (p->log_y) lo = pow(10, lo), hi = pow(10, hi);
+  if (!log || hi - lo < 1.2) {
+    if (log) lo = pow(10, lo), hi = pow(10, hi);
     t->n = FFNiceTicks(lo, hi, 7, t->at, &step);
     for (int k = 0; k < t->n; k++) {
       FFTickLabel(t->at[k], step, t->label[k], sizeof t->label[k]);
-      if (p->log_y) t->at[k] = log10(t->at[k]);
+      if (log) t->at[k] = log10(t->at[k]);
     }
     return;
   }
-  /* decades, every one or every few; minor ticks at 2..9 when every decade has a label */
-  const int every = (int)ceil((p->y1 - p->y0) / 7);
+  const int every = (int)ceil((hi - lo) / 7);
   t->n = 0;
-  for (int e = (int)ceil(p->y0 - 1e-9); e <= p->y1 + 1e-9 && t->n < FF_MAX_TICKS; e++) {
+  for (int e = (int)ceil(lo - 1e-9); e <= hi + 1e-9 && t->n < FF_MAX_TICKS; e++) {
     if (e % every) continue;
     t->at[t->n] = e;
     if (e == 0)
@@ -193,12 +199,16 @@ static void YTicks(const FFPlot p, Ticks *t)
     t->n++;
   }
   if (every == 1)
-    for (int e = (int)floor(p->y0); e <= p->y1; e++)
+    for (int e = (int)floor(lo); e <= hi; e++)
       for (int m = 2; m <= 9 && t->n_minor < 4 * FF_MAX_TICKS; m++) {
         const double v = e + log10(m);
-        if (v >= p->y0 && v <= p->y1) t->minor[t->n_minor++] = v;
+        if (v >= lo && v <= hi) t->minor[t->n_minor++] = v;
       }
 }
+
+static void XTicks(const FFPlot p, Ticks *t) { AxisTicks(p->x0, p->x1, p->log_x, t); }
+
+static void YTicks(const FFPlot p, Ticks *t) { AxisTicks(p->y0, p->y1, p->log_y, t); }
 
 /* ---------- layout and drawing ---------- */
 
@@ -228,10 +238,15 @@ static void Axes(const FFPlot p, cairo_t *cr, const Ticks *xt, const Ticks *yt)
     cairo_move_to(cr, p->left, y);
     cairo_line_to(cr, p->right, y);
   }
+  for (int k = 0; k < xt->n_minor; k++) {
+    const double x = Snap(MapXAxis(p, xt->minor[k]));
+    cairo_move_to(cr, x, p->top);
+    cairo_line_to(cr, x, p->bottom);
+  }
   cairo_stroke(cr);
   cairo_set_source_rgb(cr, 0.88, 0.88, 0.88);
   for (int k = 0; k < xt->n; k++) {
-    const double x = Snap(MapX(p, xt->at[k]));
+    const double x = Snap(MapXAxis(p, xt->at[k]));
     cairo_move_to(cr, x, p->top);
     cairo_line_to(cr, x, p->bottom);
   }
@@ -245,7 +260,7 @@ static void Axes(const FFPlot p, cairo_t *cr, const Ticks *xt, const Ticks *yt)
   cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
   cairo_rectangle(cr, Snap(p->left), Snap(p->top), Snap(p->right) - Snap(p->left), Snap(p->bottom) - Snap(p->top));
   for (int k = 0; k < xt->n; k++) {
-    const double x = Snap(MapX(p, xt->at[k]));
+    const double x = Snap(MapXAxis(p, xt->at[k]));
     cairo_move_to(cr, x, Snap(p->bottom));
     cairo_line_to(cr, x, Snap(p->bottom) + TICK_LEN);
   }
@@ -259,9 +274,14 @@ static void Axes(const FFPlot p, cairo_t *cr, const Ticks *xt, const Ticks *yt)
     cairo_move_to(cr, Snap(p->left) - 0.6 * TICK_LEN, y);
     cairo_line_to(cr, Snap(p->left), y);
   }
+  for (int k = 0; k < xt->n_minor; k++) {
+    const double x = Snap(MapXAxis(p, xt->minor[k]));
+    cairo_move_to(cr, x, Snap(p->bottom));
+    cairo_line_to(cr, x, Snap(p->bottom) + 0.6 * TICK_LEN);
+  }
   cairo_stroke(cr);
   for (int k = 0; k < xt->n; k++)
-    FFTextDraw(cr, xt->label[k], TICK_SIZE, 0, MapX(p, xt->at[k]), p->bottom + TICK_LEN + 5, 0.5, 0, 0);
+    FFTextDraw(cr, xt->label[k], TICK_SIZE, 0, MapXAxis(p, xt->at[k]), p->bottom + TICK_LEN + 5, 0.5, 0, 0);
   for (int k = 0; k < yt->n; k++)
     FFTextDraw(cr, yt->label[k], TICK_SIZE, 0, p->left - TICK_LEN - 6, MapYAxis(p, yt->at[k]), 1, 0.5, 0);
   /* labels and title */
@@ -289,8 +309,8 @@ static void Data(const FFPlot p, cairo_t *cr)
     cairo_set_source_rgb(cr, 0.45, 0.45, 0.45);
     cairo_set_line_width(cr, 1.2);
     cairo_set_dash(cr, dash, 2, 0);
-    cairo_move_to(cr, MapX(p, lo), MapY(p, lo));
-    cairo_line_to(cr, MapX(p, hi), MapY(p, hi));
+    cairo_move_to(cr, MapXAxis(p, lo), MapY(p, lo));
+    cairo_line_to(cr, MapXAxis(p, hi), MapY(p, hi));
     cairo_stroke(cr);
     cairo_set_dash(cr, NULL, 0, 0);
   }
@@ -342,7 +362,7 @@ static int Covered(const FFPlot p, double x0, double y0, double x1, double y1)
     }
   if (p->diagonal)
     for (int i = 0; i <= 50; i++) {
-      const double v = p->x0 + (p->x1 - p->x0) * i / 50.0, x = MapX(p, v), y = MapY(p, v);
+      const double v = p->x0 + (p->x1 - p->x0) * i / 50.0, x = MapXAxis(p, v), y = MapY(p, v);
       n += x >= x0 && x <= x1 && y >= y0 && y <= y1;
     }
   return n;
