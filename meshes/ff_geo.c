@@ -16,6 +16,8 @@ const char *FFGeometryTypeName(FFGeometryType type)
     return "square";
   case FF_GEOMETRY_FILE:
     return "file";
+  case FF_GEOMETRY_FLATPLATE:
+    return "flatplate";
   }
   return "unknown";
 }
@@ -31,6 +33,8 @@ PetscErrorCode FFGeometryCheck(const FFGeometry *geo, const char *prefix)
                "-%sgeometry file needs the mesh: -%smesh_file path/to/mesh.msh", p, p);
     PetscFunctionReturn(0);
   }
+  PetscCall(FFBoundaryLayerCheck(geo, prefix));
+  if (geo->type == FF_GEOMETRY_FLATPLATE) PetscFunctionReturn(0);
   PetscCheck(geo->h > 0, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "option -%smesh_h: cell size must be > 0, got %g",
              p, (double)geo->h);
   PetscCheck(geo->growth > 0, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE,
@@ -123,6 +127,9 @@ PetscErrorCode FFGeoWrite(const FFGeometry *geo, FILE *f)
     break;
   case FF_GEOMETRY_NACA:
     PetscCall(FFNacaWriteGeo(geo, f));
+    break;
+  case FF_GEOMETRY_FLATPLATE:
+    PetscCall(FFFlatPlateWriteGeo(geo, f));
     break;
   case FF_GEOMETRY_FILE:
     SETERRQ(PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "a user mesh file has no .geo to write");

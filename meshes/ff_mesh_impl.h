@@ -68,6 +68,13 @@ const char *FFGeometryTypeName(FFGeometryType type);
 void FFGeoWriteSizeSettings(FILE *f);
 PetscErrorCode FFGeometryCheck(const FFGeometry *geo, const char *prefix);
 
+/* boundary_layer.c: wall-resolved meshes (the flat plate, the options of the NACA layers) */
+PetscBool FFGeometryHasBoundaryLayer(const FFGeometry *geo);
+void FFBoundaryLayerSetDefaults(FFGeometry *geo);
+PetscErrorCode FFBoundaryLayerOptions(FFMesh mesh, PetscOptionItems *PetscOptionsObject);
+PetscErrorCode FFBoundaryLayerCheck(const FFGeometry *geo, const char *prefix);
+PetscErrorCode FFFlatPlateWriteGeo(const FFGeometry *geo, FILE *f);
+
 /* ff_naca.c */
 PetscErrorCode FFNacaWriteGeo(const FFGeometry *geo, FILE *f);
 /* Whether the NACA mesh is the mirror-symmetric one (naca_mirror and m == 0). */

@@ -23,7 +23,7 @@ PetscErrorCode FFSolverComputeSummary(FFSolver s, FFSolveSummary *sum)
   PetscFunctionBegin;
   PetscCall(FFSolverCheckSetUp(s, "FFSolverComputeSummary"));
   PetscCall(PetscMemzero(sum, sizeof *sum));
-  if (s->problem != FF_PROBLEM_NAVIER_STOKES) {
+  if (!FFSolverIsFlow(s)) {
     PetscCall(FieldRange(s, 0, &sum->k_min, &sum->k_max));
     PetscCall(FieldRange(s, 1, &sum->p_min, &sum->p_max));
     PetscFunctionReturn(0);
@@ -42,6 +42,7 @@ PetscErrorCode FFSolverComputeSummary(FFSolver s, FFSolveSummary *sum)
   sum->has_ref_cd = s->has_ref_cd, sum->ref_cd = s->ref_cd;
   sum->has_ref_cl = s->has_ref_cl, sum->ref_cl = s->ref_cl;
   sum->has_ref_dp = s->has_ref_dp, sum->ref_dp = s->ref_dp;
+  if (s->problem == FF_PROBLEM_RANS) PetscCall(FFRansSummary(s, sum));
   PetscFunctionReturn(0);
 }
 
@@ -70,8 +71,9 @@ static PetscErrorCode WriteJSON(FFSolver s, const FFSolveSummary *sum, FILE *f)
   PetscFunctionBegin;
   PetscCall(VecGetSize(s->u, &n));
   PetscCallMPI(MPI_Comm_size(s->comm, &size));
-  fprintf(f, "{\n  \"problem\": \"%s\",\n", s->problem == FF_PROBLEM_NAVIER_STOKES ? "navier-stokes" : "darcy");
-  if (s->problem == FF_PROBLEM_NAVIER_STOKES) {
+  fprintf(f, "{\n  \"problem\": \"%s\",\n",
+          s->problem == FF_PROBLEM_NAVIER_STOKES ? "navier-stokes" : (s->problem == FF_PROBLEM_RANS ? "rans" : "darcy"));
+  if (FFSolverIsFlow(s)) {
     Number(f, "re", s->re, ",");
     Number(f, "nu", s->nu, ",");
     Number(f, "ref_velocity", s->ref_velocity, ",");
@@ -87,6 +89,7 @@ static PetscErrorCode WriteJSON(FFSolver s, const FFSolveSummary *sum, FILE *f)
     if (sum->has_dp) Compared(f, "dp", sum->dp, sum->has_ref_dp, sum->ref_dp);
     fprintf(f, "  \"continuation_steps\": %d,\n", (int)st->continuation_steps);
     Number(f, "reynolds_reached", st->reynolds_reached, ",");
+    if (s->problem == FF_PROBLEM_RANS) PetscCall(FFRansWriteJSON(s, sum, f));
   } else {
     fprintf(f, "  \"seed\": %d,\n  \"grf_kernel\": \"%s\",\n", (int)s->seed, s->grf_kernel);
     Number(f, "grf_length", s->grf_length, ",");
