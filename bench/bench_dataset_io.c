@@ -2,7 +2,7 @@
  * full integrity checks, reads, for a sample the size of an airfoil mesh.
  *   build/bench/bench_dataset_io [n_vertices=8000] [repeats=15] [dir=/tmp]
  * P2 nodes ~ 4 x vertices; fields u (2 per node), p (per vertex); CSR graph of ~12 per node. */
-#include "ff_dataset.h"
+#include "ff_io.h"
 
 #include <stdio.h>
 #include <stdlib.h>

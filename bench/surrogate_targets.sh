@@ -4,12 +4,12 @@
 # each against the reference solves of the test split. One process, one thread (the machine
 # is shared), so the training times are those of one core.
 #   usage: bench/surrogate_targets.sh [field|gnn|gnn-more|compare-field|compare-gnn|compare-gnn30|all] [build-dir]
-#   env:   FF_DATA (default /work/data/airfoil, a dataset made by `fieldflow generate -case
+#   env:   FF_DATA (default data/airfoil, a dataset made by `fieldflow generate -case
 #          cases/airfoil/sweep.opts`), FF_OUT (default out/targets)
 set -eu
 STAGE=${1:-all}
 BUILD=${2:-build}
-DATA=${FF_DATA:-/work/data/airfoil}
+DATA=${FF_DATA:-data/airfoil}
 OUT=${FF_OUT:-out/targets}
 FF="$BUILD/fieldflow"
 export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1

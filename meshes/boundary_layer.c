@@ -6,7 +6,7 @@
  * which that build lacks ("Gmsh must be compiled with ANN support for finding closest
  * nodes"), and it then meshes without the layer. The plate is a transfinite (structured)
  * geometry instead, the airfoil layers are built here (naca_layers.c). */
-#include "ff_mesh_impl.h"
+#include "mesh_private.h"
 
 #include <math.h>
 

@@ -8,6 +8,7 @@ packages=(
   build-essential cmake pkg-config
   petsc-dev libmetis-dev libvtk9-dev libcunit1-dev libopenblas-dev
   libhdf5-openmpi-dev openmpi-bin libopenmpi-dev zlib1g-dev
+  libjson-c-dev libcairo2-dev fonts-dejavu-core
   gmsh
 )
 if [[ "${1:-}" == "--peers" ]]; then

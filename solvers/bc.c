@@ -1,14 +1,13 @@
 /* Boundary conditions per physical group, read from options `-bc_<group> type[:values]`
  * (docs/cases.md), validated against the mesh's groups and added to the DM. */
-#include "ff_solver_impl.h"
+#include "solver_private.h"
 
 #include <string.h>
 
 const char *const FFBoundaryTypeNames[] = {"unset",   "noslip",    "velocity", "parabolic", "freestream",
                                            "outflow", "dirichlet", "neumann",  "function",  "symmetry"};
 
-static const char *const NavierStokesTypes =
-    "noslip, velocity:ux,uy, parabolic:peak, freestream, outflow, symmetry";
+static const char *const NavierStokesTypes = "noslip, velocity:ux,uy, parabolic:peak, freestream, outflow, symmetry";
 static const char *const DarcyTypes = "dirichlet[:p], neumann";
 
 FFBoundary *FFSolverFindGroup(FFSolver solver, const char name[])
@@ -116,6 +115,13 @@ static PetscErrorCode DefaultCondition(FFSolver solver, FFBoundary *bc)
 PetscErrorCode FFBoundaryOptions(FFSolver solver, PetscOptionItems *PetscOptionsObject)
 {
   PetscFunctionBegin;
+  if (solver->n_groups == 0 && PetscOptionsObject->printhelp) {
+    /* no mesh yet (a command's -help): the family of options, one per boundary group */
+    char spec[8] = "", help[256];
+    PetscCall(PetscSNPrintf(help, sizeof help, "Boundary condition on a boundary group: %s (Darcy: %s)",
+                            NavierStokesTypes, DarcyTypes));
+    PetscCall(PetscOptionsString("-bc_<group>", help, "docs/cases.md", spec, spec, sizeof spec, NULL));
+  }
   for (PetscInt g = 0; g < solver->n_groups; g++) {
     FFBoundary *bc = &solver->bc[g];
     char option[2 * FF_NAME_LEN], spec[256] = "", help[256];

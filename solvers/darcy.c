@@ -8,7 +8,7 @@
  *   smooth:  S cos(pi xi) cos(pi eta) in the box's normalized coordinates.
  * Both have zero mean; with only Neumann boundaries the discrete mean is removed exactly,
  * so the singular problem is consistent. */
-#include "ff_solver_impl.h"
+#include "solver_private.h"
 
 #include <string.h>
 

@@ -7,7 +7,7 @@
  * with w = constants[FF_DARCY_K_WEIGHT]. A solve uses w = 1, which pins K to K*; the
  * residual API uses w = 0, leaving only the physics equation, whose Jacobian
  * [dR/dK, dR/dp] then gives the gradient with respect to both fields. */
-#include "ff_solver_impl.h"
+#include "solver_private.h"
 
 static void f0_K(FF_POINTWISE_ARGS, const PetscReal x[], PetscInt numConstants, const PetscScalar constants[],
                  PetscScalar f0[])

@@ -110,7 +110,7 @@ typedef struct {
 } FFForces;
 
 /* Forces on a named body group by the volume integral with a cut-off function that is 1 on
- * the body and 0 one cell layer away (REFERENCES §5). */
+ * the body and 0 one cell layer away (docs/references.md §5). */
 PetscErrorCode FFSolverComputeForces(FFSolver solver, const char body[], FFForces *forces);
 /* The fields at n points (x, y pairs): values[n * Nc], Nc = 3 (u, v, p) or 2 (K, p); on
  * every rank. A point outside the mesh is an error naming it. */
@@ -203,7 +203,7 @@ PetscErrorCode FFSolverJacobianTransposeMult(FFSolver solver, Vec v, Vec y);
 /* Replaces the solver's state (e.g. a surrogate's prediction to warm-start FFSolverSolve). */
 PetscErrorCode FFSolverSetState(FFSolver solver, Vec u);
 
-/* Node fields (DESIGN "Field layout"): an array of n_nodes x n_components doubles, row-major,
+/* Node fields (docs/design.md, "Field layout"): an array of n_nodes x n_components doubles, row-major,
  * nodes in FFNodeGraph order (vertices first, then edge midpoints).
  *   Navier-Stokes: components (u, v, p); velocity on all nodes, pressure on the vertices.
  *   RANS:          components (u, v, p, nu_tilde); nu_tilde on all nodes.

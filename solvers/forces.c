@@ -4,14 +4,14 @@
  * Forces: for the body's test function v = e phi, phi = 1 at every P2 node on the body and
  * 0 at all other nodes, the discrete momentum residual is the reaction force:
  *   F.e = -[ (u.grad u, e phi) + (nu grad u, grad(e phi)) - (p, div(e phi)) ]
- * (REFERENCES §5; John 2004). It converges faster than the surface integral of the stress
+ * (docs/references.md §5; John 2004). It converges faster than the surface integral of the stress
  * and avoids DMPlexComputeBdIntegral, which is broken for multi-field problems in 3.18.5.
  *
  * Points: located on every rank by reference coordinates (tolerant, so points on the
  * boundary such as the DFG pressure probes on the cylinder are found), the owner chosen by
  * MPI_MINLOC. DMInterpolation of 3.18.5 is not used: it mis-assigns cells to points found
  * on several ranks and rejects points on the domain boundary. */
-#include "ff_solver_impl.h"
+#include "solver_private.h"
 
 #include <petscsf.h>
 #include <string.h>
@@ -92,7 +92,8 @@ PetscErrorCode FFSolverComputeForces(FFSolver s, const char body[], FFForces *fo
   PetscCall(FFSolverCheckSetUp(s, "FFSolverComputeForces"));
   PetscCheck(FFSolverIsFlow(s), s->comm, PETSC_ERR_ARG_WRONG, "forces need the Navier-Stokes or RANS problem");
   PetscCall(FindBody(s, body, &bc));
-  if (s->problem == FF_PROBLEM_RANS) PetscCall(FFRansIntegrateForces(s, bc->label, bc->value, integral));
+  if (s->problem == FF_PROBLEM_RANS)
+    PetscCall(FFRansIntegrateForces(s, bc->label, bc->value, integral));
   else {
     PetscCall(CreateCutoff(s, bc, &dm_phi, &phi));
     PetscCall(DMGetDS(s->dm, &ds));

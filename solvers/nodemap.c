@@ -6,17 +6,14 @@
  * A (point, field) pair has either all the field's components as dofs (direct), or none (a
  * P1 field at an edge: derived from the edge's vertices). Direct dofs are free or Dirichlet
  * (constrained in the local section). */
-#include "ff_solver_impl.h"
+#include "solver_private.h"
 
 #include <petscsf.h>
 #include <stdlib.h>
 
 typedef enum { ENTRY_FREE, ENTRY_DIRICHLET, ENTRY_DERIVED } EntryKind;
 
-static PetscInt FieldComponents(FFSolver s, PetscInt f)
-{
-  return FFSolverIsFlow(s) && f == 0 ? s->dim : 1;
-}
+static PetscInt FieldComponents(FFSolver s, PetscInt f) { return FFSolverIsFlow(s) && f == 0 ? s->dim : 1; }
 
 /* Where component c of field f at local point q lives in the local vector, and its kind. */
 static PetscErrorCode EntryInfo(FFSolver s, PetscSection sec, PetscInt q, PetscInt f, PetscInt c, PetscInt *off,

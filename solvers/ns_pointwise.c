@@ -4,7 +4,7 @@
  *   (u.grad u, v) + (nu grad u - p I, grad v) = 0,     (div u, q) = 0.
  * The `nu grad u - p I` form (not the symmetric gradient) makes the natural boundary
  * condition the do-nothing outflow of the DFG benchmark. constants[FF_NS_NU] = nu. */
-#include "ff_solver_impl.h"
+#include "solver_private.h"
 
 /* momentum: f0 = (u.grad) u */
 static void f0_u(FF_POINTWISE_ARGS, const PetscReal x[], PetscInt numConstants, const PetscScalar constants[],

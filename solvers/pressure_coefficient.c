@@ -2,7 +2,7 @@
  * body (pressure is P1, so the vertices carry all of it), gathered on every rank and ordered
  * by angle around the body's centroid: for an airfoil, from the trailing edge over the upper
  * side to the leading edge and back along the lower side. */
-#include "ff_solver_impl.h"
+#include "solver_private.h"
 
 #include <petscsf.h>
 #include <stdlib.h>

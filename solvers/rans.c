@@ -6,7 +6,7 @@
  * residual falls), then Newton on the steady equations. A continuation that stalls or
  * diverges stops with the reason and its residual history (FFSolverGetFailureReason,
  * FFSolverGetResidualHistory); nothing is written from it. */
-#include "ff_solver_impl.h"
+#include "solver_private.h"
 
 #include <petscdmplex.h>
 #include <string.h>
@@ -766,44 +766,39 @@ PetscErrorCode FFRansSummaryProbes(FFSolver s, FFSolveSummary *sum)
   PetscFunctionReturn(0);
 }
 
-static void JsonNumber(FILE *f, const char *key, PetscReal v)
-{
-  if (PetscIsInfOrNanReal(v))
-    fprintf(f, "  \"%s\": null,\n", key);
-  else
-    fprintf(f, "  \"%s\": %.12g,\n", key, (double)v);
-}
-
-/* The RANS keys of the JSON summary (inside the object, each line ending with a comma). */
-PetscErrorCode FFRansWriteJSON(FFSolver s, const FFSolveSummary *sum, FILE *f)
+/* The RANS keys of the JSON summary. */
+PetscErrorCode FFRansSummaryJSON(FFSolver s, const FFSolveSummary *sum, json_object *doc)
 {
   FFRans r = s->rans;
 
   PetscFunctionBegin;
-  fprintf(f, "  \"turbulence_model\": \"SA-neg\",\n");
-  JsonNumber(f, "nu_tilde_farfield", r->nt_farfield_ratio * s->nu);
+  json_object_object_add(doc, "turbulence_model", json_object_new_string("SA-neg"));
+  json_object_object_add(doc, "nu_tilde_farfield", FFJsonNumber(r->nt_farfield_ratio * s->nu));
   if (sum->has_wall) {
-    JsonNumber(f, "cd_pressure", sum->wall.cd_pressure);
-    JsonNumber(f, "cd_friction", sum->wall.cd_friction);
-    JsonNumber(f, "cl_pressure", sum->wall.cl_pressure);
-    JsonNumber(f, "cl_friction", sum->wall.cl_friction);
-    JsonNumber(f, "yplus_max", sum->wall.yplus_max);
-    JsonNumber(f, "yplus_mean", sum->wall.yplus_mean);
+    json_object_object_add(doc, "cd_pressure", FFJsonNumber(sum->wall.cd_pressure));
+    json_object_object_add(doc, "cd_friction", FFJsonNumber(sum->wall.cd_friction));
+    json_object_object_add(doc, "cl_pressure", FFJsonNumber(sum->wall.cl_pressure));
+    json_object_object_add(doc, "cl_friction", FFJsonNumber(sum->wall.cl_friction));
+    json_object_object_add(doc, "yplus_max", FFJsonNumber(sum->wall.yplus_max));
+    json_object_object_add(doc, "yplus_mean", FFJsonNumber(sum->wall.yplus_mean));
   }
   if (sum->n_cf_probes) {
-    fprintf(f, "  \"cf\": [");
+    json_object *list = json_object_new_array();
     for (PetscInt i = 0; i < sum->n_cf_probes; i++) {
-      fprintf(f, "%s{\"x\": %.12g, \"y\": %.12g, \"value\": %.12g", i ? ", " : "", (double)sum->cf_probe[i][0],
-              (double)sum->cf_probe[i][1], (double)sum->cf[i]);
-      if (i == 0 && sum->has_ref_cf)
-        fprintf(f, ", \"reference\": %.12g, \"relative_error\": %.6e", (double)sum->ref_cf,
-                (double)((sum->cf[0] - sum->ref_cf) / sum->ref_cf));
-      fprintf(f, "}");
+      json_object *o = json_object_new_object();
+      json_object_object_add(o, "x", FFJsonNumber(sum->cf_probe[i][0]));
+      json_object_object_add(o, "y", FFJsonNumber(sum->cf_probe[i][1]));
+      json_object_object_add(o, "value", FFJsonNumber(sum->cf[i]));
+      if (i == 0 && sum->has_ref_cf) {
+        json_object_object_add(o, "reference", FFJsonNumber(sum->ref_cf));
+        json_object_object_add(o, "relative_error", FFJsonNumber((sum->cf[0] - sum->ref_cf) / sum->ref_cf));
+      }
+      json_object_array_add(list, o);
     }
-    fprintf(f, "],\n");
+    json_object_object_add(doc, "cf", list);
   }
-  fprintf(f, "  \"pseudo_steps\": %d,\n", (int)s->stats.pseudo_steps);
-  JsonNumber(f, "cfl_final", s->stats.cfl);
+  json_object_object_add(doc, "pseudo_steps", json_object_new_int64(s->stats.pseudo_steps));
+  json_object_object_add(doc, "cfl_final", FFJsonNumber(s->stats.cfl));
   PetscFunctionReturn(0);
 }
 

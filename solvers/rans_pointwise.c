@@ -20,7 +20,7 @@
  * eddy viscosity needs the symmetric gradient, as div(nu_t grad u^T) does not vanish.
  * Every kernel's Jacobian is the exact derivative, tau's and the limiters' included
  * (tests/test_solver_rans.c checks them against finite differences). */
-#include "ff_solver_impl.h"
+#include "solver_private.h"
 
 #include <string.h>
 
@@ -211,9 +211,10 @@ static void PointSetUp(const PetscInt uOff[], const PetscInt uOff_x[], const Pet
   pt->dtaum_du[1] = half_taum3 * 2 * gu1;
   pt->dtaum_dn = half_taum3 * 2 * SUPG_CI * nm * pt->sa.dnu_t * gg;
   pt->div = PetscRealPart(pt->gu[0] + pt->gu[3]);
-  pt->tauc = PetscRealPart(constants[FF_RANS_GRAD_DIV]) + 1 / (pt->taum * (g11 + g22));
-  for (PetscInt e = 0; e < 2; e++) pt->dtauc_du[e] = -pt->tauc / pt->taum * pt->dtaum_du[e];
-  pt->dtauc_dn = -pt->tauc / pt->taum * pt->dtaum_dn;
+  const PetscReal lsic = 1 / (pt->taum * (g11 + g22));
+  pt->tauc = PetscRealPart(constants[FF_RANS_GRAD_DIV]) + lsic;
+  for (PetscInt e = 0; e < 2; e++) pt->dtauc_du[e] = -lsic / pt->taum * pt->dtaum_du[e];
+  pt->dtauc_dn = -lsic / pt->taum * pt->dtaum_dn;
 }
 
 /* ---------- momentum ---------- */

@@ -9,7 +9,7 @@
  * the first cell is its height normal to the face (2 area / face length) times u_tau / nu,
  * u_tau = sqrt(|friction traction|). */
 #include "ff_petsc.h"
-#include "ff_solver_impl.h"
+#include "solver_private.h"
 
 #include <petscsf.h>
 #include <stdlib.h>

@@ -1,6 +1,6 @@
 /* The residual API on states: F(u), the exact Jacobian J(u) assembled by PETSc from the
  * pointwise Jacobians, and products with J and J^T (see ff_solver.h). */
-#include "ff_solver_impl.h"
+#include "solver_private.h"
 
 /* Darcy's residual API leaves out the rows that pin K (weight 0); a solve puts them back. */
 static PetscErrorCode UsePhysicsResidual(FFSolver s)

@@ -2,7 +2,7 @@
  * clone of the mesh's DM, boundary conditions, the Darcy auxiliary fields, SNES and the
  * Jacobian matrix. Curved (second-order) meshes need nothing extra: PetscFE maps the
  * quadrature through the DM's coordinate field. */
-#include "ff_solver_impl.h"
+#include "solver_private.h"
 
 #include <petscdmplex.h>
 

@@ -1,7 +1,7 @@
 /* Newton solves, with Reynolds continuation for Navier-Stokes when Newton from the
  * initial guess fails at the target Re: solve at a lower Re, step Re up geometrically from
  * each converged solution, and shrink the step when a step fails. */
-#include "ff_solver_impl.h"
+#include "solver_private.h"
 
 /* One SNES solve at the current constants from the current state. */
 static PetscErrorCode SolveOnce(FFSolver s, PetscBool *converged)

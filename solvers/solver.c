@@ -1,5 +1,5 @@
 /* The solver object: creation, mesh, options, destruction. */
-#include "ff_solver_impl.h"
+#include "solver_private.h"
 
 #include <string.h>
 
@@ -194,7 +194,8 @@ static PetscErrorCode ReportOptions(FFSolver s, PetscOptionItems *PetscOptionsOb
                                s->forces_body, s->forces_body, sizeof s->forces_body, &set));
   if (set) {
     PetscCheck(s->forces_body[0], s->comm, PETSC_ERR_ARG_WRONG, "option -%sforces_body: give a group name", s->prefix);
-    PetscCheck(FFSolverFindGroup(s, s->forces_body), s->comm, PETSC_ERR_ARG_WRONG,
+    /* without a mesh (a command's -help) there are no groups to check against */
+    PetscCheck(s->n_groups == 0 || FFSolverFindGroup(s, s->forces_body), s->comm, PETSC_ERR_ARG_WRONG,
                "option -%sforces_body: the mesh has no boundary group '%s'", s->prefix, s->forces_body);
   }
   PetscCall(PetscOptionsRealArray("-dp_probes", "Points a and b (xa,ya,xb,yb) of the pressure difference p(a) - p(b)",

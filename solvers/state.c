@@ -1,6 +1,6 @@
 /* Small helpers on states shared by the solver files: local vectors with the Dirichlet
  * values, domain integrals, the pressure constant, point centroids. */
-#include "ff_solver_impl.h"
+#include "solver_private.h"
 
 PetscErrorCode FFSolverGetLocalState(FFSolver s, Vec u, Vec *local)
 {

@@ -1,6 +1,6 @@
 /* What a solve reports (forces, dp, references) and its JSON and CSV files. */
 #include "ff_petsc.h"
-#include "ff_solver_impl.h"
+#include "solver_private.h"
 
 /* Smallest and largest dof of a field in the state (nodal values for Lagrange elements). */
 static PetscErrorCode FieldRange(FFSolver s, PetscInt field, PetscReal *lo, PetscReal *hi)
@@ -46,23 +46,19 @@ PetscErrorCode FFSolverComputeSummary(FFSolver s, FFSolveSummary *sum)
   PetscFunctionReturn(0);
 }
 
-/* A JSON number (null when not finite). */
-static void Number(FILE *f, const char *key, PetscReal v, const char *sep)
+/* {"value": v} and, with a reference, its value and the relative error. */
+static json_object *Compared(PetscReal v, PetscBool has_ref, PetscReal ref)
 {
-  if (PetscIsInfOrNanReal(v))
-    fprintf(f, "  \"%s\": null%s\n", key, sep);
-  else
-    fprintf(f, "  \"%s\": %.12g%s\n", key, (double)v, sep);
+  json_object *o = json_object_new_object();
+  json_object_object_add(o, "value", FFJsonNumber(v));
+  if (has_ref) {
+    json_object_object_add(o, "reference", FFJsonNumber(ref));
+    json_object_object_add(o, "relative_error", FFJsonNumber((v - ref) / ref));
+  }
+  return o;
 }
 
-static void Compared(FILE *f, const char *key, PetscReal v, PetscBool has_ref, PetscReal ref)
-{
-  fprintf(f, "  \"%s\": {\"value\": %.12g", key, (double)v);
-  if (has_ref) fprintf(f, ", \"reference\": %.12g, \"relative_error\": %.6e", (double)ref, (double)((v - ref) / ref));
-  fprintf(f, "},\n");
-}
-
-static PetscErrorCode WriteJSON(FFSolver s, const FFSolveSummary *sum, FILE *f)
+static PetscErrorCode SummaryJSON(FFSolver s, const FFSolveSummary *sum, json_object *doc)
 {
   PetscInt n;
   PetscMPIInt size;
@@ -71,42 +67,46 @@ static PetscErrorCode WriteJSON(FFSolver s, const FFSolveSummary *sum, FILE *f)
   PetscFunctionBegin;
   PetscCall(VecGetSize(s->u, &n));
   PetscCallMPI(MPI_Comm_size(s->comm, &size));
-  fprintf(f, "{\n  \"problem\": \"%s\",\n",
-          s->problem == FF_PROBLEM_NAVIER_STOKES ? "navier-stokes" : (s->problem == FF_PROBLEM_RANS ? "rans" : "darcy"));
+  json_object_object_add(doc, "problem",
+                         json_object_new_string(s->problem == FF_PROBLEM_NAVIER_STOKES
+                                                    ? "navier-stokes"
+                                                    : (s->problem == FF_PROBLEM_RANS ? "rans" : "darcy")));
   if (FFSolverIsFlow(s)) {
-    Number(f, "re", s->re, ",");
-    Number(f, "nu", s->nu, ",");
-    Number(f, "ref_velocity", s->ref_velocity, ",");
-    Number(f, "ref_length", s->ref_length, ",");
-    Number(f, "aoa", s->aoa_deg, ",");
+    json_object_object_add(doc, "re", FFJsonNumber(s->re));
+    json_object_object_add(doc, "nu", FFJsonNumber(s->nu));
+    json_object_object_add(doc, "ref_velocity", FFJsonNumber(s->ref_velocity));
+    json_object_object_add(doc, "ref_length", FFJsonNumber(s->ref_length));
+    json_object_object_add(doc, "aoa", FFJsonNumber(s->aoa_deg));
     if (sum->has_forces) {
-      fprintf(f, "  \"body\": \"%s\",\n", sum->body);
-      Compared(f, "cd", sum->forces.cd, sum->has_ref_cd, sum->ref_cd);
-      Compared(f, "cl", sum->forces.cl, sum->has_ref_cl, sum->ref_cl);
-      Number(f, "drag", sum->forces.drag, ",");
-      Number(f, "lift", sum->forces.lift, ",");
+      json_object_object_add(doc, "body", json_object_new_string(sum->body));
+      json_object_object_add(doc, "cd", Compared(sum->forces.cd, sum->has_ref_cd, sum->ref_cd));
+      json_object_object_add(doc, "cl", Compared(sum->forces.cl, sum->has_ref_cl, sum->ref_cl));
+      json_object_object_add(doc, "drag", FFJsonNumber(sum->forces.drag));
+      json_object_object_add(doc, "lift", FFJsonNumber(sum->forces.lift));
     }
-    if (sum->has_dp) Compared(f, "dp", sum->dp, sum->has_ref_dp, sum->ref_dp);
-    fprintf(f, "  \"continuation_steps\": %d,\n", (int)st->continuation_steps);
-    Number(f, "reynolds_reached", st->reynolds_reached, ",");
-    if (s->problem == FF_PROBLEM_RANS) PetscCall(FFRansWriteJSON(s, sum, f));
+    if (sum->has_dp) json_object_object_add(doc, "dp", Compared(sum->dp, sum->has_ref_dp, sum->ref_dp));
+    json_object_object_add(doc, "continuation_steps", json_object_new_int64(st->continuation_steps));
+    json_object_object_add(doc, "reynolds_reached", FFJsonNumber(st->reynolds_reached));
+    if (s->problem == FF_PROBLEM_RANS) PetscCall(FFRansSummaryJSON(s, sum, doc));
   } else {
-    fprintf(f, "  \"seed\": %d,\n  \"grf_kernel\": \"%s\",\n", (int)s->seed, s->grf_kernel);
-    Number(f, "grf_length", s->grf_length, ",");
-    Number(f, "grf_variance", s->grf_variance, ",");
-    fprintf(f, "  \"source\": \"%s\",\n", s->darcy_source);
-    Number(f, "k_min", sum->k_min, ",");
-    Number(f, "k_max", sum->k_max, ",");
-    Number(f, "p_min", sum->p_min, ",");
-    Number(f, "p_max", sum->p_max, ",");
+    json_object_object_add(doc, "seed", json_object_new_int64(s->seed));
+    json_object_object_add(doc, "grf_kernel", json_object_new_string(s->grf_kernel));
+    json_object_object_add(doc, "grf_length", FFJsonNumber(s->grf_length));
+    json_object_object_add(doc, "grf_variance", FFJsonNumber(s->grf_variance));
+    json_object_object_add(doc, "source", json_object_new_string(s->darcy_source));
+    json_object_object_add(doc, "k_min", FFJsonNumber(sum->k_min));
+    json_object_object_add(doc, "k_max", FFJsonNumber(sum->k_max));
+    json_object_object_add(doc, "p_min", FFJsonNumber(sum->p_min));
+    json_object_object_add(doc, "p_max", FFJsonNumber(sum->p_max));
   }
-  fprintf(f, "  \"converged\": %s,\n  \"reason\": \"%s\",\n", st->converged ? "true" : "false",
-          SNESConvergedReasons[st->reason]);
-  fprintf(f, "  \"newton_iterations\": %d,\n  \"linear_iterations\": %d,\n", (int)st->newton_iterations,
-          (int)st->linear_iterations);
-  Number(f, "residual_norm", st->residual_norm, ",");
-  Number(f, "wall_time", st->wall_time, ",");
-  fprintf(f, "  \"unknowns\": %d,\n  \"ranks\": %d\n}\n", (int)n, (int)size);
+  json_object_object_add(doc, "converged", json_object_new_boolean(st->converged));
+  json_object_object_add(doc, "reason", json_object_new_string(SNESConvergedReasons[st->reason]));
+  json_object_object_add(doc, "newton_iterations", json_object_new_int64(st->newton_iterations));
+  json_object_object_add(doc, "linear_iterations", json_object_new_int64(st->linear_iterations));
+  json_object_object_add(doc, "residual_norm", FFJsonNumber(st->residual_norm));
+  json_object_object_add(doc, "wall_time", FFJsonNumber(st->wall_time));
+  json_object_object_add(doc, "unknowns", json_object_new_int64(n));
+  json_object_object_add(doc, "ranks", json_object_new_int64(size));
   PetscFunctionReturn(0);
 }
 
@@ -118,14 +118,14 @@ PetscErrorCode FFSolverWriteSummary(FFSolver s, const FFSolveSummary *sum, const
   PetscCheck(s->solved, s->comm, PETSC_ERR_NOT_CONVERGED, "%s: the solve did not converge; nothing written", path);
   PetscCallMPI(MPI_Comm_rank(s->comm, &rank));
   if (!rank) {
-    char tmp[PETSC_MAX_PATH_LEN + 16];
     PetscCallFF(FFCheckWritable(path));
-    PetscCallFF(FFTempPathFor(path, tmp, sizeof tmp));
-    FILE *f = fopen(tmp, "w");
-    PetscCheck(f, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "%s: cannot write", path);
-    PetscCall(WriteJSON(s, sum, f));
-    PetscCheck(fclose(f) == 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "%s: write failed", path);
-    PetscCallFF(FFCommitTemp(tmp, path));
+    json_object *doc = json_object_new_object();
+    FFErrorCode rc = FF_SUCCESS;
+    PetscErrorCode ierr = SummaryJSON(s, sum, doc);
+    if (!ierr) rc = FFJsonWriteFile(doc, path);
+    json_object_put(doc);
+    PetscCall(ierr);
+    PetscCallFF(rc);
   }
   PetscFunctionReturn(0);
 }
@@ -141,16 +141,13 @@ PetscErrorCode FFSolverWritePressureCoefficient(FFSolver s, const char body[], c
   PetscCall(FFSolverComputePressureCoefficient(s, body, &n, &xy_cp));
   PetscCallMPI(MPI_Comm_rank(s->comm, &rank));
   if (!rank) {
-    char tmp[PETSC_MAX_PATH_LEN + 16];
+    FFAtomicFile af;
     PetscCallFF(FFCheckWritable(path));
-    PetscCallFF(FFTempPathFor(path, tmp, sizeof tmp));
-    FILE *f = fopen(tmp, "w");
-    PetscCheck(f, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "%s: cannot write", path);
-    fprintf(f, "x,y,cp\n");
+    PetscCallFF(FFAtomicOpen(path, "w", &af));
+    fprintf(af.f, "x,y,cp\n");
     for (PetscInt i = 0; i < n; i++)
-      fprintf(f, "%.10g,%.10g,%.10g\n", (double)xy_cp[3 * i], (double)xy_cp[3 * i + 1], (double)xy_cp[3 * i + 2]);
-    PetscCheck(fclose(f) == 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "%s: write failed", path);
-    PetscCallFF(FFCommitTemp(tmp, path));
+      fprintf(af.f, "%.10g,%.10g,%.10g\n", (double)xy_cp[3 * i], (double)xy_cp[3 * i + 1], (double)xy_cp[3 * i + 2]);
+    PetscCallFF(FFAtomicCommit(&af));
   }
   PetscCall(PetscFree(xy_cp));
   PetscFunctionReturn(0);

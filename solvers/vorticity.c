@@ -2,7 +2,7 @@
  * discontinuous across cells, so each node gets the mean over the cells around it (each
  * cell evaluates its gradient exactly at the node, through the cell's own, possibly curved,
  * geometry). */
-#include "ff_solver_impl.h"
+#include "solver_private.h"
 
 /* Per-node sums of the cells' vorticity and the number of cells, on a P2 scalar DM. */
 static PetscErrorCode Accumulate(FFSolver s, DM sdm, Vec sum, Vec count)

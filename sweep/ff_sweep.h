@@ -1,6 +1,6 @@
 /* fieldflow sweeps: parameter sweeps of reference solves stored as datasets (`fieldflow
  * generate`), and the solver of a stored sample, rebuilt without gmsh, for the surrogates'
- * forces and PDE residuals. Uses meshes, solvers and io (src/io/ff_dataset.h); solvers know
+ * forces and PDE residuals. Uses meshes, solvers and io (src/io/ff_io.h); solvers know
  * nothing of it. docs/datasets.md is the user guide, docs/formats.md the file layout.
  *
  * A sweep is a case (an options file) plus these options:
@@ -19,7 +19,7 @@
 #ifndef FF_SWEEP_H
 #define FF_SWEEP_H
 
-#include "ff_dataset.h"
+#include "ff_io.h"
 #include "ff_solver.h"
 
 /* ---------- the sweep ---------- */

@@ -1,5 +1,5 @@
 /* The sweep object: creation, its options, destruction. */
-#include "ff_sweep_impl.h"
+#include "sweep_private.h"
 
 #include <limits.h>
 #include <stdlib.h>

@@ -1,11 +1,15 @@
+/* The test scaffolding every suite shares; plain C and MPI (PETSc suites: ff_test_petsc.c). */
 #include "ff_test.h"
 
 #include <CUnit/Basic.h>
-#include <petscsys.h>
+#include <fcntl.h>
+#include <mpi.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 int FFTestRun(const char *suite_name, const FFTest *tests)
 {
@@ -20,12 +24,12 @@ int FFTestRun(const char *suite_name, const FFTest *tests)
   return failures ? 1 : 0;
 }
 
-int FFTestRunPetsc(int argc, char **argv, const char *suite, const FFTest *tests)
+int FFTestRunMPI(int argc, char **argv, const char *suite, const FFTest *tests)
 {
-  if (PetscInitialize(&argc, &argv, NULL, NULL)) return 1;
+  if (MPI_Init(&argc, &argv)) return 1;
   int local = FFTestRun(suite, tests), global = 0;
-  MPI_Allreduce(&local, &global, 1, MPI_INT, MPI_MAX, PETSC_COMM_WORLD);
-  if (PetscFinalize()) return 1;
+  MPI_Allreduce(&local, &global, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+  if (MPI_Finalize()) return 1;
   return global;
 }
 
@@ -56,4 +60,31 @@ int FFTestShell(const char *cmdline, char *out, size_t len)
   if (out && len) out[used] = '\0';
   int status = pclose(p);
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+int FFTestLockFile(const char *path)
+{
+  unsetenv("HDF5_USE_FILE_LOCKING");
+  int fd = open(path, O_RDONLY);
+  if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    close(fd);
+    fd = -1;
+  }
+  return fd;
+}
+
+json_object *FFTestJsonRead(const char *path)
+{
+  json_object *doc;
+  if (FFJsonReadFile(path, &doc)) fprintf(stderr, "%s\n", FFErrorMessage());
+  return doc;
+}
+
+double FFTestJsonNumber(json_object *doc, const char *pointer)
+{
+  json_object *v;
+  if (json_pointer_get(doc, pointer, &v) ||
+      !(json_object_is_type(v, json_type_double) || json_object_is_type(v, json_type_int)))
+    return NAN;
+  return json_object_get_double(v);
 }

@@ -16,7 +16,9 @@ typedef struct {
 /* Runs the tests (array ends with {NULL, NULL}) as one CUnit suite; returns the number
  * of failures, so `return FFTestRun(...)` from main is the exit status. */
 int FFTestRun(const char *suite, const FFTest *tests);
-/* The same between PetscInitialize and PetscFinalize (MPI tests use this too). */
+/* The same between MPI_Init and MPI_Finalize; failures on any rank fail every rank. */
+int FFTestRunMPI(int argc, char **argv, const char *suite, const FFTest *tests);
+/* The same between PetscInitialize and PetscFinalize (ff_test_petsc.c). */
 int FFTestRunPetsc(int argc, char **argv, const char *suite, const FFTest *tests);
 
 /* A fresh directory for the suite's files under the build tree; returns its path. */
@@ -24,6 +26,19 @@ const char *FFTestTempDir(const char *suite);
 /* Runs a shell command line, captures stdout+stderr into out (may be NULL);
  * returns the exit status (or -1 if it could not run). */
 int FFTestShell(const char *cmdline, char *out, size_t len);
+
+/* Takes an exclusive flock() on path, as a program holding the file open for writing does
+ * (HDF5 with its default file locking: h5py in mode "a", HDFView), and clears
+ * HDF5_USE_FILE_LOCKING, which would override fieldflow's policy. Returns the descriptor to
+ * close (which releases the lock), or -1. */
+int FFTestLockFile(const char *path);
+
+/* The JSON document in path (FFJsonReadFile: strict); NULL, with the message printed, when it
+ * cannot be read or is not valid JSON. json_object_put it. */
+json_object *FFTestJsonRead(const char *path);
+/* The number at a JSON pointer ("/aggregate/rel_l2/u_x", RFC 6901) of a document read with
+ * FFJsonReadFile; NaN when it is missing, null or not a number. */
+double FFTestJsonNumber(json_object *doc, const char *pointer);
 
 /* Check an FFErrorCode call; on failure print the message and stop this test. */
 #define FF_TEST_CALL(expr)                                                                                             \

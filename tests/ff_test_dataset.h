@@ -4,7 +4,7 @@
 #ifndef FF_TEST_DATASET_H
 #define FF_TEST_DATASET_H
 
-#include "ff_dataset.h"
+#include "ff_io.h"
 #include "ff_test.h"
 
 #include <stdlib.h>

@@ -3,7 +3,7 @@
 #ifndef FF_TEST_SURROGATE_H
 #define FF_TEST_SURROGATE_H
 
-#include "ff_surrogate.h"
+#include "ff_report.h"
 #include "ff_test_sweep.h"
 
 #include <stdlib.h>

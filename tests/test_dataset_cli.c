@@ -2,7 +2,7 @@
  * their paths, manifest disagreements, and the exit status. */
 #define _POSIX_C_SOURCE 200809L
 #include "ff_test_dataset.h"
-#include "ff_vtk.h"
+#include "ff_io.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,6 +1,6 @@
 /* Sweep plans: Latin hypercube stratification, Sobol' points against known values, range
  * parsing and the errors for bad ranges. */
-#include "ff_sampling.h"
+#include "ff_util.h"
 #include "ff_test.h"
 
 #include <math.h>

@@ -57,13 +57,11 @@ static int Exists(const char *name)
   return FFFileExists(path);
 }
 
-/* The number after "key": in a JSON text (the first occurrence after `after`, may be NULL). */
-static double JsonNumber(const char *text, const char *after, const char *key)
+static json_object *Json(const char *name)
 {
-  const char *p = after ? strstr(text, after) : text;
-  if (!p) return NAN;
-  p = strstr(p, key);
-  return p ? atof(strchr(p, ':') + 1) : NAN;
+  char path[8192];
+  snprintf(path, sizeof path, "%s/%s", dir, name);
+  return FFTestJsonRead(path);
 }
 
 #define NET "-width 16 -blocks 2 -depth 1 -time_dim 8 -batch 4 -val_split none"
@@ -103,41 +101,44 @@ static void TestSample(void)
   Expect("sampled 6 fields");
   Expect("residual (mean squared over");
   CU_ASSERT(Exists("s1/ensemble.vtu") && Exists("s1/samples.pvd") && Exists("s1/samples/sample_000005.vtu"));
-  char *json = Slurp("s1/summary.json"), *csv1 = Slurp("s1/samples.csv");
+  json_object *json = Json("s1/summary.json");
+  char *csv1 = Slurp("s1/samples.csv");
   CU_ASSERT_FATAL(json && csv1);
-  CU_ASSERT_EQUAL((int)JsonNumber(json, NULL, "\"samples\""), 6);
-  CU_ASSERT_EQUAL((int)JsonNumber(json, "residual_ms", "\"count\""), 6);
-  const double r_mean = JsonNumber(json, "residual_ms", "\"mean\"");
+  CU_ASSERT_EQUAL((int)FFTestJsonNumber(json, "/samples"), 6);
+  CU_ASSERT_EQUAL((int)FFTestJsonNumber(json, "/residual_ms/count"), 6);
+  const double r_mean = FFTestJsonNumber(json, "/residual_ms/mean");
   CU_ASSERT(r_mean > 0 && isfinite(r_mean));
   /* seeded: the same seed (another batch size) gives the same samples, another seed others */
   CU_ASSERT_EQUAL(Run("%s sample -model pbfm.h5 -n 6 -batch 6 -seed 3 -o s2", FF_CLI), 0);
   CU_ASSERT_EQUAL(Run("%s sample -model pbfm.h5 -n 6 -seed 4 -o s3", FF_CLI), 0);
-  char *csv2 = Slurp("s2/samples.csv"), *csv3 = Slurp("s3/samples.csv"), *json2 = Slurp("s2/summary.json");
+  char *csv2 = Slurp("s2/samples.csv"), *csv3 = Slurp("s3/samples.csv");
+  json_object *json2 = Json("s2/summary.json");
   CU_ASSERT_FATAL(csv2 && csv3 && json2);
-  FF_TEST_CLOSE(JsonNumber(json2, "residual_ms", "\"mean\""), r_mean, 1e-4, 0);
+  FF_TEST_CLOSE(FFTestJsonNumber(json2, "/residual_ms/mean"), r_mean, 1e-4, 0);
   CU_ASSERT(strcmp(csv1, csv3) != 0);
   /* compare -mode uq with the same seed draws the same ensemble: the same residuals; the
    * reference solves have the residual of converged solves */
   CU_ASSERT_EQUAL(Run("%s compare -mode uq -model pbfm.h5 -data data -n 6 -seed 3 -time_solves 1 -o uq", FF_CLI), 0);
   Expect("6 generated vs 16 reference samples");
-  char *uq = Slurp("uq/uq.json");
+  json_object *uq = Json("uq/uq.json");
   CU_ASSERT_FATAL(uq != NULL);
-  FF_TEST_CLOSE(JsonNumber(uq, "residual_generated", "\"mean\""), r_mean, 1e-4, 0);
-  CU_ASSERT(JsonNumber(uq, "residual_reference", "\"max\"") < 1e-20);
-  CU_ASSERT(JsonNumber(uq, NULL, "\"wd\"") > 0);
+  FF_TEST_CLOSE(FFTestJsonNumber(uq, "/residual_generated/mean"), r_mean, 1e-4, 0);
+  CU_ASSERT(FFTestJsonNumber(uq, "/residual_reference/max") < 1e-20);
+  CU_ASSERT(FFTestJsonNumber(uq, "/wd") > 0);
   CU_ASSERT(Exists("uq/uq.md") && Exists("uq/ensemble.vtu"));
-  free(json), free(json2), free(csv1), free(csv2), free(csv3), free(uq);
+  json_object_put(json), json_object_put(json2), json_object_put(uq);
+  free(csv1), free(csv2), free(csv3);
 }
 
 /* mpiexec -n 2: the ranks share the samples; the ensemble is the one of one rank. */
 static void TestTwoRanks(void)
 {
   CU_ASSERT_EQUAL(Run("%s -n 2 %s sample -model pbfm.h5 -n 6 -batch 4 -seed 3 -o s3", FF_MPIEXEC, FF_CLI), 0);
-  char *a = Slurp("s1/summary.json"), *b = Slurp("s3/summary.json");
+  json_object *a = Json("s1/summary.json"), *b = Json("s3/summary.json");
   CU_ASSERT_FATAL(a && b);
-  FF_TEST_CLOSE(JsonNumber(b, "residual_ms", "\"mean\""), JsonNumber(a, "residual_ms", "\"mean\""), 1e-4, 0);
-  CU_ASSERT_EQUAL((int)JsonNumber(b, NULL, "\"ranks\""), 2);
-  free(a), free(b);
+  FF_TEST_CLOSE(FFTestJsonNumber(b, "/residual_ms/mean"), FFTestJsonNumber(a, "/residual_ms/mean"), 1e-4, 0);
+  CU_ASSERT_EQUAL((int)FFTestJsonNumber(b, "/ranks"), 2);
+  json_object_put(a), json_object_put(b);
 }
 
 static void TestBadInput(void)

@@ -134,7 +134,7 @@ static void TestDfg(void)
   }
 }
 
-/* The default DFG mesh is the one of REFERENCES §5: ~31.5k P2-P1 unknowns. */
+/* The default DFG mesh is the one of docs/references.md §5: ~31.5k P2-P1 unknowns. */
 static void TestDfgDefaultSize(void)
 {
   FFGeometry g;

@@ -3,7 +3,7 @@
  * point's point in the mesh as read); errors reach every rank. */
 #include "ff_mesh.h"
 #include "ff_test.h"
-#include "ff_vtk.h"
+#include "ff_io.h"
 
 #include <petscsf.h>
 #include <string.h>

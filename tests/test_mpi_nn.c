@@ -154,5 +154,5 @@ int main(int argc, char **argv)
       {"allreduce-averaged gradients equal one rank on the whole batch", TestDataParallel},
       {NULL, NULL},
   };
-  return FFTestRunPetsc(argc, argv, "mpi_nn", tests);
+  return FFTestRunMPI(argc, argv, "mpi_nn", tests);
 }

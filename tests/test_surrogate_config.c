@@ -1,12 +1,12 @@
-/* ConFIG (surrogates/conflict_free.c): the combined update against the formula written out
+/* ConFIG (surrogates/train/conflict_free.c): the combined update against the formula written out
  * literally with vectors, its dot products with both gradients, and the fallbacks. */
-#include "ff_surrogate.h"
+#include "ff_report.h"
 #include "ff_test.h"
 
 #include <math.h>
 #include <stdlib.h>
 
-/* The formula of REFERENCES §1, literally, in double. */
+/* The formula of docs/references.md §1, literally, in double. */
 static void Reference(int n, const double *g1, const double *g2, double *g)
 {
   double a[64], b[64], v[64], d11 = 0, d22 = 0, d12 = 0, na = 0, nb = 0, nv = 0, p1 = 0, p2 = 0;

@@ -1,4 +1,4 @@
-/* Training (fieldflow train, surrogates/trainer.c, fit.c) on small real airfoil solves:
+/* Training (fieldflow train, surrogates/train/trainer.c, fit.c) on small real airfoil solves:
  * the loss falls by a set factor for both models, a model overfits 2 samples to < 1% error,
  * a resumed run (stopped at a step, or by SIGINT) ends bit-equal to an uninterrupted one,
  * and the physics loss (ConFIG) runs and lowers the residual of the predictions. */

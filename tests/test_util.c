@@ -1,4 +1,4 @@
-/* util: reproducible random streams, error messages, atomic files, CLI basics. */
+/* util: reproducible random streams, error messages, atomic files, JSON files, CLI basics. */
 #include "ff_test.h"
 
 #include <math.h>
@@ -76,19 +76,131 @@ static void TestAtomicWrite(void)
   FF_TEST_CALL(FFMakeDirs(sub));
   remove(path); /* left by an earlier run in the same build tree */
   FF_TEST_CALL(FFCheckWritable(path));
-  FF_TEST_CALL(FFTempPathFor(path, tmp, sizeof tmp));
-  FILE *f = fopen(tmp, "w");
-  CU_ASSERT_PTR_NOT_NULL_FATAL(f);
-  fputs("hello", f);
-  fclose(f);
+  FFAtomicFile af;
+  FF_TEST_CALL(FFAtomicOpen(path, "w", &af));
+  snprintf(tmp, sizeof tmp, "%s", af.tmp);
+  fputs("hello", af.f);
   CU_ASSERT(!FFFileExists(path));
-  FF_TEST_CALL(FFCommitTemp(tmp, path));
+  FF_TEST_CALL(FFAtomicCommit(&af));
   CU_ASSERT(FFFileExists(path));
   CU_ASSERT(!FFFileExists(tmp));
+  /* an aborted rewrite leaves the committed file as it was */
+  FF_TEST_CALL(FFAtomicOpen(path, "w", &af));
+  fputs("half a", af.f);
+  FFAtomicAbort(&af);
+  CU_ASSERT(!FFFileExists(af.tmp));
+  char back[16] = "";
+  FILE *f = fopen(path, "r");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+  CU_ASSERT_PTR_NOT_NULL(fgets(back, sizeof back, f));
+  fclose(f);
+  CU_ASSERT_STRING_EQUAL(back, "hello");
+  /* a write that cannot reach the disk is an error naming the file */
+  if (FFFileExists("/dev/full")) {
+    FILE *full = fopen("/dev/full", "w");
+    if (full) {
+      memset(&af, 0, sizeof af);
+      af.f = full;
+      snprintf(af.path, sizeof af.path, "%s", path);
+      snprintf(af.tmp, sizeof af.tmp, "%s.unused", path);
+      fputs("x", af.f);
+      CU_ASSERT_EQUAL(FFAtomicCommit(&af), FF_ERR_IO);
+      CU_ASSERT_PTR_NOT_NULL(strstr(FFErrorMessage(), path));
+    }
+  }
+  char scratch[4096];
+  FF_TEST_CALL(FFScratchFile("fieldflow-test", ".msh", scratch, sizeof scratch));
+  CU_ASSERT(FFFileExists(scratch));
+  CU_ASSERT_STRING_EQUAL(FFPathExtension(scratch), ".msh");
+  remove(scratch);
   CU_ASSERT_EQUAL(FFCheckWritable("/nonexistent-dir/x.vtu"), FF_ERR_IO);
   CU_ASSERT_PTR_NOT_NULL(strstr(FFErrorMessage(), "/nonexistent-dir"));
   CU_ASSERT_STRING_EQUAL(FFPathExtension("a/b.c/mesh.vtu"), ".vtu");
   CU_ASSERT_STRING_EQUAL(FFPathExtension("a/b.c/mesh"), "");
+}
+
+/* A JSON file with the given text in $TMPDIR, outside test-tmp, whose files must all be valid
+ * JSON (test_json_strict). */
+static void WriteScratch(const char *text, char *path, size_t len)
+{
+  FF_TEST_CALL(FFScratchFile("fieldflow-test", ".json", path, len));
+  FILE *f = fopen(path, "w");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+  fputs(text, f);
+  fclose(f);
+}
+
+/* An invalid document is refused with a message naming the file and where the parser stopped. */
+static void ExpectInvalid(const char *text, const char *where)
+{
+  char path[4096];
+  json_object *doc = json_object_new_object();
+  WriteScratch(text, path, sizeof path);
+  CU_ASSERT_EQUAL(FFJsonReadFile(path, &doc), FF_ERR_FORMAT);
+  CU_ASSERT_PTR_NULL(doc);
+  const char *msg = FFErrorMessage();
+  if (!strstr(msg, path) || !strstr(msg, where)) fprintf(stderr, "expected '%s' and '%s' in: %s\n", path, where, msg);
+  CU_ASSERT_PTR_NOT_NULL(strstr(msg, path));
+  CU_ASSERT_PTR_NOT_NULL(strstr(msg, where));
+  remove(path);
+}
+
+static void TestJson(void)
+{
+  /* numbers: 10 significant digits, non-finite values as null */
+  CU_ASSERT_PTR_NULL(FFJsonNumber(NAN));
+  CU_ASSERT_PTR_NULL(FFJsonNumber(INFINITY));
+  CU_ASSERT_PTR_NULL(FFJsonNumber(-INFINITY));
+  const char *odd = "dir/with \"quotes\", back\\slashes,\nnewlines\tand tabs/x.h5";
+  json_object *doc = json_object_new_object(), *nums = json_object_new_object();
+  json_object_object_add(doc, "path", json_object_new_string(odd));
+  json_object_object_add(doc, "count", json_object_new_int64(1099511627776));
+  json_object_object_add(nums, "third", FFJsonNumber(1.0 / 3));
+  json_object_object_add(nums, "tiny", FFJsonNumber(-2.5e-300));
+  json_object_object_add(nums, "nan", FFJsonNumber(NAN));
+  json_object_object_add(nums, "inf", FFJsonNumber(INFINITY));
+  json_object_object_add(doc, "numbers", nums);
+  char path[4096];
+  snprintf(path, sizeof path, "%s/json/doc.json", FFTestTempDir("util"));
+  CU_ASSERT_EQUAL(FFJsonWriteFile(doc, path), FF_ERR_IO); /* no such directory */
+  CU_ASSERT_PTR_NOT_NULL(strstr(FFErrorMessage(), path));
+  snprintf(path, sizeof path, "%s/doc.json", FFTestTempDir("util"));
+  FF_TEST_CALL(FFJsonWriteFile(doc, path));
+  json_object_put(doc);
+
+  char text[1024] = "";
+  FILE *f = fopen(path, "r");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+  text[fread(text, 1, sizeof text - 1, f)] = '\0';
+  fclose(f);
+  CU_ASSERT_PTR_NOT_NULL(strstr(text, "\"third\": 0.3333333333,"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(text, "\"tiny\": -2.5e-300,"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(text, "\"nan\": null,"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(text, "\"inf\": null\n"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(text, "\"count\": 1099511627776,"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(text, "\\\"quotes\\\", back\\\\slashes,\\nnewlines\\tand tabs/x.h5\""));
+
+  FF_TEST_CALL(FFJsonReadFile(path, &doc));
+  json_object *v;
+  CU_ASSERT_FATAL(json_object_object_get_ex(doc, "path", &v) && json_object_is_type(v, json_type_string));
+  CU_ASSERT_STRING_EQUAL(json_object_get_string(v), odd);
+  CU_ASSERT_FATAL(json_pointer_get(doc, "/count", &v) == 0);
+  CU_ASSERT_EQUAL(json_object_get_int64(v), 1099511627776);
+  CU_ASSERT_FATAL(json_pointer_get(doc, "/numbers/third", &v) == 0);
+  CU_ASSERT_EQUAL(json_object_get_double(v), 0.3333333333);
+  CU_ASSERT_FATAL(json_pointer_get(doc, "/numbers/nan", &v) == 0);
+  CU_ASSERT_PTR_NULL(v);
+  json_object_put(doc);
+
+  /* what the hand-written writers produced, and other damage: refused, naming the place */
+  ExpectInvalid("{\"rel_l2\": nan}", "line 1, column 13");
+  ExpectInvalid("{\n  \"a\": 1,\n  \"b\": -inf\n}\n", "line 3, column 9");
+  ExpectInvalid("{\n  \"a\": [1, 2,],\n}", "line 2, column 14");
+  ExpectInvalid("{\"a\": 1} {\"b\": 2}", "line 1, column 10");
+  ExpectInvalid("{\"a\": \"unterminated", "line 1, column 20");
+  ExpectInvalid("", "line 1, column 1");
+  CU_ASSERT_EQUAL(FFJsonReadFile("/nonexistent-dir/x.json", &doc), FF_ERR_IO);
+  CU_ASSERT_PTR_NOT_NULL(strstr(FFErrorMessage(), "/nonexistent-dir/x.json"));
 }
 
 static void TestCliBasics(void)
@@ -110,6 +222,7 @@ int main(void)
       {"rng moments and shuffle", TestRngMoments},
       {"errors carry message and call chain", TestErrorMessage},
       {"atomic write and path checks", TestAtomicWrite},
+      {"JSON: numbers, null for non-finite, escaped strings, strict reads", TestJson},
       {"cli help, version, unknown command", TestCliBasics},
       {NULL, NULL},
   };

@@ -2,7 +2,7 @@
  * node graph's points, quadratic triangles, node types and SDF. */
 #include "ff_mesh.h"
 #include "ff_test.h"
-#include "ff_vtk.h"
+#include "ff_io.h"
 
 static void TestMeshVtu(void)
 {

@@ -23,7 +23,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define FF_NAME_LEN 96
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 /* ====================================================================== parameters */
 
@@ -260,7 +262,7 @@ FFErrorCode FFMLPForwardMulti(const FFMLP *mlp, FFTape *tape, int n_inputs, FFTe
  * over rows items; the backward costs about twice that. */
 double FFMLPForwardFlops(const FFMLP *mlp, long rows);
 
-/* MeshGraphNets encode-process-decode (Pfaff et al. 2021, docs/REFERENCES.md §2):
+/* MeshGraphNets encode-process-decode (Pfaff et al. 2021, docs/references.md §2):
  *   h = enc_node(x), e = enc_edge(x_e)
  *   per block: e' = e + MLP_e([h_s, h_r, e]),  h' = h + MLP_n([h, sum_incoming e'])
  *   out = dec(h). MLPs have hidden_layers layers of width `width`, LayerNorm on every
@@ -305,7 +307,7 @@ FFErrorCode FFFourierFeaturesCreate(FFParams *params, const char *prefix, int in
                                     const float *scales, int include_input, FFFourierFeatures *ff);
 FFErrorCode FFFourierFeaturesForward(const FFFourierFeatures *ff, FFTape *tape, FFTensor *x, FFTensor **y);
 
-/* Modulated MLP (neural field, Aero-Nef/MARIO, REFERENCES §3): a trunk
+/* Modulated MLP (neural field, Aero-Nef/MARIO, docs/references.md §3): a trunk
  *   z_l = act(W_l z_{l-1} + b_l + s_l(c)),  out = W_L z_{L-1} + b_L
  * whose hidden layers are shifted by s = hyper(c), an MLP of the per-sample
  * conditioning c; rows (points) map to samples through an index map. */
@@ -402,5 +404,9 @@ FFErrorCode FFAllreduceMean(MPI_Comm comm, float *buf, size_t n);
 int FFNNThreads(void);
 /* Sets them (omp_set_num_threads) for the calling thread's later nn calls. */
 void FFNNSetThreads(int n);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -1,8 +1,9 @@
-/* fieldflow util: errors, logging, progress, random numbers, timing, files.
- * Plain C with no PETSc, so the nn and io modules can use it too. */
+/* fieldflow util: errors, logging, progress, random numbers, timing, files, JSON files,
+ * sampling plans. Plain C with no PETSc, so the nn and io modules can use it too. */
 #ifndef FF_UTIL_H
 #define FF_UTIL_H
 
+#include <json-c/json.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -10,6 +11,10 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/* The one length of every name in fieldflow (fields, parameters, groups, options, keys),
+ * terminating NUL included. */
+#define FF_NAME_LEN 96
 
 /* ---------- errors ----------
  * Library functions return an FFErrorCode (0 = success). The first failure records a
@@ -103,9 +108,29 @@ double FFTimeNow(void); /* seconds, monotonic */
 
 /* ---------- files ----------
  * Outputs are written to a temporary name beside the target and renamed when
- * complete, so a reader never sees half a file. */
+ * complete, so a reader never sees half a file. Writers through stdio use FFAtomicFile;
+ * libraries that open the file themselves (HDF5, VTK) write to FFTempPathFor's name and
+ * call FFCommitTemp. */
 FFErrorCode FFTempPathFor(const char *path, char *tmp, size_t len);
+/* Renames tmp over path; on failure tmp is removed and the error names both. */
 FFErrorCode FFCommitTemp(const char *tmp, const char *path);
+
+typedef struct {
+  FILE *f; /* write through this */
+  char path[4096], tmp[4096 + 32];
+} FFAtomicFile;
+/* Opens a temporary file beside path (mode "w" or "wb"). */
+FFErrorCode FFAtomicOpen(const char *path, const char *mode, FFAtomicFile *af);
+/* Flushes and closes the file, checking that every write reached the disk (a full disk is
+ * an error naming path, and the old file at path is left as it was), then renames it over
+ * path. The temporary file never remains. */
+FFErrorCode FFAtomicCommit(FFAtomicFile *af);
+/* Closes and removes the temporary file (after a failed write); path is untouched. */
+void FFAtomicAbort(FFAtomicFile *af);
+
+/* A new empty scratch file in $TMPDIR (or /tmp), named <prefix>-XXXXXX<suffix>, for a tool
+ * that wants a path (Gmsh, PETSc's mesh reader); the caller removes it. */
+FFErrorCode FFScratchFile(const char *prefix, const char *suffix, char *path, size_t len);
 FFErrorCode FFMakeDirs(const char *path);
 int FFFileExists(const char *path);
 int FFIsDirectory(const char *path);
@@ -113,6 +138,99 @@ int FFIsDirectory(const char *path);
 FFErrorCode FFCheckWritable(const char *path);
 /* Pointer to the extension of path (".vtu") or to the terminating NUL. */
 const char *FFPathExtension(const char *path);
+
+/* ---------- JSON files ----------
+ * Every JSON file fieldflow writes or reads goes through json-c, so strings are escaped and
+ * every file is valid JSON. A writer builds a tree and hands it to FFJsonWriteFile:
+ *
+ *   json_object *doc = json_object_new_object(), *forces = json_object_new_object();
+ *   json_object_object_add(doc, "model", json_object_new_string(path));    escaped by json-c
+ *   json_object_object_add(doc, "samples", json_object_new_int64(n));      counts: int64
+ *   json_object_object_add(forces, "C_D", FFJsonNumber(cd));               measured values
+ *   json_object_object_add(doc, "forces", forces);                         doc owns forces
+ *   FFErrorCode rc = FFJsonWriteFile(doc, "out/summary.json");
+ *   json_object_put(doc);                                                  frees the tree
+ *
+ * json_object_object_add and json_object_array_add take over the value they are given;
+ * keys keep the order they were added in. A reader gets the tree from FFJsonReadFile and
+ * looks values up with json_object_object_get_ex or json_pointer_get ("/forces/C_D"); a
+ * JSON null comes back as NULL. */
+
+/* A JSON number for a measured value: the number as "%.10g" writes it (10 significant
+ * digits, the text every table and file of fieldflow has used), or NULL, which json-c writes
+ * as null, when v is NaN or infinite (JSON has no such numbers). The caller owns the result. */
+json_object *FFJsonNumber(double v);
+/* Writes doc to path: pretty-printed (two-space indent, "key": value), '/' unescaped, a
+ * newline at the end, atomically (FFAtomicOpen/FFAtomicCommit: a reader never sees half a
+ * file). doc stays the caller's. Errors name path. */
+FFErrorCode FFJsonWriteFile(json_object *doc, const char *path);
+/* Reads and parses the JSON document in path with json-c's strict parser (JSON_TOKENER_STRICT:
+ * no trailing commas, comments, unquoted keys, nan or inf as printf writes them, or text after
+ * the document; UTF-8 checked). *doc is the caller's (json_object_put); NULL on failure. A
+ * file that is not valid JSON is an FF_ERR_FORMAT error naming path, the line and column and
+ * what the parser expected. json-c's strict mode still lets through single-quoted strings and
+ * the words NaN and Infinity, which no writer of fieldflow produces. */
+FFErrorCode FFJsonReadFile(const char *path, json_object **doc);
+
+/* ---------- sampling: seeded designs of experiments over declared parameter ranges
+ * (Latin hypercube, Sobol'). The dataset sweep builds its plan here, and the plan is a
+ * deterministic function of (ranges, n, seed, method). */
+#define FF_PARAM_UNITS_MAX 32
+
+/* ---------- unit-cube designs; point i, coordinate d at u[i * dim + d] ---------- */
+
+/* Latin hypercube: n points in [0, 1)^dim. In every coordinate each stratum
+ * [k/n, (k+1)/n), k = 0..n-1, holds exactly one point, placed uniformly inside it;
+ * the strata are matched across coordinates by independent seeded permutations. */
+FFErrorCode FFLatinHypercube(long n, int dim, uint64_t seed, double *u);
+
+/* Sobol' points with indices first .. first+n-1 in Gray-code order (index 0 is the
+ * origin), dim <= FF_SOBOL_MAX_DIM, 32-bit resolution. Direction numbers: Joe & Kuo
+ * (2008), file new-joe-kuo-6.21201, coordinate 0 being the van der Corput sequence.
+ * shift = 0: the plain sequence (as torch.quasirandom.SobolEngine(scramble=False)).
+ * shift != 0: a random digital shift, i.e. every coordinate XOR-ed with a 32-bit word
+ * drawn from seed; it keeps the (t, m, s)-net structure (each 2^m block of points stays
+ * equally spread over the elementary boxes) and moves the origin off the corner. It is
+ * not Owen scrambling. Balance is best when n is a power of two. */
+#define FF_SOBOL_MAX_DIM 21
+FFErrorCode FFSobolPoints(long first, long n, int dim, int shift, uint64_t seed, double *u);
+
+/* ---------- parameter ranges and sweep plans ---------- */
+
+typedef enum {
+  FF_PARAM_LINEAR, /* uniform in [lo, hi] */
+  FF_PARAM_LOG,    /* log-uniform in [lo, hi], 0 < lo */
+  FF_PARAM_SEED    /* an integer in [0, 2^31) per sample, a seed for a random input
+                      (e.g. a permeability field); lo, hi unused; takes no design dimension */
+} FFParamScale;
+
+typedef struct {
+  char name[FF_NAME_LEN];         /* the case option it sets, e.g. "aoa" for -aoa */
+  char units[FF_PARAM_UNITS_MAX]; /* "deg", "1", ...; may be empty */
+  double lo, hi;
+  FFParamScale scale;
+} FFParamRange;
+
+typedef enum { FF_SAMPLING_LHS, FF_SAMPLING_SOBOL } FFSamplingMethod;
+
+const char *FFSamplingMethodName(FFSamplingMethod method); /* "lhs", "sobol" */
+FFErrorCode FFSamplingMethodFromName(const char *name, FFSamplingMethod *method);
+const char *FFParamScaleName(FFParamScale scale); /* "linear", "log", "seed" */
+FFErrorCode FFParamScaleFromName(const char *name, FFParamScale *scale);
+
+/* Parses "name:lo:hi", "name:lo:hi:log" or "name:seed"; units may follow the name in
+ * brackets: "aoa[deg]:-2:8", "re:100:1000:log". The range is checked (FFParamRangeCheck). */
+FFErrorCode FFParamRangeParse(const char *text, FFParamRange *range);
+/* A clear error for an empty name, a non-finite, empty (lo == hi) or reversed (lo > hi)
+ * range, or lo <= 0 on a log scale. */
+FFErrorCode FFParamRangeCheck(const FFParamRange *range);
+
+/* The sweep plan: values[i * n_params + j] is sample i's parameter j. Linear and log
+ * parameters take coordinates of one design (LHS or Sobol, digitally shifted by seed)
+ * in the order they are declared; seed parameters are hashed from (seed, i, j). Errors
+ * for n <= 0, a bad range, duplicate names. Deterministic in all its arguments. */
+FFErrorCode FFSamplingPlan(FFSamplingMethod method, long n, uint64_t seed, int n_params, const FFParamRange *params,
+                           double *values);
 
 #ifdef __cplusplus
 }

@@ -69,7 +69,7 @@ class MLP(torch.nn.Module):
 
 
 class MeshGraphNet(torch.nn.Module):
-    """Encode-process-decode as docs/REFERENCES.md §2 states it:
+    """Encode-process-decode as docs/references.md §2 states it:
     e' = e + MLP_e([h_s, h_r, e]),  h' = h + MLP_n([h, sum over incoming e'])."""
 
     def __init__(self, node_in, edge_in, out, width, blocks, hidden_layers):

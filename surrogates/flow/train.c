@@ -1,0 +1,202 @@
+/* The trainer task of flow matching (FFTrainer, ff_train.h): the flow-matching gradient,
+ * and for PBFM the gradient of the t-weighted residual of x1_hat, which the trainer combines
+ * with it by ConFIG. */
+#include "flow_private.h"
+
+struct _p_FFFlowFit {
+  FFFlowModel model;
+  FFFlowPhysics phys;
+  FFFlowFitOptions o;
+  int rows, cols, n_cond;
+  size_t per;
+  long n_train, n_val;
+  float *x_train, *x_val;  /* normalized samples */
+  double *c_train, *c_val; /* raw conditions */
+  FFTape *tape, *aux;
+  FFFlowBatch batch;
+  FFFlowVelocity vel;
+  float *x1, *seeds;
+  double *cond;
+  FFRng *rngs;
+  FFKeyValues *extra;
+};
+
+void FFFlowFitOptionsDefault(FFFlowFitOptions *o)
+{
+  *o = (FFFlowFitOptions){.unroll_max = 4, .unroll_last_only = PETSC_FALSE, .chunk = 4, .total_steps = 0};
+}
+
+static PetscErrorCode Normalize(FFFlowFit f, long n, const FFSample s[], float **x, double **c)
+{
+  PetscFunctionBegin;
+  PetscCall(PetscMalloc1((size_t)n * f->per + 1, x));
+  PetscCall(PetscMalloc1((size_t)n * f->n_cond + 1, c));
+  for (long i = 0; i < n; i++) {
+    PetscCall(FFFlowModelNormalizeSample(f->model, &s[i], *x + i * f->per));
+    PetscCall(FFFlowModelSampleConditions(f->model, &s[i], *c + i * f->n_cond));
+  }
+  PetscFunctionReturn(0);
+}
+
+/* The chunk's training data, conditions and random streams. */
+static void Gather(FFFlowFit f, const float *x, const double *c, int n, const long *items, float *x1, double *cond)
+{
+  for (int k = 0; k < n; k++) {
+    PetscArraycpy(x1 + k * f->per, x + items[k] * f->per, f->per);
+    PetscArraycpy(cond + k * f->n_cond, c + items[k] * f->n_cond, f->n_cond);
+  }
+}
+
+static PetscErrorCode Loss(void *ctx, uint64_t seed, long step, int n, const long *items, double weight, float *g_data,
+                           float *g_phys, FFTrainLosses *losses)
+{
+  FFFlowFit f = (FFFlowFit)ctx;
+  const double sigma = f->model->config.sigma_min;
+
+  PetscFunctionBegin;
+  for (int i0 = 0; i0 < n; i0 += f->o.chunk) {
+    const int c = PetscMin(f->o.chunk, n - i0);
+    Gather(f, f->x_train, f->c_train, c, items + i0, f->x1, f->cond);
+    for (int k = 0; k < c; k++) FFTrainItemRng(seed, step, items[i0 + k], &f->rngs[k]);
+    PetscCall(FFFlowModelSetConditions(f->model, c, f->cond));
+    FFTapeReset(f->tape);
+    PetscCall(FFFlowMatchingForward(&f->vel, f->tape, sigma, c, f->x1, f->rngs, PETSC_FALSE, &f->batch));
+    /* the loss tensor is the chunk's mean: seed weight x c gives the weighted sum */
+    const float sd = (float)(weight * c), *sds[1] = {&sd};
+    PetscCallFF(FFTapeBackwardFrom(f->tape, 1, &f->batch.loss, sds, g_data));
+    losses->data += weight * c * FFTensorScalar(f->batch.loss);
+    if (g_phys && f->phys) {
+      const int steps = FFFlowUnrollSteps(step, f->o.total_steps, f->o.unroll_max);
+      FFTensor *hat;
+      double lr, rmean;
+      PetscCall(FFFlowPredictClean(&f->vel, f->tape, f->aux, &f->batch, steps, f->o.unroll_last_only, &hat));
+      PetscCall(FFFlowPhysicsSetBatchConditions(f->phys, c, f->cond));
+      PetscCall(FFFlowResidualLoss(FFFlowPhysicsResidualFn, f->phys, &f->batch, hat, weight, f->seeds, &lr, &rmean));
+      const float *seeds[1] = {f->seeds};
+      PetscCallFF(FFTapeBackwardFrom(f->tape, 1, &hat, seeds, g_phys));
+      losses->physics += lr;
+      losses->residual += weight * c * rmean;
+    }
+  }
+  PetscCall(FFFlowModelSetConditions(f->model, 0, NULL));
+  PetscFunctionReturn(0);
+}
+
+/* The flow-matching loss of the validation samples at fixed times and noise. */
+static PetscErrorCode Validate(void *ctx, double *error)
+{
+  FFFlowFit f = (FFFlowFit)ctx;
+  double sum = 0;
+  long *items;
+
+  PetscFunctionBegin;
+  if (!f->n_val) {
+    *error = NAN;
+    PetscFunctionReturn(0);
+  }
+  PetscCall(PetscMalloc1(f->o.chunk, &items));
+  FFTapeSetGradEnabled(f->tape, 0);
+  for (long i0 = 0; i0 < f->n_val; i0 += f->o.chunk) {
+    const int c = (int)PetscMin(f->o.chunk, f->n_val - i0);
+    for (int k = 0; k < c; k++) items[k] = i0 + k, FFRngSeed(&f->rngs[k], 20240601, (uint64_t)(i0 + k));
+    Gather(f, f->x_val, f->c_val, c, items, f->x1, f->cond);
+    PetscCall(FFFlowModelSetConditions(f->model, c, f->cond));
+    FFTapeReset(f->tape);
+    PetscCall(
+        FFFlowMatchingForward(&f->vel, f->tape, f->model->config.sigma_min, c, f->x1, f->rngs, PETSC_FALSE, &f->batch));
+    sum += c * FFTensorScalar(f->batch.loss);
+  }
+  FFTapeReset(f->tape);
+  FFTapeSetGradEnabled(f->tape, 1);
+  PetscCall(FFFlowModelSetConditions(f->model, 0, NULL));
+  PetscCall(PetscFree(items));
+  *error = sum / f->n_val;
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode Save(void *ctx, const char *path, FFOptimizer *opt, const FFKeyValues *extra,
+                           const FFNamedArrays *history)
+{
+  FFFlowFit f = (FFFlowFit)ctx;
+  FFKeyValues *kv;
+
+  PetscFunctionBegin;
+  PetscCallFF(FFKeyValuesCreate(&kv));
+  for (int k = 0; k < f->extra->n; k++) PetscCallFF(FFKeyValuesSet(kv, f->extra->keys[k], f->extra->values[k]));
+  for (int k = 0; extra && k < extra->n; k++) PetscCallFF(FFKeyValuesSet(kv, extra->keys[k], extra->values[k]));
+  PetscErrorCode ierr = FFFlowModelSave(f->model, path, opt, kv, history);
+  FFKeyValuesDestroy(&kv);
+  PetscCall(ierr);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode FFFlowFitCreate(FFFlowModel model, long n_train, const FFSample train[], long n_val,
+                               const FFSample val[], FFFlowPhysics physics, const FFFlowFitOptions *o, FFFlowFit *out)
+{
+  FFFlowFit f;
+
+  PetscFunctionBegin;
+  PetscCheck(n_train > 0, model->comm, PETSC_ERR_ARG_OUTOFRANGE, "flow training: no training samples");
+  PetscCheck(o->chunk >= 1 && o->unroll_max >= 1, model->comm, PETSC_ERR_ARG_OUTOFRANGE,
+             "flow training: chunk %d and unroll_max %d must be positive", o->chunk, o->unroll_max);
+  PetscCheck(model->config.kind == FF_FLOW_FM || physics, model->comm, PETSC_ERR_ARG_NULL,
+             "flow training: a PBFM model needs the physics (the solver's residual)");
+  PetscCall(PetscNew(&f));
+  f->model = model;
+  f->phys = model->config.kind == FF_FLOW_PBFM ? physics : NULL;
+  f->o = *o;
+  f->rows = model->rows;
+  f->cols = model->cols;
+  f->n_cond = model->config.n_cond;
+  f->per = (size_t)f->rows * f->cols;
+  f->n_train = n_train;
+  f->n_val = n_val;
+  PetscCall(Normalize(f, n_train, train, &f->x_train, &f->c_train));
+  PetscCall(Normalize(f, n_val, val, &f->x_val, &f->c_val));
+  PetscCallFF(FFTapeCreate(model->params, &f->tape));
+  PetscCallFF(FFTapeCreate(model->params, &f->aux));
+  PetscCall(FFFlowBatchCreate(o->chunk, f->rows, f->cols, &f->batch));
+  PetscCall(FFFlowModelVelocity(model, o->chunk, &f->vel));
+  PetscCall(PetscMalloc4((size_t)o->chunk * f->per, &f->x1, (size_t)o->chunk * f->per, &f->seeds,
+                         (size_t)o->chunk * f->n_cond + 1, &f->cond, o->chunk, &f->rngs));
+  PetscCallFF(FFKeyValuesCreate(&f->extra));
+  PetscCallFF(FFKeyValuesSetInt(f->extra, "flow.unroll_max", o->unroll_max));
+  PetscCallFF(FFKeyValuesSetInt(f->extra, "flow.unroll_last_only", o->unroll_last_only));
+  PetscCallFF(FFKeyValuesSetInt(f->extra, "flow.chunk", o->chunk));
+  *out = f;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode FFFlowFitDestroy(FFFlowFit *fit)
+{
+  FFFlowFit f = *fit;
+
+  PetscFunctionBegin;
+  if (!f) PetscFunctionReturn(0);
+  PetscCall(PetscFree(f->x_train));
+  PetscCall(PetscFree(f->c_train));
+  PetscCall(PetscFree(f->x_val));
+  PetscCall(PetscFree(f->c_val));
+  FFTapeDestroy(&f->tape);
+  FFTapeDestroy(&f->aux);
+  PetscCall(FFFlowBatchDestroy(&f->batch));
+  PetscCall(PetscFree4(f->x1, f->seeds, f->cond, f->rngs));
+  FFKeyValuesDestroy(&f->extra);
+  PetscCall(PetscFree(*fit));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode FFFlowFitSetExtra(FFFlowFit f, const char *key, const char *value)
+{
+  PetscFunctionBegin;
+  PetscCallFF(FFKeyValuesSet(f->extra, key, value));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode FFFlowFitGetTask(FFFlowFit f, FFTrainTask *task)
+{
+  PetscFunctionBegin;
+  *task = (FFTrainTask){
+      .ctx = f, .n_train = f->n_train, .params = f->model->params, .loss = Loss, .validate = Validate, .save = Save};
+  PetscFunctionReturn(0);
+}

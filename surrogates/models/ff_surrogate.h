@@ -1,0 +1,248 @@
+/* fieldflow surrogate models: neural models of the reference solver's fields, trained on
+ * datasets of reference solves (docs/surrogates.md). The models room of surrogates/.
+ *
+ *   FFSurrogateSchema  what a model maps: case parameters (conditions) and input fields in,
+ *                      the solver's unknowns out (node fields in FFNodeGraph order, so a
+ *                      prediction is a solver state with no interpolation).
+ *   FFSurrogateGraph   one mesh with its node and edge inputs (and targets when known),
+ *                      built from a dataset sample or from a freshly meshed case.
+ *   FFNormalizer       per-column mean/std accumulated over the training data.
+ *   FFSurrogate        the model: MeshGraphNets GNN or neural field (Fourier features +
+ *                      modulated MLP), its normalizers and parameters; save, load, predict.
+ *   metrics            relative L2 errors, rank correlation, mean relative error.
+ *
+ * Training lives in ff_train.h, the comparison with the solver in ff_report.h.
+ * Arrows: models -> {solvers, meshes, sweep, nn, io}; nothing below includes this header. */
+#ifndef FF_SURROGATE_H
+#define FF_SURROGATE_H
+
+#include "ff_io.h"
+#include "ff_mesh.h"
+#include "ff_nn.h"
+#include "ff_solver.h"
+#include "ff_sweep.h"
+
+#define FF_SURR_MAX_COND   16
+#define FF_SURR_MAX_FIELDS 4
+#define FF_SURR_MAX_COLS   8 /* output columns of all fields together */
+
+/* ====================================================================== schema */
+
+/* Node categories of the one-hot node type, by boundary group name, so that a model trained
+ * on one mesh family reads any mesh whose groups follow the naming rules of docs/meshes.md. */
+typedef enum {
+  FF_NODE_INTERIOR,
+  FF_NODE_WALL,    /* FFMeshIsWallName: wall, walls, cylinder, airfoil, body */
+  FF_NODE_INFLOW,  /* FFMeshIsInflowName: inlet, inflow, farfield */
+  FF_NODE_OUTFLOW, /* outlet, outflow */
+  FF_NODE_OTHER,
+  FF_NODE_CATEGORIES
+} FFNodeCategory;
+
+FFNodeCategory FFNodeCategoryOfGroup(const char *group_name);
+
+typedef struct {
+  char name[FF_NAME_LEN]; /* the case option it is (-re, -aoa, -naca_m, ...) */
+  int log_scale;          /* the model sees log(value) (a log-sampled parameter such as Re) */
+  double lo, hi;          /* the range seen in training (raw values) */
+} FFSurrogateCondition;
+
+typedef struct {
+  char name[FF_NAME_LEN]; /* dataset field name: "u", "p", "K" */
+  int n_comp;
+  FFFieldLocation location; /* where the field has values: all nodes or the vertices */
+} FFSurrogateField;
+
+typedef struct {
+  char case_name[FF_NAME_LEN];
+  char fingerprint[24]; /* of the dataset trained on */
+  int n_cond;
+  FFSurrogateCondition cond[FF_SURR_MAX_COND];
+  int n_inputs; /* node fields given to the model (e.g. Darcy's K) */
+  FFSurrogateField inputs[FF_SURR_MAX_FIELDS];
+  int n_fields; /* node fields the model predicts, in the solver's node-field order */
+  FFSurrogateField fields[FF_SURR_MAX_FIELDS];
+} FFSurrogateSchema;
+
+/* Columns of all input fields / output fields together. */
+int FFSurrogateSchemaInputColumns(const FFSurrogateSchema *schema);
+int FFSurrogateSchemaOutputColumns(const FFSurrogateSchema *schema);
+/* The model's view of a condition value (log for log-scaled ones). */
+double FFSurrogateConditionTransform(const FFSurrogateCondition *c, double value);
+/* From a dataset: conditions = the planned parameters that are not seeds, with the ranges of
+ * the given samples; outputs = `fields` (comma-separated names; NULL or "": every field of the
+ * first sample that is not an input), inputs = `inputs` (NULL or "": none). Every sample must
+ * hold the named fields with the same components; errors name the sample and the field. */
+PetscErrorCode FFSurrogateSchemaFromDataset(FFDataset ds, long n, const FFSample *samples, const char *fields,
+                                            const char *inputs, FFSurrogateSchema *schema);
+/* Stored in and read back from a model's configuration. */
+PetscErrorCode FFSurrogateSchemaToKeyValues(const FFSurrogateSchema *schema, FFKeyValues *kv);
+PetscErrorCode FFSurrogateSchemaFromKeyValues(const FFKeyValues *kv, FFSurrogateSchema *schema);
+/* Prints a warning for every condition outside the training range (extrapolation) and for
+ * non-finite values (error). */
+PetscErrorCode FFSurrogateCheckConditions(MPI_Comm comm, const FFSurrogateSchema *schema, const double cond[],
+                                          const char *what);
+
+/* ====================================================================== one graph */
+
+typedef struct {
+  long index; /* sample index in its dataset; -1 when not from a dataset */
+  int n_nodes, n_vertices, n_cells, n_edges;
+  double *coords;          /* n_nodes x 2 */
+  double *sdf;             /* n_nodes */
+  unsigned char *category; /* n_nodes, FFNodeCategory */
+  int *cells;              /* n_cells x 6 (VTK quadratic triangles) */
+  int *senders, *receivers;
+  double cond[FF_SURR_MAX_COND]; /* raw values, schema order */
+  double *inputs;                /* n_nodes x input columns (NULL when none) */
+  double *target;                /* n_nodes x output columns, raw; NULL when unknown */
+  /* normalized views for the networks (FFSurrogatePrepareGraph) */
+  float *node_x;   /* n_nodes x FFSurrogate node columns */
+  float *edge_x;   /* n_edges x 3 */
+  float *cond_x;   /* max(n_cond, 1) */
+  float *target_x; /* n_nodes x output columns */
+  FFGraph *graph;
+} FFSurrogateGraph;
+
+/* From a dataset sample read with at least FF_READ_MESH | FF_READ_FIELDS (targets and input
+ * fields from its fields; conditions from its parameters). */
+PetscErrorCode FFSurrogateGraphFromSample(const FFSurrogateSchema *schema, const FFSample *sample, FFSurrogateGraph *g);
+/* From a node graph (a case meshed now, or a user's .msh) and condition values (schema order);
+ * input fields, when the schema has any, from `inputs` (n_nodes x columns). No targets. */
+PetscErrorCode FFSurrogateGraphFromNodeGraph(const FFSurrogateSchema *schema, const FFNodeGraph *ng,
+                                             const double cond[], const double *inputs, FFSurrogateGraph *g);
+/* The directed edges of the P2 node graph from the cells (FFMeshEdges, in its order: each
+ * undirected edge {a, b}, a < b, once in ascending (a, b), as a -> b then b -> a). */
+PetscErrorCode FFSurrogateGraphBuildEdges(FFSurrogateGraph *g);
+PetscErrorCode FFSurrogateGraphDestroy(FFSurrogateGraph *g);
+/* Graphs of dataset samples (FFSurrogateGraphFromSample each); free with FFSurrogateGraphsDestroy. */
+PetscErrorCode FFSurrogateGraphsFromSamples(const FFSurrogateSchema *schema, long n, const FFSample *samples,
+                                            FFSurrogateGraph **graphs);
+PetscErrorCode FFSurrogateGraphsDestroy(long n, FFSurrogateGraph **graphs);
+
+/* ====================================================================== normalizers */
+
+typedef struct {
+  int n;          /* columns */
+  long count;     /* rows seen */
+  double *mean_d; /* running (Welford), double */
+  double *m2;
+  float *mean, *std; /* final (FFNormalizerFinish); std >= a floor */
+} FFNormalizer;
+
+PetscErrorCode FFNormalizerCreate(int n, FFNormalizer *nz);
+PetscErrorCode FFNormalizerDestroy(FFNormalizer *nz);
+/* Accumulates rows x n values (stride: doubles between rows, >= n; columns [0, n)). */
+PetscErrorCode FFNormalizerAccumulate(FFNormalizer *nz, long rows, const double *x, int stride);
+/* Fixes mean and std; a column with std below floor (constant) gets std 1. */
+PetscErrorCode FFNormalizerFinish(FFNormalizer *nz, double floor);
+static inline float FFNormalize(const FFNormalizer *nz, int j, double v)
+{
+  return (float)((v - nz->mean[j]) / nz->std[j]);
+}
+static inline double FFDenormalize(const FFNormalizer *nz, int j, float v)
+{
+  return (double)v * nz->std[j] + nz->mean[j];
+}
+/* Saved as <prefix>_mean, <prefix>_std. */
+PetscErrorCode FFNormalizerSave(const FFNormalizer *nz, const char *prefix, FFNamedArrays *na);
+PetscErrorCode FFNormalizerLoad(FFNormalizer *nz, const char *prefix, const FFNamedArrays *na);
+
+/* ====================================================================== the model */
+
+typedef enum { FF_SURROGATE_GNN, FF_SURROGATE_FIELD } FFSurrogateType;
+
+const char *FFSurrogateTypeName(FFSurrogateType type); /* "gnn", "field" */
+PetscErrorCode FFSurrogateTypeFromName(const char *name, FFSurrogateType *type);
+
+typedef struct {
+  FFSurrogateType type;
+  int width;        /* latent width (GNN) / trunk width (field) */
+  int depth;        /* hidden layers of every MLP (GNN) / of the trunk (field) */
+  int blocks;       /* GNN processor blocks */
+  FFActivation act; /* hidden activation */
+  int fourier_freq; /* field: frequencies per scale */
+  int n_scales;     /* field: Fourier scales */
+  float scales[FF_FOURIER_MAX_SCALES];
+  int hyper_width;  /* field: hypernetwork width */
+  int hyper_layers; /* field: hypernetwork hidden layers */
+  int points;       /* field: random nodes per sample per training step */
+  double ema;       /* evaluate with the EMA weights when the optimizer kept them */
+  double stretch;   /* > 0: positions and wall distance enter as asinh((v - c) / (stretch * std)), which
+                       spreads the nodes crowded near a body over the input range */
+} FFSurrogateConfig;
+
+void FFSurrogateConfigDefault(FFSurrogateType type, FFSurrogateConfig *config);
+/* -width, -depth, -blocks, -act, -fourier_freq, -fourier_scales, -hyper_width, -hyper_layers,
+ * -points, -stretch (inside the caller's PetscOptionsBegin/End). */
+PetscErrorCode FFSurrogateConfigOptions(PetscOptionItems *PetscOptionsObject, FFSurrogateConfig *config);
+
+/* The configuration a model file records (its seed too). */
+PetscErrorCode FFSurrogateConfigFromKeyValues(const FFKeyValues *kv, FFSurrogateConfig *config, uint64_t *seed);
+
+typedef struct _p_FFSurrogate *FFSurrogate;
+
+/* A new model for a schema: networks created and initialized from the seed. Normalizers are
+ * fitted with FFSurrogateFitNormalizers before training. */
+PetscErrorCode FFSurrogateCreate(MPI_Comm comm, const FFSurrogateConfig *config, const FFSurrogateSchema *schema,
+                                 uint64_t seed, FFSurrogate *s);
+PetscErrorCode FFSurrogateDestroy(FFSurrogate *s);
+PetscErrorCode FFSurrogateGetConfig(FFSurrogate s, const FFSurrogateConfig **config);
+PetscErrorCode FFSurrogateGetSchema(FFSurrogate s, const FFSurrogateSchema **schema);
+PetscErrorCode FFSurrogateGetParams(FFSurrogate s, FFParams **params);
+PetscErrorCode FFSurrogateGetComm(FFSurrogate s, MPI_Comm *comm);
+/* The normalizer of the outputs (after FFSurrogateFitNormalizers or a load). */
+PetscErrorCode FFSurrogateGetOutputNormalizer(FFSurrogate s, const FFNormalizer **nz);
+/* Node input columns (one-hot category, x, y, sdf, input fields, conditions for the GNN). */
+int FFSurrogateNodeColumns(FFSurrogate s);
+/* Mean/std of node inputs, edge inputs, conditions and outputs over the graphs. */
+PetscErrorCode FFSurrogateFitNormalizers(FFSurrogate s, long n, FFSurrogateGraph *graphs);
+/* Fills the graph's normalized arrays (and its FFGraph) for this model. */
+PetscErrorCode FFSurrogatePrepareGraph(FFSurrogate s, FFSurrogateGraph *g);
+
+/* Forward on a tape: the normalized outputs (rows x output columns).
+ *   GNN:   all nodes of one graph; rows = g->n_nodes.
+ *   field: the nodes `nodes[0..n_points)` of one graph (NULL: all nodes, n_points ignored). */
+PetscErrorCode FFSurrogateForward(FFSurrogate s, FFTape *tape, FFSurrogateGraph *g, int n_points, const int *nodes,
+                                  FFTensor **out);
+/* Neural field on a batch of graphs at once: n_points nodes of each (points[k * n_points + i]).
+ * The rows of the output are graph-major. */
+PetscErrorCode FFSurrogateFieldForwardBatch(FFSurrogate s, FFTape *tape, int n_graphs, FFSurrogateGraph *const *gs,
+                                            int n_points, const int *points, FFTensor **out);
+/* Inference: the de-normalized node fields (n_nodes x output columns) of a prepared graph;
+ * time_s (may be NULL): seconds of the forward and de-normalization. */
+PetscErrorCode FFSurrogatePredict(FFSurrogate s, FFSurrogateGraph *g, double *fields, double *time_s);
+/* Neural field only: the outputs at arbitrary points (x, y, sdf, inputs given raw). */
+PetscErrorCode FFSurrogateFieldEvaluate(FFSurrogate s, const double cond[], int n, const double *xy, const double *sdf,
+                                        const double *inputs, double *values);
+
+/* Relative L2 error of each field of a prediction (n_nodes x output columns) against the
+ * graph's targets, over the field's own rows (vertices for the P1 pressure). */
+PetscErrorCode FFSurrogateGraphError(FFSurrogate s, const FFSurrogateGraph *g, const double *pred, double *err);
+/* The mean over graphs and fields of those errors (graphs shared among the ranks). */
+PetscErrorCode FFSurrogateValidationError(FFSurrogate s, long n, FFSurrogateGraph *graphs, double *error);
+
+/* Model files: configuration (model keys, schema, `extra`), normalizers, parameters, and the
+ * optimizer state when opt is given; `history` arrays (loss curves) are stored beside the
+ * normalizers. Atomic; rank 0 writes. */
+PetscErrorCode FFSurrogateSave(FFSurrogate s, const char *path, FFOptimizer *opt, const FFKeyValues *extra,
+                               const FFNamedArrays *history);
+/* Builds the model a file describes and loads its parameters (EMA weights when it was
+ * trained with them). config (may be NULL) receives every key of the file; history (may be
+ * NULL) the loss curves. A file that is not a surrogate model is an error naming it. */
+PetscErrorCode FFSurrogateLoad(MPI_Comm comm, const char *path, FFSurrogate *s, FFKeyValues *config,
+                               FFNamedArrays *history);
+/* Loads the optimizer state of a model file into opt (resume). */
+PetscErrorCode FFSurrogateLoadOptimizer(FFSurrogate s, const char *path, FFOptimizer *opt);
+
+/* ====================================================================== metrics */
+
+/* sqrt(sum (a - b)^2 / sum b^2) over rows x the columns [c0, c0 + nc) of n_cols-wide arrays,
+ * rows limited to the first n_rows. */
+double FFRelativeL2(long n_rows, int n_cols, int c0, int nc, const double *pred, const double *ref);
+/* Spearman rank correlation (ties get their mean rank); NAN for n < 2 or constant data. */
+double FFSpearman(long n, const double *a, const double *b);
+/* mean |a - b| / |b| */
+double FFMeanRelativeError(long n, const double *pred, const double *ref);
+
+#endif

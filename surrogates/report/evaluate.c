@@ -1,0 +1,210 @@
+/* A surrogate against the reference solve of one dataset sample: the prediction (timed),
+ * its errors per output column and per field (relative L2; AirfRANS-style MSE of the
+ * normalized fields over the volume and over the walls), its forces and PDE residual through
+ * the sample's own solver (the prediction mapped to a solver state, docs/references.md §4), C_p along
+ * the body, and the solver's time on the same sample. */
+#include "ff_petsc.h"
+#include "ff_report.h"
+
+#include <math.h>
+#include <string.h>
+
+PetscErrorCode FFSampleEvalDestroy(FFSampleEval *e)
+{
+  PetscFunctionBegin;
+  PetscCall(PetscFree(e->pred));
+  PetscCall(PetscFree3(e->cp_x, e->cp_ref, e->cp_pred));
+  PetscCall(PetscFree3(e->mesh.coords, e->mesh.cells, e->mesh.category));
+  PetscCall(PetscFree(e->ref));
+  memset(e, 0, sizeof *e);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode FFSampleEvalKeepFields(const FFSurrogateSchema *schema, const FFSample *sample, FFSampleEval *e)
+{
+  FFSurrogateGraph g;
+  const int n_out = FFSurrogateSchemaOutputColumns(schema);
+
+  PetscFunctionBegin;
+  PetscCheck(sample->index == e->index, PETSC_COMM_SELF, PETSC_ERR_ARG_INCOMP,
+             "sample %ld is not the one evaluated (%ld)", sample->index, e->index);
+  /* the graph gathers the reference fields on all nodes, vertex fields extended linearly */
+  PetscCall(FFSurrogateGraphFromSample(schema, sample, &g));
+  if (!g.target || g.n_nodes != e->n_nodes) {
+    PetscCall(FFSurrogateGraphDestroy(&g));
+    SETERRQ(PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "sample %ld: no reference fields on its %d nodes", sample->index,
+            e->n_nodes);
+  }
+  PetscCall(PetscFree3(e->mesh.coords, e->mesh.cells, e->mesh.category));
+  PetscCall(PetscFree(e->ref));
+  e->mesh.n_nodes = g.n_nodes;
+  e->mesh.n_cells = g.n_cells;
+  PetscCall(PetscMalloc3(2 * (size_t)g.n_nodes, &e->mesh.coords, 6 * (size_t)g.n_cells, &e->mesh.cells, g.n_nodes,
+                         &e->mesh.category));
+  PetscCall(PetscArraycpy(e->mesh.coords, g.coords, 2 * (size_t)g.n_nodes));
+  PetscCall(PetscArraycpy(e->mesh.cells, g.cells, 6 * (size_t)g.n_cells));
+  PetscCall(PetscArraycpy(e->mesh.category, g.category, g.n_nodes));
+  PetscCall(PetscMalloc1((size_t)g.n_nodes * n_out, &e->ref));
+  PetscCall(PetscArraycpy(e->ref, g.target, (size_t)g.n_nodes * n_out));
+  PetscCall(FFSurrogateGraphDestroy(&g));
+  PetscFunctionReturn(0);
+}
+
+/* AirfRANS: MSE of the fields normalized by the training statistics, per column, over all
+ * nodes and over the wall nodes. */
+/* What the evaluation reads of a model. */
+typedef struct {
+  const FFSurrogateConfig *config;
+  const FFSurrogateSchema *schema;
+  const FFNormalizer *out_norm;
+  int n_out;
+} ModelView;
+
+static PetscErrorCode ModelViewOf(FFSurrogate s, ModelView *m)
+{
+  PetscFunctionBegin;
+  PetscCall(FFSurrogateGetConfig(s, &m->config));
+  PetscCall(FFSurrogateGetSchema(s, &m->schema));
+  PetscCall(FFSurrogateGetOutputNormalizer(s, &m->out_norm));
+  m->n_out = FFSurrogateSchemaOutputColumns(m->schema);
+  PetscFunctionReturn(0);
+}
+
+static void NormalizedMSE(const ModelView *m, const FFSurrogateGraph *g, const double *pred, FFSampleEval *e)
+{
+  for (int c = 0; c < m->n_out; c++) {
+    double vol = 0, surf = 0;
+    long nv = 0, ns = 0;
+    for (int i = 0; i < g->n_nodes; i++) {
+      const double d = (pred[(size_t)i * m->n_out + c] - g->target[(size_t)i * m->n_out + c]) / m->out_norm->std[c];
+      vol += d * d, nv++;
+      if (g->category[i] == FF_NODE_WALL) surf += d * d, ns++;
+    }
+    e->nmse_volume[c] = nv ? vol / nv : NAN;
+    e->nmse_surface[c] = ns ? surf / ns : NAN;
+  }
+}
+
+static PetscErrorCode Errors(const ModelView *m, const FFSurrogateGraph *g, FFSampleEval *e)
+{
+  int c0 = 0;
+
+  PetscFunctionBegin;
+  for (int k = 0; k < m->schema->n_fields; k++) {
+    const FFSurrogateField *f = &m->schema->fields[k];
+    const long rows = f->location == FF_FIELD_NODES ? g->n_nodes : g->n_vertices;
+    for (int c = 0; c < f->n_comp; c++) e->rel_l2[c0 + c] = FFRelativeL2(rows, m->n_out, c0 + c, 1, e->pred, g->target);
+    e->rel_l2_field[k] = FFRelativeL2(rows, m->n_out, c0, f->n_comp, e->pred, g->target);
+    c0 += f->n_comp;
+  }
+  NormalizedMSE(m, g, e->pred, e);
+  PetscFunctionReturn(0);
+}
+
+/* Forces, C_p and the residual norm of a node field through the solver. */
+static PetscErrorCode Physics(FFSolver solver, const double *field, Vec u, FFSolveSummary *sum, PetscReal *rnorm,
+                              PetscInt *n_cp, PetscReal **cp)
+{
+  FFProblemType problem;
+
+  PetscFunctionBegin;
+  PetscCall(FFSolverNodeFieldToState(solver, field, u));
+  PetscCall(FFSolverSetState(solver, u));
+  PetscCall(FFSolverComputeSummary(solver, sum));
+  PetscCall(FFSolverNodeFieldLoss(solver, field, NULL, rnorm, NULL));
+  PetscCall(FFSolverGetProblem(solver, &problem));
+  *n_cp = 0;
+  *cp = NULL;
+  if (sum->has_forces && problem == FF_PROBLEM_NAVIER_STOKES)
+    PetscCall(FFSolverComputePressureCoefficient(solver, sum->body, n_cp, cp));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode CompareWithSolver(const ModelView *m, const FFSurrogateGraph *g, FFSolver solver,
+                                        PetscBool time_solve, FFSampleEval *e)
+{
+  Vec u;
+  FFSolveSummary ps, rs;
+  PetscReal rp, rr, *cpp = NULL, *cpr = NULL;
+  PetscInt np, nr, n_nodes, n_comp;
+
+  PetscFunctionBegin;
+  PetscCall(FFSolverGetNodeFieldLayout(solver, &n_nodes, &n_comp));
+  PetscCheck(n_nodes == g->n_nodes && n_comp == m->n_out, PETSC_COMM_SELF, PETSC_ERR_ARG_INCOMP,
+             "sample %ld: the solver's node fields are %d x %d, the model's %d x %d", g->index, (int)n_nodes,
+             (int)n_comp, g->n_nodes, m->n_out);
+  PetscCall(FFSolverCreateState(solver, &u));
+  /* the solver's initial state (the free stream of an external flow), kept for the timed solve */
+  Vec initial, current;
+  PetscCall(FFSolverGetSolution(solver, &current));
+  PetscCall(VecDuplicate(current, &initial));
+  PetscCall(VecCopy(current, initial));
+  PetscCall(Physics(solver, e->pred, u, &ps, &rp, &np, &cpp));
+  PetscCall(Physics(solver, g->target, u, &rs, &rr, &nr, &cpr));
+  e->residual_pred = rp;
+  e->residual_ref = rr;
+  e->has_forces = ps.has_forces;
+  if (ps.has_forces) {
+    e->cd_pred = ps.forces.cd;
+    e->cl_pred = ps.forces.cl;
+    e->cd_ref_recomputed = rs.forces.cd;
+    e->cl_ref_recomputed = rs.forces.cl;
+  }
+  if (np == nr && np > 0) {
+    e->n_cp = (int)np;
+    PetscCall(PetscMalloc3(np, &e->cp_x, np, &e->cp_ref, np, &e->cp_pred));
+    for (PetscInt k = 0; k < np; k++) {
+      e->cp_x[k] = cpr[3 * k];
+      e->cp_ref[k] = cpr[3 * k + 2];
+      e->cp_pred[k] = cpp[3 * k + 2];
+    }
+  }
+  PetscCall(PetscFree(cpp));
+  PetscCall(PetscFree(cpr));
+  e->t_solve_now = NAN;
+  if (time_solve) { /* the reference solve again, from the solver's own initial state */
+    FFSolveStats st;
+    PetscCall(FFSolverSetState(solver, initial));
+    PetscCall(FFSolverSolve(solver, &st));
+    e->t_solve_now = st.wall_time;
+    e->solve_converged = st.converged;
+  }
+  PetscCall(VecDestroy(&initial));
+  PetscCall(VecDestroy(&u));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode FFSurrogateEvaluateSample(FFSurrogate s, const FFSample *sample, FFSolver solver, PetscBool time_solve,
+                                         FFSampleEval *e)
+{
+  FFSurrogateGraph g;
+  double t0;
+  ModelView m;
+
+  PetscFunctionBegin;
+  PetscCall(ModelViewOf(s, &m));
+  memset(e, 0, sizeof *e);
+  e->index = sample->index;
+  e->t_solve_stored = sample->solver.wall_time;
+  const FFScalar *cd = FFScalarFind(sample->forces, sample->n_forces, "C_D");
+  const FFScalar *cl = FFScalarFind(sample->forces, sample->n_forces, "C_L");
+  e->cd_ref = cd ? cd->value : NAN;
+  e->cl_ref = cl ? cl->value : NAN;
+  PetscCall(FFSurrogateGraphFromSample(m.schema, sample, &g));
+  for (int k = 0; k < m.schema->n_cond; k++) e->cond[k] = g.cond[k];
+  PetscCheck(g.target, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "sample %ld has no reference fields", sample->index);
+  /* inference = the graph's inputs (edges for the GNN; normalized features) + the network; the
+   * neural field reads no edges */
+  t0 = FFTimeNow();
+  if (m.config->type == FF_SURROGATE_GNN) PetscCall(FFSurrogateGraphBuildEdges(&g));
+  PetscCall(FFSurrogatePrepareGraph(s, &g));
+  e->t_features = FFTimeNow() - t0;
+  PetscCall(PetscMalloc1((size_t)g.n_nodes * m.n_out, &e->pred));
+  PetscCall(FFSurrogatePredict(s, &g, e->pred, &e->t_network));
+  e->n_nodes = g.n_nodes;
+  PetscCall(Errors(&m, &g, e));
+  PetscErrorCode ierr = solver ? CompareWithSolver(&m, &g, solver, time_solve, e) : 0;
+  PetscCall(FFSurrogateGraphDestroy(&g));
+  PetscCall(ierr);
+  PetscFunctionReturn(0);
+}
