@@ -64,8 +64,10 @@ PetscErrorCode FFBoundaryLayerOptions(FFMesh mesh, PetscOptionItems *PetscOption
                             "docs/meshes.md", g->bl_surface_points, &g->bl_surface_points, NULL));
   PetscCall(PetscOptionsReal("-mesh_bl_wake_length", "NACA boundary layer: length of the structured wake block",
                              "docs/meshes.md", g->bl_wake_length, &g->bl_wake_length, NULL));
-  PetscCall(PetscOptionsInt("-mesh_refine", "Boundary-layer meshes: halve every spacing this many times",
-                            "docs/meshes.md", g->refine, &g->refine, NULL));
+  PetscCall(PetscOptionsReal("-mesh_refine",
+                             "Boundary-layer meshes: level k, 2^k times the cells along each direction (k = 1: halve "
+                             "every spacing; 0.5: a factor sqrt 2)",
+                             "docs/meshes.md", g->refine, &g->refine, NULL));
   PetscCall(PetscOptionsBool("-naca_tmr", "NACA: the TMR NACA 0012 section (closed trailing edge)", "docs/meshes.md",
                              g->naca_tmr, &g->naca_tmr, NULL));
   PetscCall(PetscOptionsReal("-plate_length", "Flat plate: length of the plate", "docs/meshes.md", g->plate_length,
@@ -101,7 +103,7 @@ PetscErrorCode FFBoundaryLayerCheck(const FFGeometry *g, const char *prefix)
              "which must be > 0, got %g",
              p, p, (double)g->bl_re);
   PetscCheck(g->refine >= 0 && g->refine <= 6, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE,
-             "option -%smesh_refine: 0 to 6, got %d", p, (int)g->refine);
+             "option -%smesh_refine: 0 to 6, got %g", p, (double)g->refine);
   if (g->type == FF_GEOMETRY_FLATPLATE) {
     PetscCheck(g->plate_length > 0 && g->plate_upstream > 0 && g->plate_height > 0, PETSC_COMM_SELF,
                PETSC_ERR_ARG_OUTOFRANGE, "options -%splate_length, -%splate_upstream and -%splate_height must be > 0",
@@ -123,12 +125,13 @@ PetscErrorCode FFBoundaryLayerCheck(const FFGeometry *g, const char *prefix)
   PetscFunctionReturn(0);
 }
 
-/* Intervals and ratio of a geometric progression of refinement level k from level 0's:
- * nested (every level-0 node is a node of level k). */
-static void Refined(PetscInt n0, PetscReal r0, PetscInt k, PetscInt *n, PetscReal *r)
+/* Intervals and ratio of a geometric progression of refinement level k from level 0's: 2^k
+ * times the intervals over the same length, the ratio to the power 2^-k (nested: every level-0
+ * node is a node of level k when 2^k is whole). */
+static void Refined(PetscInt n0, PetscReal r0, PetscReal k, PetscInt *n, PetscReal *r)
 {
-  *n = n0 << k;
-  *r = PetscPowReal(r0, 1.0 / (PetscReal)(1 << k));
+  *n = (PetscInt)round(n0 * PetscPowReal(2, k));
+  *r = PetscPowReal(r0, (PetscReal)n0 / (PetscReal)*n);
 }
 
 /* The flat plate: two transfinite blocks (upstream of the plate over the symmetry plane, and
@@ -153,8 +156,8 @@ PetscErrorCode FFFlatPlateWriteGeo(const FFGeometry *g, FILE *f)
   Refined(nu0, r, g->refine, &nu, &ru);
   fprintf(f,
           "// fieldflow: TMR zero-pressure-gradient flat plate (docs/meshes.md), structured\n"
-          "// y+ %g at Re %g per unit length: first cell %.6g at level 0 (%d cells up to y = %g, ratio %g); level %d\n",
-          (double)g->bl_yplus, (double)g->bl_re, (double)y1, (int)ny0, (double)H, (double)r, (int)g->refine);
+          "// y+ %g at Re %g per unit length: first cell %.6g at level 0 (%d cells up to y = %g, ratio %g); level %g\n",
+          (double)g->bl_yplus, (double)g->bl_re, (double)y1, (int)ny0, (double)H, (double)r, (double)g->refine);
   fprintf(f,
           "Point(1) = {%.17g, 0, 0};\nPoint(2) = {0, 0, 0};\nPoint(3) = {%.17g, 0, 0};\n"
           "Point(4) = {%.17g, %.17g, 0};\nPoint(5) = {0, %.17g, 0};\nPoint(6) = {%.17g, %.17g, 0};\n",

@@ -43,7 +43,7 @@ typedef struct {
   PetscInt bl_layers;         /* NACA: layers in the structured block (0: until they reach h_body) */
   PetscInt bl_surface_points; /* NACA: wall nodes per side of the airfoil */
   PetscReal bl_wake_length;   /* NACA: length of the structured wake block behind the trailing edge */
-  PetscInt refine;            /* boundary-layer meshes: k halves every spacing k times (nested family) */
+  PetscReal refine; /* boundary-layer meshes: level k has 2^k times the cells along each direction (nested for whole k) */
   PetscBool naca_tmr;         /* NACA: the TMR NACA 0012 section (docs/references.md §9) */
   /* flat plate: plate [0, plate_length] on y = 0 behind a symmetry plane from -plate_upstream,
    * height plate_height; plate_nx cells along the plate, growing by plate_growth_x from its

@@ -55,6 +55,9 @@ PetscErrorCode FFGeometryCheck(const FFGeometry *geo, const char *prefix)
   PetscCheck(geo->naca_m == 0 || (geo->naca_p > 0 && geo->naca_p < 1), PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE,
              "option -%snaca_p: camber position must be in (0, 1) chords for a cambered airfoil (m = %g), got %g", p,
              (double)geo->naca_m, (double)geo->naca_p);
+  PetscCheck(!geo->naca_tmr || (geo->naca_m == 0 && geo->naca_t == 0.12), PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG,
+             "option -%snaca_tmr: the TMR section is the NACA 0012 (give -naca 0012), not m %g t %g", p,
+             (double)geo->naca_m, (double)geo->naca_t);
   PetscCheck(geo->naca_t > 0 && geo->naca_t < 1, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE,
              "option -%snaca_t: thickness must be in (0, 1) chords, got %g", p, (double)geo->naca_t);
   PetscCheck(geo->farfield > 2, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE,

@@ -225,6 +225,12 @@ static PetscErrorCode PrepareMshFile(void *ctx)
   int n2 = snprintf(mesh->msh_path, sizeof mesh->msh_path, "%s/%s.msh", mesh->workdir, name);
   PetscCheck(n1 < (int)sizeof mesh->geo_path && n2 < (int)sizeof mesh->msh_path, PETSC_COMM_SELF, PETSC_ERR_ARG_SIZ,
              "work directory path too long: '%s'", mesh->workdir);
+  if (g->type == FF_GEOMETRY_NACA && FFGeometryHasBoundaryLayer(g)) { /* layers built here, the rest by gmsh */
+    PetscErrorCode ierr = FFNacaLayersMesh(g, gmsh, mesh->geo_path, mesh->msh_path);
+    if (ierr) mesh->keep_workdir = PETSC_TRUE;
+    PetscCall(ierr);
+    PetscFunctionReturn(0);
+  }
   FILE *f = fopen(mesh->geo_path, "w");
   PetscCheck(f, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "cannot write '%s'", mesh->geo_path);
   PetscErrorCode ierr = FFGeoWrite(g, f);

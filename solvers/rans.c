@@ -42,14 +42,14 @@ PetscErrorCode FFRansCreate(FFSolver s)
   r->nt_farfield_ratio = 3.0; /* TMR: nu tilde = 3 nu in the free stream (docs/references.md §9) */
   r->grad_div = 1.0;
   r->cfl_initial = 1.0;
-  r->cfl_max = 1e8;
+  r->cfl_max = 1e5;
   r->cfl_min = 1e-3;
   r->cfl_growth = 2.0;
   r->reject_factor = 3.0;
   r->max_steps = 300;
   r->newton_max_it = 15;
   r->rtol = 1e-9;
-  r->switch_rtol = 1e-5;
+  r->switch_rtol = 0; /* off: an impulsive start's ||F|| is no scale to measure against */
   s->rans = r;
   PetscFunctionReturn(0);
 }
@@ -102,8 +102,10 @@ PetscErrorCode FFRansOptions(FFSolver s, PetscOptionItems *PetscOptionsObject)
                             "docs/cases.md", r->newton_max_it, &r->newton_max_it, NULL));
   PetscCall(PetscOptionsReal("-rans_rtol", "Converged when ||F|| <= rtol ||F(free stream)||", "docs/cases.md", r->rtol,
                              &r->rtol, NULL));
-  PetscCall(PetscOptionsReal("-rans_switch_rtol", "Newton takes over when ||F|| <= switch_rtol ||F(free stream)||",
-                             "docs/cases.md", r->switch_rtol, &r->switch_rtol, NULL));
+  PetscCall(
+      PetscOptionsReal("-rans_switch_rtol",
+                       "Newton takes over also when ||F|| <= switch_rtol ||F(free stream)|| (0: only at -rans_cfl_max)",
+                       "docs/cases.md", r->switch_rtol, &r->switch_rtol, NULL));
   PetscCall(
       PetscOptionsBool("-rans_monitor", "Print each pseudo-time step", "docs/cases.md", r->monitor, &r->monitor, NULL));
   PetscCheck(r->cfl_initial > 0 && r->cfl_max >= r->cfl_initial && r->cfl_min > 0 && r->cfl_min <= r->cfl_initial,
@@ -112,9 +114,9 @@ PetscErrorCode FFRansOptions(FFSolver s, PetscOptionItems *PetscOptionsObject)
              s->prefix, (double)r->cfl_min, s->prefix, (double)r->cfl_initial, s->prefix, (double)r->cfl_max);
   PetscCheck(r->cfl_growth > 1 && r->reject_factor > 1, s->comm, PETSC_ERR_ARG_OUTOFRANGE,
              "options -%srans_cfl_growth and -%srans_reject_factor must be > 1", s->prefix, s->prefix);
-  PetscCheck(r->max_steps > 0 && r->newton_max_it > 0 && r->rtol > 0 && r->switch_rtol > 0, s->comm,
+  PetscCheck(r->max_steps > 0 && r->newton_max_it > 0 && r->rtol > 0 && r->switch_rtol >= 0, s->comm,
              PETSC_ERR_ARG_OUTOFRANGE,
-             "options -%srans_max_steps, -%srans_newton_max_it, -%srans_rtol and -%srans_switch_rtol must be > 0",
+             "options -%srans_max_steps, -%srans_newton_max_it, -%srans_rtol must be > 0, -%srans_switch_rtol >= 0",
              s->prefix, s->prefix, s->prefix, s->prefix);
   PetscCall(PetscOptionsRealArray("-cf_probe", "Wall points x,y[,x,y...] (at most 4) whose C_f the summary reports",
                                   "docs/cases.md", xy, &n, &set));
@@ -329,7 +331,6 @@ static PetscErrorCode FillGeometry(FFSolver s)
   PetscScalar *a;
   PetscInt cStart, cEnd, pEnd, nseg = 0, npts = 0, *point;
   PetscReal *seg, *xy, *dist;
-  PetscBool *seen;
   PetscQuadrature quad;
   PetscReal *qp, *qw, J[4], invJ[4], detJ;
 
@@ -338,19 +339,42 @@ static PetscErrorCode FillGeometry(FFSolver s)
   PetscCall(DMGetLocalSection(r->aux_dm, &sec));
   PetscCall(DMPlexGetHeightStratum(s->dm, 0, &cStart, &cEnd));
   PetscCall(DMPlexGetChart(s->dm, NULL, &pEnd));
-  PetscCall(PetscCalloc1(pEnd + 1, &seen));
   PetscCall(PetscMalloc3(pEnd + 1, &point, 2 * pEnd + 2, &xy, pEnd + 1, &dist));
-  for (PetscInt c = cStart; c < cEnd; c++) {
-    PetscInt pts[6];
-    PetscReal cxy[12];
-    PetscCall(FFCellNodeCoordinates(s->dm, c, pts, cxy));
-    for (PetscInt k = 0; k < 6; k++) {
-      if (seen[pts[k]]) continue;
-      seen[pts[k]] = PETSC_TRUE;
-      point[npts] = pts[k];
-      xy[2 * npts] = cxy[2 * k], xy[2 * npts + 1] = cxy[2 * k + 1];
+  { /* the P2 nodes: vertices and edges, from the coordinate field (per point, not through
+     * DMPlexReferenceToCoordinates, which costs O(cells) a call) */
+    DM cdm;
+    Vec coords;
+    PetscSection csec;
+    const PetscScalar *ca;
+    PetscInt vStart, vEnd, eStart, eEnd;
+    PetscCall(DMGetCoordinateDM(s->dm, &cdm));
+    PetscCall(DMGetCoordinatesLocal(s->dm, &coords));
+    PetscCall(DMGetLocalSection(cdm, &csec));
+    PetscCall(DMPlexGetDepthStratum(s->dm, 0, &vStart, &vEnd));
+    PetscCall(DMPlexGetDepthStratum(s->dm, 1, &eStart, &eEnd));
+    PetscCall(VecGetArrayRead(coords, &ca));
+    for (PetscInt p = vStart; p < eEnd; p++) {
+      PetscInt dof = 0, off, cStart_, cEnd_;
+      if (p >= vEnd && p < eStart) continue;
+      PetscCall(PetscSectionGetChart(csec, &cStart_, &cEnd_));
+      if (p >= cStart_ && p < cEnd_) PetscCall(PetscSectionGetDof(csec, p, &dof));
+      point[npts] = p;
+      if (dof >= 2) {
+        PetscCall(PetscSectionGetOffset(csec, p, &off));
+        xy[2 * npts] = PetscRealPart(ca[off]), xy[2 * npts + 1] = PetscRealPart(ca[off + 1]);
+      } else { /* straight edge: the mean of its vertices */
+        const PetscInt *cone;
+        PetscCheck(p >= eStart, PETSC_COMM_SELF, PETSC_ERR_PLIB, "vertex %d has no coordinates", (int)p);
+        PetscCall(DMPlexGetCone(s->dm, p, &cone));
+        xy[2 * npts] = xy[2 * npts + 1] = 0;
+        for (int k = 0; k < 2; k++) {
+          PetscCall(PetscSectionGetOffset(csec, cone[k], &off));
+          xy[2 * npts] += 0.5 * PetscRealPart(ca[off]), xy[2 * npts + 1] += 0.5 * PetscRealPart(ca[off + 1]);
+        }
+      }
       npts++;
     }
+    PetscCall(VecRestoreArrayRead(coords, &ca));
   }
   PetscCall(FFSegmentDistance(nseg, seg, npts, xy, dist));
   PetscCall(VecGetArray(r->aux, &a));
@@ -379,7 +403,6 @@ static PetscErrorCode FillGeometry(FFSolver s)
   PetscCall(PetscQuadratureDestroy(&quad));
   PetscCall(VecRestoreArray(r->aux, &a));
   PetscCall(PetscFree3(point, xy, dist));
-  PetscCall(PetscFree(seen));
   PetscCall(PetscFree(seg));
   PetscFunctionReturn(0);
 }

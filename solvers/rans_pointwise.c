@@ -4,22 +4,31 @@
  * Fields: 0 velocity u, 1 pressure p, 2 the SA working variable n (nu tilde).
  * Auxiliary fields: 0 wall distance d (P2), 1 the cell metric G = J^-T J^-1 at the cell's
  * centroid (P0; G11, G12, G22; J maps PETSc's reference triangle [-1, 1]^2 to the cell),
- * 2 the velocity and 3 the SA variable of the previous pseudo-time step (P2).
+ * 2 the velocity and 3 the SA variable of the previous pseudo-time step (P2), 4 the forces'
+ * cut-off function (P2).
  *
  * Weak form, for test functions v, q, w (docs/references.md §10):
- *   momentum    (u.grad u + s (u - u0), v) + (nu grad u + nu_t (grad u + grad u^T) - p I, grad v) = 0
- *   continuity  (div u, q) = 0
+ *   momentum    (u.grad u + s (u - u0), v) + (nu grad u + nu_t (grad u + grad u^T) - p I, grad v)
+ *               + (tau_m Rm, u.grad v) + (tau_c div u, div v) = 0
+ *   continuity  (div u, q) + (tau_m Rm, grad q) = 0
  *   SA          W [ (R, w) + ((nu + n f_n) / sigma grad n, grad w) + (tau R, u.grad w) ] = 0
- * with R = u.grad n + s (n - n0) - P(n, Omega, d) + D(n, Omega, d) - cb2 / sigma |grad n|^2 the
- * strong residual without its second derivatives (they vanish on the quadratic SUPG term's
- * linear part and P2 carries no Hessian in PETSc 3.18's kernels), nu_t = n f_v1 (0 for
- * n < 0), s = 1 / dt the local pseudo-time coefficient (0 for the steady residual),
- * W = 1 / nu scaling the SA rows to the size of the momentum rows, and the SUPG
- * parameter tau = (u.Gt u + 9 ((nu + n+) / sigma)^2 Gt:Gt)^(-1/2), Gt = 4 G (quadratic
- * elements: h / 2). The laminar part keeps the `nu grad u` form (do-nothing outflow); the
- * eddy viscosity needs the symmetric gradient, as div(nu_t grad u^T) does not vanish.
- * Every kernel's Jacobian is the exact derivative, tau's and the limiters' included
- * (tests/test_solver_rans.c checks them against finite differences). */
+ * with the strong residuals without their second derivatives (PETSc 3.18's kernels get no
+ * Hessian; where the viscous terms matter, in the wall layers, tau ~ h^2 / nu is small)
+ *   Rm = s (u - u0) + (u.grad) u + grad p,
+ *   R  = u.grad n + s (n - n0) - P(n, Omega, d) + D(n, Omega, d) - cb2 / sigma |grad n|^2,
+ * nu_t = n f_v1 (0 for n < 0), s = 1 / dt the local pseudo-time coefficient (0 for the steady
+ * residual), W = 1 / nu scaling the SA rows to the size of the momentum rows. Stabilization:
+ * SUPG and PSPG with tau_m = (u.Gt u + 9 (nu + nu_t)^2 Gt:Gt)^(-1/2) and SUPG of the SA
+ * equation with tau = (u.Gt u + 9 ((nu + n+) / sigma)^2 Gt:Gt)^(-1/2), Gt = 4 G (quadratic
+ * elements: the length h / 2); grad-div with tau_c = gamma + 1 / (tau_m tr Gt) (gamma =
+ * -rans_grad_div U L, the LSIC part from tau_m). Without PSPG the pressure checkerboards along
+ * the long cells of a boundary layer (Taylor-Hood's inf-sup constant falls with the aspect
+ * ratio); without grad-div Taylor-Hood's weak mass conservation lets a spurious wall-normal
+ * velocity carry the momentum of a turbulent boundary layer (docs/validation.md). The laminar
+ * part keeps the `nu grad u` form (do-nothing outflow); the eddy viscosity needs the symmetric
+ * gradient, as div(nu_t grad u^T) does not vanish. Every kernel's Jacobian is the exact
+ * derivative, the taus' included (tests/test_solver_rans.c checks them against finite
+ * differences). */
 #include "solver_private.h"
 
 #include <string.h>

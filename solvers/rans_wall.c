@@ -66,7 +66,7 @@ static PetscErrorCode EvaluateOnFace(FFSolver s, Vec local, PetscInt face, Petsc
   const PetscReal corner[3][2] = {{-1, -1}, {1, -1}, {-1, 1}};
   const PetscInt *support, *cone;
   PetscInt pts[6], k0 = -1, k1 = -1, n;
-  PetscReal xy[12], centroid[2], *ref, *J, *invJ, *detJ, *X;
+  PetscReal xy[12], *ref, *J, *invJ, *detJ, *X;
   PetscDS ds;
   PetscFE fe_u, fe_p;
   PetscTabulation Tu, Tp;
@@ -84,7 +84,6 @@ static PetscErrorCode EvaluateOnFace(FFSolver s, Vec local, PetscInt face, Petsc
   }
   PetscCheck(k0 >= 0 && k1 >= 0, PETSC_COMM_SELF, PETSC_ERR_PLIB, "face %d: its vertices are not its cell's",
              (int)face);
-  PetscCall(FFPointCentroid(s->dm, support[0], centroid));
   /* straight-cell height normal to the face: 2 area / length */
   const PetscInt k2 = 3 - k0 - k1;
   const PetscReal ex = xy[2 * k1] - xy[2 * k0], ey = xy[2 * k1 + 1] - xy[2 * k0 + 1];
@@ -123,14 +122,17 @@ static PetscErrorCode EvaluateOnFace(FFSolver s, Vec local, PetscInt face, Petsc
       for (PetscInt j = 0; j < 2; j++)
         for (PetscInt d = 0; d < 2; d++) g[c][j] += gref[c][d] * invJ[4 * i + 2 * d + j];
     for (PetscInt b = 0; b < Tp->Nb; b++) p += PetscRealPart(x[Tu->Nb + b]) * Tp->T[0][i * Tp->Nb + b];
-    /* dx/dt = J dxi; the normal out of the fluid points away from the cell's centroid */
+    /* dx/dt = J dxi; the normal out of the fluid points away from the cell's third vertex, as
+     * measured across the face's chord (a thin cell's centroid lies within its curved face's
+     * bulge, so it cannot tell) */
     const PetscReal tx = J[4 * i] * dxi[0] + J[4 * i + 1] * dxi[1], ty = J[4 * i + 2] * dxi[0] + J[4 * i + 3] * dxi[1];
     const PetscReal len = PetscSqrtReal(tx * tx + ty * ty);
     WallPoint *w = &out[i];
     w->x = X[2 * i], w->y = X[2 * i + 1], w->p = p, w->ds_dt = len, w->h = h;
     w->normal[0] = ty / len, w->normal[1] = -tx / len;
-    if (w->normal[0] * (w->x - centroid[0]) + w->normal[1] * (w->y - centroid[1]) < 0)
-      w->normal[0] = -w->normal[0], w->normal[1] = -w->normal[1];
+    const PetscReal side =
+        -ey * (xy[2 * k2] - xy[2 * k0]) + ex * (xy[2 * k2 + 1] - xy[2 * k0 + 1]); /* (-ey, ex).(C-A) */
+    if ((w->normal[0] * -ey + w->normal[1] * ex) * side > 0) w->normal[0] = -w->normal[0], w->normal[1] = -w->normal[1];
     w->tangent[0] = tx / len, w->tangent[1] = ty / len;
     if (w->tangent[0] < 0 || (w->tangent[0] == 0 && w->tangent[1] < 0))
       w->tangent[0] = -w->tangent[0], w->tangent[1] = -w->tangent[1];

@@ -273,12 +273,92 @@ static void TestJacobian(void)
   FF_TEST_PETSC(DMDestroy(&dm));
 }
 
+/* The first error message of a failing call (PETSc's traceback silenced). */
+typedef struct {
+  char message[1024];
+} Captured;
+
+static PetscErrorCode Capture(MPI_Comm comm, int line, const char *fun, const char *file, PetscErrorCode n,
+                              PetscErrorType p, const char *mess, void *ctx)
+{
+  Captured *c = (Captured *)ctx;
+  (void)comm, (void)line, (void)fun, (void)file;
+  if (p == PETSC_ERROR_INITIAL && mess && !c->message[0]) snprintf(c->message, sizeof c->message, "%s", mess);
+  return n;
+}
+
+/* The options, then a mesh (from the options) and a RANS solver on it, or on the square when
+ * square is set: an error whose message holds `expect`. */
+static void ExpectBadInput(const char *options, PetscBool square, const char *expect)
+{
+  Captured cap = {""};
+  FFMesh mesh = NULL;
+  FFSolver s = NULL;
+  DM dm = NULL;
+  PetscErrorCode ierr;
+  FF_TEST_PETSC(PetscOptionsClear(NULL));
+  FF_TEST_PETSC(PetscOptionsInsertString(NULL, options));
+  if (square) FF_TEST_PETSC(TestSquareMesh(PETSC_COMM_WORLD, SUITE, 4, &dm));
+  FF_TEST_PETSC(PetscPushErrorHandler(Capture, &cap));
+  if (square) {
+    ierr = FFSolverCreate(PETSC_COMM_WORLD, &s);
+    if (!ierr) ierr = FFSolverSetDM(s, dm, 4, TestSquareGroups);
+  } else {
+    ierr = FFMeshCreate(PETSC_COMM_WORLD, &mesh);
+    if (!ierr) ierr = FFMeshSetFromOptions(mesh);
+    if (!ierr) ierr = FFMeshSetUp(mesh);
+    if (!ierr) ierr = FFSolverCreate(PETSC_COMM_WORLD, &s);
+    if (!ierr) ierr = FFSolverSetMesh(s, mesh);
+  }
+  if (!ierr) ierr = FFSolverSetFromOptions(s);
+  if (!ierr) ierr = FFSolverSetUp(s);
+  FF_TEST_PETSC(PetscPopErrorHandler());
+  CU_ASSERT(ierr != 0);
+  if (!strstr(cap.message, expect)) printf("\n  '%s': message '%s' lacks '%s'", options, cap.message, expect);
+  CU_ASSERT_PTR_NOT_NULL(strstr(cap.message, expect));
+  FF_TEST_PETSC(FFSolverDestroy(&s));
+  FF_TEST_PETSC(FFMeshDestroy(&mesh));
+  FF_TEST_PETSC(DMDestroy(&dm));
+  FF_TEST_PETSC(PetscOptionsClear(NULL));
+}
+
+static void TestBadInput(void)
+{
+  const char *plate = "-geometry flatplate -plate_nx 4 -problem rans -bc_inlet freestream -bc_symmetry symmetry "
+                      "-bc_top outflow ";
+  char opts[1024];
+  /* a negative Reynolds number: the mesh's first cell and the solver both need it */
+  snprintf(opts, sizeof opts, "%s -re -5", plate);
+  ExpectBadInput(opts, PETSC_FALSE, "-re");
+  ExpectBadInput("-problem rans -re -5 -bc_left freestream -bc_bottom noslip -bc_top outflow -bc_right outflow",
+                 PETSC_TRUE, "option -re: the Reynolds number must be > 0");
+  /* y+ of the first cell */
+  snprintf(opts, sizeof opts, "%s -re 1e6 -mesh_bl_yplus 0", plate);
+  ExpectBadInput(opts, PETSC_FALSE, "option -mesh_bl_yplus: y+ of the first cell must be > 0");
+  snprintf(opts, sizeof opts, "%s -re 1e6 -mesh_bl_yplus -1", plate);
+  ExpectBadInput(opts, PETSC_FALSE, "-mesh_bl_yplus");
+  ExpectBadInput("-geometry naca -naca 0012 -re 1e6 -mesh_bl_yplus -2", PETSC_FALSE, "-mesh_bl_yplus");
+  snprintf(opts, sizeof opts, "%s -re 1e6 -mesh_bl_growth 1.3", plate);
+  ExpectBadInput(opts, PETSC_FALSE, "option -mesh_bl_growth");
+  /* no wall: the SA model's wall distance has nothing to measure to */
+  ExpectBadInput("-problem rans -re 1e5 -bc_left freestream -bc_bottom outflow -bc_top outflow -bc_right outflow",
+                 PETSC_TRUE, "no group is a no-slip wall (give -bc_<group> noslip");
+  /* the pseudo-time options */
+  ExpectBadInput("-problem rans -re 1e5 -bc_left freestream -bc_bottom noslip -bc_top outflow -bc_right outflow "
+                 "-rans_cfl_initial 0",
+                 PETSC_TRUE, "-rans_cfl_initial");
+  ExpectBadInput("-problem rans -re 1e5 -bc_left freestream -bc_bottom noslip -bc_top outflow -bc_right outflow "
+                 "-rans_nu_tilde_farfield -1",
+                 PETSC_TRUE, "option -rans_nu_tilde_farfield must be >= 0");
+}
+
 int main(int argc, char **argv)
 {
   const FFTest tests[] = {
       {"SA-neg source, diffusivity, eddy viscosity: derivatives vs central differences", TestSourceDerivatives},
       {"SA-neg: continuous across nu tilde = 0; the log layer balance", TestNegativeBranchContinuity},
       {"RANS residual: J w and J^T v vs central differences of F", TestJacobian},
+      {"bad input (Re, y+, growth, no wall, pseudo-time options): errors name the option", TestBadInput},
       {NULL, NULL},
   };
   return FFTestRunPetsc(argc, argv, SUITE, tests);
