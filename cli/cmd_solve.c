@@ -11,7 +11,7 @@
 #include <string.h>
 
 typedef struct {
-  char vtu[PETSC_MAX_PATH_LEN], json[PETSC_MAX_PATH_LEN], cp[PETSC_MAX_PATH_LEN];
+  char vtu[PETSC_MAX_PATH_LEN], json[PETSC_MAX_PATH_LEN], cp[PETSC_MAX_PATH_LEN], wall[PETSC_MAX_PATH_LEN];
 } Outputs;
 
 /* Output paths from the options; the JSON summary goes beside the .vtu unless -summary says. */
@@ -27,6 +27,9 @@ static PetscErrorCode ReadOutputs(MPI_Comm comm, Outputs *o)
                                o->json, sizeof o->json, &set));
   PetscCall(PetscOptionsString("-cp_output", "C_p along the forces body as CSV (x, y, cp)", "fieldflow solve", o->cp,
                                o->cp, sizeof o->cp, NULL));
+  PetscCall(PetscOptionsString("-wall_output",
+                               "C_p, C_f and y+ along the forces body as CSV (x, y, cp, cf, cf_x, yplus)",
+                               "fieldflow solve", o->wall, o->wall, sizeof o->wall, NULL));
   PetscOptionsEnd();
   if (!set && o->vtu[0]) {
     const char *ext = FFPathExtension(o->vtu);
@@ -34,8 +37,9 @@ static PetscErrorCode ReadOutputs(MPI_Comm comm, Outputs *o)
     PetscCall(PetscStrncpy(o->json, o->vtu, sizeof o->json));
     PetscCall(PetscStrncpy(o->json + (ext - o->vtu), ".json", sizeof o->json - (size_t)(ext - o->vtu)));
   }
-  const char *paths[3] = {o->vtu, o->json, o->cp}, *names[3] = {"-o", "-summary", "-cp_output"};
-  for (int i = 0; i < 3; i++)
+  const char *paths[4] = {o->vtu, o->json, o->cp, o->wall},
+             *names[4] = {"-o", "-summary", "-cp_output", "-wall_output"};
+  for (int i = 0; i < 4; i++)
     if (paths[i][0] && FFCheckWritable(paths[i]))
       SETERRQ(comm, PETSC_ERR_FILE_OPEN, "option %s: %s", names[i], FFErrorMessage());
   PetscFunctionReturn(0);
@@ -66,8 +70,9 @@ static PetscErrorCode Report(MPI_Comm comm, FFSolver s, const FFSolveSummary *su
   PetscCall(VecGetSize(u, &n));
   PetscCallMPI(MPI_Comm_size(comm, &size));
   PetscCall(FFSolverGetReynolds(s, &re));
-  if (problem == FF_PROBLEM_NAVIER_STOKES)
-    PetscCall(PetscPrintf(comm, "Navier-Stokes, Re %.6g: %d unknowns on %d rank%s\n", (double)re, (int)n, (int)size,
+  if (problem != FF_PROBLEM_DARCY)
+    PetscCall(PetscPrintf(comm, "%s, Re %.6g: %d unknowns on %d rank%s\n",
+                          problem == FF_PROBLEM_RANS ? "RANS (SA-neg)" : "Navier-Stokes", (double)re, (int)n, (int)size,
                           size > 1 ? "s" : ""));
   else
     PetscCall(PetscPrintf(comm, "Darcy: %d unknowns on %d rank%s\n", (int)n, (int)size, size > 1 ? "s" : ""));
@@ -76,13 +81,33 @@ static PetscErrorCode Report(MPI_Comm comm, FFSolver s, const FFSolveSummary *su
     PetscCall(PrintCompared(comm, "C_D", sum->forces.cd, sum->has_ref_cd, sum->ref_cd));
     PetscCall(PrintCompared(comm, "C_L", sum->forces.cl, sum->has_ref_cl, sum->ref_cl));
   }
+  if (sum->has_wall)
+    PetscCall(
+        PetscPrintf(comm,
+                    "  wall integrals: C_D pressure %.8f + friction %.8f = %.8f; C_L pressure %.8f + friction %.8f; "
+                    "y+ of the first cell max %.3g, mean %.3g\n",
+                    (double)sum->wall.cd_pressure, (double)sum->wall.cd_friction,
+                    (double)(sum->wall.cd_pressure + sum->wall.cd_friction), (double)sum->wall.cl_pressure,
+                    (double)sum->wall.cl_friction, (double)sum->wall.yplus_max, (double)sum->wall.yplus_mean));
+  for (PetscInt i = 0; i < sum->n_cf_probes; i++) {
+    char name[64];
+    PetscCall(
+        PetscSNPrintf(name, sizeof name, "C_f(%g, %g)", (double)sum->cf_probe[i][0], (double)sum->cf_probe[i][1]));
+    PetscCall(PetscPrintf(comm, "  %s\n", name));
+    PetscCall(PrintCompared(comm, "C_f", sum->cf[i], i == 0 && sum->has_ref_cf, sum->ref_cf));
+  }
   if (sum->has_dp) PetscCall(PrintCompared(comm, "dp", sum->dp, sum->has_ref_dp, sum->ref_dp));
   if (problem == FF_PROBLEM_DARCY)
     PetscCall(PetscPrintf(comm, "  K in [%.4g, %.4g], p in [%.4g, %.4g] (zero mean with only Neumann boundaries)\n",
                           (double)sum->k_min, (double)sum->k_max, (double)sum->p_min, (double)sum->p_max));
-  PetscCall(PetscPrintf(comm, "  Newton iterations %d (continuation steps %d), ||F|| %.2e, solve wall time %.2f s\n",
-                        (int)st->newton_iterations, (int)st->continuation_steps, (double)st->residual_norm,
-                        (double)st->wall_time));
+  if (problem == FF_PROBLEM_RANS)
+    PetscCall(PetscPrintf(comm, "  pseudo-time steps %d, Newton iterations %d, ||F|| %.2e, solve wall time %.2f s\n",
+                          (int)st->pseudo_steps, (int)st->newton_iterations, (double)st->residual_norm,
+                          (double)st->wall_time));
+  else
+    PetscCall(PetscPrintf(comm, "  Newton iterations %d (continuation steps %d), ||F|| %.2e, solve wall time %.2f s\n",
+                          (int)st->newton_iterations, (int)st->continuation_steps, (double)st->residual_norm,
+                          (double)st->wall_time));
   PetscFunctionReturn(0);
 }
 
@@ -102,6 +127,11 @@ static PetscErrorCode SolveAndWrite(MPI_Comm comm, FFMesh mesh, FFSolver s, cons
   if (!st.converged) {
     FFProblemType problem;
     PetscCall(FFSolverGetProblem(s, &problem));
+    if (problem == FF_PROBLEM_RANS) {
+      const char *why;
+      PetscCall(FFSolverGetFailureReason(s, &why));
+      SETERRQ(comm, PETSC_ERR_NOT_CONVERGED, "RANS did not converge at Re %.6g: %s; nothing written", (double)re, why);
+    }
     if (problem == FF_PROBLEM_NAVIER_STOKES)
       SETERRQ(comm, PETSC_ERR_NOT_CONVERGED,
               "Newton did not converge at Re %.6g: %s, last ||F|| %.3e after %d Newton iterations and %d continuation "
@@ -118,6 +148,11 @@ static PetscErrorCode SolveAndWrite(MPI_Comm comm, FFMesh mesh, FFSolver s, cons
     PetscCall(FFSolverWritePressureCoefficient(s, sum.body, o->cp));
     PetscCall(PetscPrintf(comm, "wrote %s\n", o->cp));
   }
+  if (o->wall[0]) {
+    PetscCheck(sum.has_forces, comm, PETSC_ERR_ARG_WRONG, "option -wall_output: no body (give -forces_body)");
+    PetscCall(FFSolverWriteWallDistribution(s, sum.body, o->wall));
+    PetscCall(PetscPrintf(comm, "wrote %s\n", o->wall));
+  }
   if (o->vtu[0]) {
     PetscCall(FFSolverWriteVTU(s, o->vtu));
     PetscCall(PetscPrintf(comm, "wrote %s\n", o->vtu));
@@ -131,7 +166,7 @@ static PetscErrorCode SolveAndWrite(MPI_Comm comm, FFMesh mesh, FFSolver s, cons
 
 PetscErrorCode FFCmdSolve(MPI_Comm comm)
 {
-  Outputs o = {"", "", ""};
+  Outputs o = {"", "", "", ""};
   PetscBool help;
   FFMesh mesh;
   FFSolver s;

@@ -10,7 +10,13 @@
 
 #include <petscdmplex.h>
 
-typedef enum { FF_GEOMETRY_DFG, FF_GEOMETRY_NACA, FF_GEOMETRY_SQUARE, FF_GEOMETRY_FILE } FFGeometryType;
+typedef enum {
+  FF_GEOMETRY_DFG,
+  FF_GEOMETRY_NACA,
+  FF_GEOMETRY_SQUARE,
+  FF_GEOMETRY_FILE,
+  FF_GEOMETRY_FLATPLATE /* TMR zero-pressure-gradient flat plate (docs/meshes.md) */
+} FFGeometryType;
 
 /* What to mesh. Filled by FFMeshSetFromOptions (options prefixed by the mesh's
  * options prefix, none by default); every length is non-dimensional. */
@@ -29,6 +35,21 @@ typedef struct {
    * the mesh is mirror-symmetric about y = 0 (C_L = 0 at 0 degrees to rounding). No effect on
    * cambered airfoils. FFGeometrySetDefaults: PETSC_TRUE (-naca_mirror). */
   PetscBool naca_mirror;
+  /* Wall-resolved (boundary-layer) meshes, docs/meshes.md: layers of cells on the walls whose
+   * first height gives y+ = bl_yplus at the Reynolds number bl_re per unit length (the
+   * solver's -re unless -mesh_bl_re), each layer bl_growth (<= 1.2) times the one below.
+   * The flat plate always has them; NACA with bl_yplus > 0 (0: the plain mesh). */
+  PetscReal bl_yplus, bl_growth, bl_re;
+  PetscInt bl_layers;         /* NACA: layers in the structured block (0: until they reach h_body) */
+  PetscInt bl_surface_points; /* NACA: wall nodes per side of the airfoil */
+  PetscReal bl_wake_length;   /* NACA: length of the structured wake block behind the trailing edge */
+  PetscReal refine; /* boundary-layer meshes: level k has 2^k times the cells along each direction (nested for whole k) */
+  PetscBool naca_tmr;         /* NACA: the TMR NACA 0012 section (docs/references.md §9) */
+  /* flat plate: plate [0, plate_length] on y = 0 behind a symmetry plane from -plate_upstream,
+   * height plate_height; plate_nx cells along the plate, growing by plate_growth_x from its
+   * leading edge (ahead of it they grow by bl_growth from the same first cell) */
+  PetscReal plate_length, plate_upstream, plate_height, plate_growth_x;
+  PetscInt plate_nx;
 } FFGeometry;
 
 typedef struct _p_FFMesh *FFMesh;
@@ -51,7 +72,8 @@ PetscErrorCode FFMeshSetGeometry(FFMesh mesh, const FFGeometry *geometry);
 /* Boundary groups the mesh must have (in addition to a built-in geometry's own); SetUp fails
  * naming the missing ones. Also -mesh_require_groups a,b,c. */
 PetscErrorCode FFMeshRequireGroups(FFMesh mesh, PetscInt n, const char *const names[]);
-/* -geometry dfg|naca|square|file, -mesh_file, -mesh_order, -mesh_h, -mesh_h_body, -naca NNNN, -naca_mirror, ... */
+/* -geometry dfg|naca|square|file|flatplate, -mesh_file, -mesh_order, -mesh_h, -mesh_h_body, -naca NNNN, -naca_mirror,
+ * -mesh_bl_yplus, ... */
 PetscErrorCode FFMeshSetFromOptions(FFMesh mesh);
 /* Writes the .geo, runs gmsh, reads the .msh into a DMPlex (one label per physical group,
  * named after it and valued by its physical tag, plus "Face Sets"/"Cell Sets" with the same
@@ -66,7 +88,7 @@ PetscErrorCode FFMeshGetDM(FFMesh mesh, DM *dm); /* borrowed reference */
 PetscErrorCode FFMeshGetGeometry(FFMesh mesh, const FFGeometry **geometry);
 /* Boundary physical groups (not the fluid surface), in ascending physical tag (the built-in
  * geometries: dfg inlet outlet walls cylinder; naca airfoil farfield outlet; square left
- * right bottom top). */
+ * right bottom top; flatplate inlet symmetry wall outlet top). */
 PetscErrorCode FFMeshGetNumGroups(FFMesh mesh, PetscInt *n);
 PetscErrorCode FFMeshGetGroupName(FFMesh mesh, PetscInt g, const char **name);
 PetscErrorCode FFMeshHasGroup(FFMesh mesh, const char *name, PetscBool *has);
@@ -175,6 +197,11 @@ PetscErrorCode FFMeshGetSizes(FFMesh mesh, PetscInt *n_vertices, PetscInt *n_edg
 /* Faces of a boundary group over the whole mesh. */
 PetscErrorCode FFMeshGetGroupSize(FFMesh mesh, PetscInt g, PetscInt *n_faces);
 PetscErrorCode FFMeshGetQuality(FFMesh mesh, PetscReal *min, PetscReal *mean);
+
+/* The height of the first cell of a boundary-layer mesh for y+ = yplus at the Reynolds number
+ * re per unit length: yplus / (re u_tau) with u_tau = sqrt(C_f / 2) from the turbulent
+ * flat-plate correlation C_f = 0.026 Re_x^(-1/7) at x = 1 (White; docs/references.md §10). */
+PetscReal FFBoundaryLayerFirstHeight(PetscReal yplus, PetscReal re);
 
 /* Cell orientation. PETSc integrates with the signed Jacobian determinant, so a clockwise cell
  * negates its share of every integral. Every FFMesh has counter-clockwise cells (clockwise

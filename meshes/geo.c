@@ -16,6 +16,8 @@ const char *FFGeometryTypeName(FFGeometryType type)
     return "square";
   case FF_GEOMETRY_FILE:
     return "file";
+  case FF_GEOMETRY_FLATPLATE:
+    return "flatplate";
   }
   return "unknown";
 }
@@ -31,6 +33,8 @@ PetscErrorCode FFGeometryCheck(const FFGeometry *geo, const char *prefix)
                "-%sgeometry file needs the mesh: -%smesh_file path/to/mesh.msh", p, p);
     PetscFunctionReturn(0);
   }
+  PetscCall(FFBoundaryLayerCheck(geo, prefix));
+  if (geo->type == FF_GEOMETRY_FLATPLATE) PetscFunctionReturn(0);
   PetscCheck(geo->h > 0, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "option -%smesh_h: cell size must be > 0, got %g",
              p, (double)geo->h);
   PetscCheck(geo->growth > 0, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE,
@@ -51,6 +55,9 @@ PetscErrorCode FFGeometryCheck(const FFGeometry *geo, const char *prefix)
   PetscCheck(geo->naca_m == 0 || (geo->naca_p > 0 && geo->naca_p < 1), PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE,
              "option -%snaca_p: camber position must be in (0, 1) chords for a cambered airfoil (m = %g), got %g", p,
              (double)geo->naca_m, (double)geo->naca_p);
+  PetscCheck(!geo->naca_tmr || (geo->naca_m == 0 && geo->naca_t == 0.12), PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG,
+             "option -%snaca_tmr: the TMR section is the NACA 0012 (give -naca 0012), not m %g t %g", p,
+             (double)geo->naca_m, (double)geo->naca_t);
   PetscCheck(geo->naca_t > 0 && geo->naca_t < 1, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE,
              "option -%snaca_t: thickness must be in (0, 1) chords, got %g", p, (double)geo->naca_t);
   PetscCheck(geo->farfield > 2, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE,
@@ -123,6 +130,9 @@ PetscErrorCode FFGeoWrite(const FFGeometry *geo, FILE *f)
     break;
   case FF_GEOMETRY_NACA:
     PetscCall(FFNacaWriteGeo(geo, f));
+    break;
+  case FF_GEOMETRY_FLATPLATE:
+    PetscCall(FFFlatPlateWriteGeo(geo, f));
     break;
   case FF_GEOMETRY_FILE:
     SETERRQ(PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "a user mesh file has no .geo to write");

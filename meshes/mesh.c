@@ -20,6 +20,7 @@ PetscErrorCode FFGeometrySetDefaults(FFGeometry *g, FFGeometryType type)
   g->farfield = 20;
   g->h_wake = 0.03;
   g->naca_mirror = PETSC_TRUE;
+  FFBoundaryLayerSetDefaults(g);
   switch (type) {
   case FF_GEOMETRY_DFG: /* ~31.5k P2-P1 unknowns, as in docs/references.md §5 */
     g->h = 0.02, g->h_body = 0.005, g->growth = 0.1;
@@ -31,6 +32,9 @@ PetscErrorCode FFGeometrySetDefaults(FFGeometry *g, FFGeometryType type)
     g->h = 0.035, g->h_body = 0.035;
     break;
   case FF_GEOMETRY_FILE:
+    g->order = 1, g->h = g->h_body = 0;
+    break;
+  case FF_GEOMETRY_FLATPLATE: /* straight cells: the plate is straight */
     g->order = 1, g->h = g->h_body = 0;
     break;
   }
@@ -93,15 +97,16 @@ static PetscErrorCode ParseNacaCode(const char *code, const char *prefix, FFGeom
 
 PetscErrorCode FFMeshSetFromOptions(FFMesh mesh)
 {
-  const char *types[] = {"dfg", "naca", "square", "file"};
+  const char *types[] = {"dfg", "naca", "square", "file", "flatplate"};
   FFGeometry *g = &mesh->geo;
   PetscInt type = g->type, nreq = FF_MESH_MAX_REQUIRED;
   char code[16] = "", *req[FF_MESH_MAX_REQUIRED];
   PetscBool set;
   PetscFunctionBegin;
   PetscOptionsBegin(mesh->comm, mesh->prefix, "Mesh options", "FFMesh");
-  PetscCall(PetscOptionsEList("-geometry", "Geometry: dfg (channel with cylinder), naca (airfoil), square, file (.msh)",
-                              "FFMeshSetFromOptions", types, 4, types[type], &type, &set));
+  PetscCall(PetscOptionsEList("-geometry",
+                              "Geometry: dfg (channel with cylinder), naca (airfoil), square, file (.msh), flatplate",
+                              "FFMeshSetFromOptions", types, 5, types[type], &type, &set));
   if (set && type != (PetscInt)g->type) PetscCall(FFGeometrySetDefaults(g, (FFGeometryType)type));
   PetscCall(PetscOptionsString("-mesh_file", "The user's Gmsh .msh (with -geometry file)", "FFMeshSetFromOptions",
                                g->msh_file, g->msh_file, sizeof g->msh_file, NULL));
@@ -125,6 +130,7 @@ PetscErrorCode FFMeshSetFromOptions(FFMesh mesh)
                              "FFMeshSetFromOptions", g->farfield, &g->farfield, NULL));
   PetscCall(PetscOptionsReal("-mesh_h_wake", "NACA: cell size in the wake behind the trailing edge",
                              "FFMeshSetFromOptions", g->h_wake, &g->h_wake, NULL));
+  PetscCall(FFBoundaryLayerOptions(mesh, PetscOptionsObject));
   PetscCall(PetscOptionsBool("-naca_mirror", "NACA: mesh a symmetric airfoil (m = 0) as a half and its mirror image",
                              "FFMeshSetFromOptions", g->naca_mirror, &g->naca_mirror, NULL));
   PetscCall(PetscOptionsString("-gmsh", "The gmsh executable", "FFMeshSetFromOptions",
@@ -219,6 +225,12 @@ static PetscErrorCode PrepareMshFile(void *ctx)
   int n2 = snprintf(mesh->msh_path, sizeof mesh->msh_path, "%s/%s.msh", mesh->workdir, name);
   PetscCheck(n1 < (int)sizeof mesh->geo_path && n2 < (int)sizeof mesh->msh_path, PETSC_COMM_SELF, PETSC_ERR_ARG_SIZ,
              "work directory path too long: '%s'", mesh->workdir);
+  if (g->type == FF_GEOMETRY_NACA && FFGeometryHasBoundaryLayer(g)) { /* layers built here, the rest by gmsh */
+    PetscErrorCode ierr = FFNacaLayersMesh(g, gmsh, mesh->geo_path, mesh->msh_path);
+    if (ierr) mesh->keep_workdir = PETSC_TRUE;
+    PetscCall(ierr);
+    PetscFunctionReturn(0);
+  }
   FILE *f = fopen(mesh->geo_path, "w");
   PetscCheck(f, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "cannot write '%s'", mesh->geo_path);
   PetscErrorCode ierr = FFGeoWrite(g, f);
@@ -307,6 +319,7 @@ static PetscErrorCode RequireBuiltinGroups(FFMesh mesh)
 {
   const char *dfg[] = {"inlet", "outlet", "walls", "cylinder"}, *naca[] = {"airfoil", "farfield", "outlet"};
   const char *square[] = {"left", "right", "bottom", "top"};
+  const char *plate[] = {"inlet", "symmetry", "wall", "outlet", "top"};
   PetscFunctionBegin;
   switch (mesh->geo.type) {
   case FF_GEOMETRY_DFG:
@@ -317,6 +330,9 @@ static PetscErrorCode RequireBuiltinGroups(FFMesh mesh)
     break;
   case FF_GEOMETRY_SQUARE:
     PetscCall(FFMeshRequireGroups(mesh, 4, square));
+    break;
+  case FF_GEOMETRY_FLATPLATE:
+    PetscCall(FFMeshRequireGroups(mesh, 5, plate));
     break;
   case FF_GEOMETRY_FILE:
     break;

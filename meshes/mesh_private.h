@@ -67,8 +67,20 @@ const char *FFGeometryTypeName(FFGeometryType type);
 void FFGeoWriteSizeSettings(FILE *f);
 PetscErrorCode FFGeometryCheck(const FFGeometry *geo, const char *prefix);
 
+/* boundary_layer.c: wall-resolved meshes (the flat plate, the options of the NACA layers) */
+PetscBool FFGeometryHasBoundaryLayer(const FFGeometry *geo);
+void FFBoundaryLayerSetDefaults(FFGeometry *geo);
+PetscErrorCode FFBoundaryLayerOptions(FFMesh mesh, PetscOptionItems *PetscOptionsObject);
+PetscErrorCode FFBoundaryLayerCheck(const FFGeometry *geo, const char *prefix);
+PetscErrorCode FFFlatPlateWriteGeo(const FFGeometry *geo, FILE *f);
+
 /* naca.c */
 PetscErrorCode FFNacaWriteGeo(const FFGeometry *geo, FILE *f);
+/* A point of the NACA (or TMR) surface at chord station x; upper surface for side +1, lower -1. */
+void FFNacaSurfacePoint(const FFGeometry *geo, double x, int side, double *X, double *Y);
+/* naca_layers.c: the wall-resolved NACA mesh (structured layers built here, the rest by gmsh) as
+ * a .msh at msh_path; geo_path gets the .geo of the part gmsh meshes. */
+PetscErrorCode FFNacaLayersMesh(const FFGeometry *geo, const char *gmsh, const char *geo_path, const char *msh_path);
 /* Whether the NACA mesh is the mirror-symmetric one (naca_mirror and m == 0). */
 PetscBool FFNacaIsMirrored(const FFGeometry *geo);
 

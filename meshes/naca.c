@@ -5,10 +5,14 @@
 
 #include <math.h>
 
-/* Half thickness with the closed-trailing-edge coefficient (-0.1036 instead of -0.1015). */
-static double NacaThickness(double t, double x)
+/* Half thickness with the closed-trailing-edge coefficient (-0.1036 instead of -0.1015), or
+ * the TMR NACA 0012 section (docs/references.md §9; -naca_tmr, thickness 12% only). */
+static double NacaThickness(const FFGeometry *g, double x)
 {
-  return 5.0 * t * (0.2969 * sqrt(x) + x * (-0.1260 + x * (-0.3516 + x * (0.2843 + x * -0.1036))));
+  if (g->naca_tmr)
+    return 0.594689181 *
+           (0.298222773 * sqrt(x) + x * (-0.127125232 + x * (-0.357907906 + x * (0.291984971 + x * -0.105174606))));
+  return 5.0 * g->naca_t * (0.2969 * sqrt(x) + x * (-0.1260 + x * (-0.3516 + x * (0.2843 + x * -0.1036))));
 }
 
 static void NacaCamber(double m, double p, double x, double *yc, double *slope)
@@ -25,9 +29,9 @@ static void NacaCamber(double m, double p, double x, double *yc, double *slope)
 }
 
 /* A point of the surface at chord station x; upper surface when side = +1, lower when -1. */
-static void NacaSurfacePoint(const FFGeometry *g, double x, int side, double *X, double *Y)
+void FFNacaSurfacePoint(const FFGeometry *g, double x, int side, double *X, double *Y)
 {
-  double yc, slope, yt = NacaThickness(g->naca_t, x);
+  double yc, slope, yt = NacaThickness(g, x);
   NacaCamber(g->naca_m, g->naca_p, x, &yc, &slope);
   double theta = atan(slope);
   *X = x - side * yt * sin(theta);
@@ -68,14 +72,14 @@ static void WriteAirfoilPoints(const FFGeometry *g, FILE *f, int *le, int *last)
   int id = 1;
   for (int i = NACA_POINTS; i >= 0; i--, id++) {
     double x = 0.5 * (1 - cos(M_PI * i / NACA_POINTS)), X, Y;
-    NacaSurfacePoint(g, x, +1, &X, &Y);
+    FFNacaSurfacePoint(g, x, +1, &X, &Y);
     if (i == NACA_POINTS) X = 1, Y = 0; /* exactly closed */
     if (i == 0) X = 0, Y = 0;
     fprintf(f, "Point(%d) = {%.17g, %.17g, 0};\n", id, X, Y);
   }
   for (int i = 1; i < NACA_POINTS; i++, id++) {
     double x = 0.5 * (1 - cos(M_PI * i / NACA_POINTS)), X, Y;
-    NacaSurfacePoint(g, x, -1, &X, &Y);
+    FFNacaSurfacePoint(g, x, -1, &X, &Y);
     fprintf(f, "Point(%d) = {%.17g, %.17g, 0};\n", id, X, Y);
   }
   *le = NACA_POINTS + 1, *last = id - 1;

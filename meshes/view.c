@@ -65,6 +65,10 @@ static void Describe(const FFGeometry *g, char *buf, size_t len)
   case FF_GEOMETRY_FILE:
     snprintf(buf, len, "user mesh %s", g->msh_file);
     break;
+  case FF_GEOMETRY_FLATPLATE:
+    snprintf(buf, len, "TMR flat plate, length %g (y+ %g at Re %g per unit length, layer growth %g, level %g)",
+             (double)g->plate_length, (double)g->bl_yplus, (double)g->bl_re, (double)g->bl_growth, (double)g->refine);
+    break;
   }
 }
 

@@ -5,9 +5,9 @@
 #include <string.h>
 
 const char *const FFBoundaryTypeNames[] = {"unset",   "noslip",    "velocity", "parabolic", "freestream",
-                                           "outflow", "dirichlet", "neumann",  "function"};
+                                           "outflow", "dirichlet", "neumann",  "function",  "symmetry"};
 
-static const char *const NavierStokesTypes = "noslip, velocity:ux,uy, parabolic:peak, freestream, outflow";
+static const char *const NavierStokesTypes = "noslip, velocity:ux,uy, parabolic:peak, freestream, outflow, symmetry";
 static const char *const DarcyTypes = "dirichlet[:p], neumann";
 
 FFBoundary *FFSolverFindGroup(FFSolver solver, const char name[])
@@ -48,7 +48,7 @@ static PetscErrorCode ParseSpec(FFSolver solver, FFBoundary *bc, const char *opt
   size_t len = colon ? (size_t)(colon - spec) : strlen(spec);
   PetscReal v[2];
   PetscInt n;
-  const PetscBool ns = solver->problem == FF_PROBLEM_NAVIER_STOKES;
+  const PetscBool ns = FFSolverIsFlow(solver);
 
   PetscFunctionBegin;
   PetscCheck(len < sizeof type, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "option %s: unknown boundary type '%s'", option,
@@ -75,6 +75,9 @@ static PetscErrorCode ParseSpec(FFSolver solver, FFBoundary *bc, const char *opt
   } else if (ns && !strcmp(type, "outflow")) {
     bc->type = FF_BC_OUTFLOW;
     PetscCheck(n == 0, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "option %s: outflow takes no values", option);
+  } else if (ns && !strcmp(type, "symmetry")) {
+    bc->type = FF_BC_SYMMETRY;
+    PetscCheck(n == 0, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "option %s: symmetry takes no values", option);
   } else if (!ns && !strcmp(type, "dirichlet")) {
     bc->type = FF_BC_DIRICHLET;
     bc->pressure = n ? v[0] : 0.0;
@@ -279,9 +282,58 @@ static PetscErrorCode ParabolicSegment(FFSolver solver, FFBoundary *bc)
 
 /* Adds the Dirichlet conditions to the DM; a flow without any natural (outflow) boundary
  * has its pressure fixed only up to a constant: has_nullspace. */
+/* A symmetry group must be a straight segment along x or y: its normal velocity component. */
+static PetscErrorCode SymmetryComponent(FFSolver solver, FFBoundary *bc)
+{
+  DM dm = solver->dm;
+  PetscReal box[4] = {PETSC_MAX_REAL, PETSC_MAX_REAL, PETSC_MAX_REAL, PETSC_MAX_REAL}, gbox[4];
+  IS faces;
+  const PetscInt *fp;
+  PetscInt nf = 0, vStart, vEnd;
+
+  PetscFunctionBegin;
+  PetscCall(DMPlexGetDepthStratum(dm, 0, &vStart, &vEnd));
+  PetscCall(DMLabelGetStratumIS(bc->label, bc->value, &faces));
+  if (faces) {
+    PetscCall(ISGetLocalSize(faces, &nf));
+    PetscCall(ISGetIndices(faces, &fp));
+  }
+  for (PetscInt i = 0; i < nf; i++) {
+    PetscInt pts[6];
+    PetscReal xy[12];
+    const PetscInt *support;
+    PetscCall(DMPlexGetSupport(dm, fp[i], &support));
+    PetscCall(FFCellNodeCoordinates(dm, support[0], pts, xy));
+    for (PetscInt k = 0; k < 6; k++) {
+      const PetscInt *cone;
+      PetscBool on = pts[k] == fp[i];
+      PetscCall(DMPlexGetCone(dm, fp[i], &cone));
+      on = on || pts[k] == cone[0] || pts[k] == cone[1];
+      if (!on) continue;
+      box[0] = PetscMin(box[0], xy[2 * k]);
+      box[1] = PetscMin(box[1], -xy[2 * k]);
+      box[2] = PetscMin(box[2], xy[2 * k + 1]);
+      box[3] = PetscMin(box[3], -xy[2 * k + 1]);
+    }
+  }
+  if (faces) {
+    PetscCall(ISRestoreIndices(faces, &fp));
+    PetscCall(ISDestroy(&faces));
+  }
+  PetscCall(MPIU_Allreduce(box, gbox, 4, MPIU_REAL, MPIU_MIN, solver->comm));
+  PetscCheck(gbox[0] < PETSC_MAX_REAL, solver->comm, PETSC_ERR_ARG_WRONG,
+             "-%sbc_%s symmetry: the group '%s' has no boundary faces", solver->prefix, bc->name, bc->name);
+  const PetscReal wx = -gbox[1] - gbox[0], wy = -gbox[3] - gbox[2], tol = 1e-10 * PetscMax(1, PetscMax(wx, wy));
+  PetscCheck(wx <= tol || wy <= tol, solver->comm, PETSC_ERR_SUP,
+             "-%sbc_%s symmetry: the group must be a straight segment along x or y (its box is %g x %g)",
+             solver->prefix, bc->name, (double)wx, (double)wy);
+  bc->normal_component = wy <= tol ? 1 : 0;
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode FFBoundaryAddToDM(FFSolver solver)
 {
-  const PetscBool ns = solver->problem == FF_PROBLEM_NAVIER_STOKES;
+  const PetscBool ns = FFSolverIsFlow(solver);
   PetscBool natural = PETSC_FALSE;
 
   PetscFunctionBegin;
@@ -291,6 +343,8 @@ PetscErrorCode FFBoundaryAddToDM(FFSolver solver)
     void *ctx = bc;
 
     PetscCall(DefaultCondition(solver, bc));
+    PetscCheck(ns || bc->type != FF_BC_SYMMETRY, solver->comm, PETSC_ERR_ARG_WRONG,
+               "-%sbc_%s: symmetry is a flow condition", solver->prefix, bc->name);
     switch (bc->type) {
     case FF_BC_NOSLIP:
       fn = ZeroVelocity;
@@ -318,6 +372,11 @@ PetscErrorCode FFBoundaryAddToDM(FFSolver solver)
     case FF_BC_NEUMANN:
       natural = PETSC_TRUE;
       break;
+    case FF_BC_SYMMETRY:
+      PetscCall(SymmetryComponent(solver, bc));
+      PetscCall(DMAddBoundary(solver->dm, DM_BC_ESSENTIAL, bc->name, bc->label, 1, &bc->value, 0, 1,
+                              &bc->normal_component, (void (*)(void))ZeroVelocity, NULL, NULL, NULL));
+      break;
     default:
       SETERRQ(solver->comm, PETSC_ERR_PLIB, "group %s: boundary condition not resolved", bc->name);
     }
@@ -335,5 +394,6 @@ PetscErrorCode FFBoundaryAddToDM(FFSolver solver)
       if (solver->bc[g].type == FF_BC_DIRICHLET || solver->bc[g].type == FF_BC_FUNCTION) dirichlet = PETSC_TRUE;
     solver->has_nullspace = !dirichlet;
   }
+  if (solver->problem == FF_PROBLEM_RANS) PetscCall(FFRansAddBoundaries(solver));
   PetscFunctionReturn(0);
 }

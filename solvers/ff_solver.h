@@ -19,7 +19,10 @@
 
 #include <petscsnes.h>
 
-typedef enum { FF_PROBLEM_NAVIER_STOKES, FF_PROBLEM_DARCY } FFProblemType;
+/* RANS: steady incompressible Reynolds-averaged Navier-Stokes closed by the negative
+ * Spalart-Allmaras model (TMR "SA-neg"); fields velocity, pressure and the SA variable nu
+ * tilde, converged by pseudo-transient continuation (docs/cases.md, docs/references.md §10). */
+typedef enum { FF_PROBLEM_NAVIER_STOKES, FF_PROBLEM_DARCY, FF_PROBLEM_RANS } FFProblemType;
 
 typedef struct _p_FFSolver *FFSolver;
 
@@ -53,6 +56,20 @@ PetscErrorCode FFSolverSetBoundaryFunction(FFSolver solver, const char group[], 
 PetscErrorCode FFSolverSetDarcySource(FFSolver solver, FFPointFunction fn, void *ctx);
 PetscErrorCode FFSolverSetPermeability(FFSolver solver, FFPointFunction fn, void *ctx);
 
+/* The SA-neg model at one point (docs/references.md §10): for the molecular viscosity nu, the
+ * SA variable n, the vorticity magnitude Omega and the wall distance d, the source
+ * S = P - D (production minus destruction) and its derivatives, the diffusivity
+ * (nu + n f_n) / sigma of grad n and its derivative, and the eddy viscosity n f_v1 (0 for
+ * n < 0) and its derivative. What the RANS kernels evaluate at each quadrature point. */
+typedef struct {
+  PetscReal source, dsource_dn, dsource_domega;
+  PetscReal production, destruction;
+  PetscReal diffusivity, ddiffusivity_dn;
+  PetscReal nu_t, dnu_t;
+  PetscReal s_tilde, r, fw; /* the modified vorticity (TMR Note 1(c)), r and f_w (n >= 0) */
+} FFSpalartAllmarasTerms;
+void FFSpalartAllmarasPoint(PetscReal nu, PetscReal n, PetscReal omega, PetscReal d, FFSpalartAllmarasTerms *terms);
+
 /* ---------- solve ---------- */
 typedef struct {
   PetscBool converged;        /* SNES converged at the target Re (never trust a solution otherwise) */
@@ -63,6 +80,8 @@ typedef struct {
   PetscReal reynolds_reached;  /* the highest Re with a converged solution (0: none) */
   PetscReal residual_norm;     /* ||F|| at the end */
   PetscReal wall_time;         /* seconds */
+  PetscInt pseudo_steps;       /* RANS: pseudo-time steps taken (rejected ones included) */
+  PetscReal cfl;               /* RANS: the CFL number of the last pseudo-time step */
 } FFSolveStats;
 
 /* Solves from the current state (zero, or what FFSolverSetState/SetInitialNodeField set);
@@ -71,6 +90,13 @@ typedef struct {
  * solver then refuses to write outputs. */
 PetscErrorCode FFSolverSolve(FFSolver solver, FFSolveStats *stats);
 PetscErrorCode FFSolverGetSolveStats(FFSolver solver, FFSolveStats *stats);
+/* RANS: why the last solve stopped without converging ("" when it converged or before a
+ * solve), and the residual history of its pseudo-time continuation: for each step the
+ * steady residual norm ||F|| after it and the CFL number it ran at (arrays borrowed, valid
+ * until the next solve; n = 0 for Navier-Stokes and Darcy). */
+PetscErrorCode FFSolverGetFailureReason(FFSolver solver, const char **reason);
+PetscErrorCode FFSolverGetResidualHistory(FFSolver solver, PetscInt *n, const PetscReal **residual,
+                                          const PetscReal **cfl);
 /* The state (global vector of the unknowns, Dirichlet values excluded), borrowed. */
 PetscErrorCode FFSolverGetSolution(FFSolver solver, Vec *u);
 PetscErrorCode FFSolverGetDM(FFSolver solver, DM *dm); /* the solver's DM (fields set), borrowed */
@@ -94,6 +120,28 @@ PetscErrorCode FFSolverEvaluate(FFSolver solver, PetscInt n, const PetscReal xy[
  * free with PetscFree. */
 PetscErrorCode FFSolverComputePressureCoefficient(FFSolver solver, const char body[], PetscInt *n, PetscReal **xy_cp);
 
+/* Wall quantities along a body group (Navier-Stokes and RANS): surface integrals of the
+ * traction on its faces (3-point Gauss per face, through the cell next to it). The
+ * force on the body is the integral of p n - nu (grad u + grad u^T) n (n out of the fluid);
+ * its pressure and friction parts along and across the free stream, as coefficients. They
+ * add up to the volume-integral C_D, C_L of FFSolverComputeForces up to the discretization
+ * error. y+ of the first cell: its height normal to the wall face times u_tau / nu,
+ * u_tau = sqrt(|tau_w|) (per unit density). */
+typedef struct {
+  PetscReal cd_pressure, cd_friction, cl_pressure, cl_friction;
+  PetscReal yplus_max, yplus_mean; /* mean weighted by face length */
+} FFWallForces;
+PetscErrorCode FFSolverComputeWallForces(FFSolver solver, const char body[], FFWallForces *wall);
+/* Along the body's wall, at its P2 nodes ordered by angle around the body's centroid (as
+ * C_p), n rows of FF_WALL_COLUMNS values: x, y, C_p, C_f, C_f x-component, y+ of the first
+ * cell; on every rank; PetscFree the array. C_f = tau_w . t / (0.5 rho U_ref^2) with the unit
+ * tangent t whose x-component is >= 0 (downstream on a flat plate and on both sides of an
+ * airfoil at small angles); values at a vertex are the mean over its two faces. */
+#define FF_WALL_COLUMNS 6
+PetscErrorCode FFSolverComputeWallDistribution(FFSolver solver, const char body[], PetscInt *n, PetscReal **data);
+/* C_f at the point of the body's wall nearest to (x, y) (evaluated in the cell next to it). */
+PetscErrorCode FFSolverComputeSkinFrictionAt(FFSolver solver, const char body[], const PetscReal xy[2], PetscReal *cf);
+
 /* ---------- what a solve reports (Navier-Stokes: forces on -forces_body, dp between the
  * two -dp_probes points; reference values -ref_cd, -ref_cl, -ref_dp when the case has them) */
 typedef struct {
@@ -106,6 +154,13 @@ typedef struct {
   PetscReal ref_cd, ref_cl, ref_dp;
   /* Darcy: ranges of the permeability and the pressure (over the nodes) */
   PetscReal k_min, k_max, p_min, p_max;
+  /* RANS: the drag split and y+ on the body, C_f at the -cf_probe points (with -ref_cf) */
+  PetscBool has_wall;
+  FFWallForces wall;
+  PetscInt n_cf_probes;
+  PetscReal cf_probe[4][2], cf[4];
+  PetscBool has_ref_cf;
+  PetscReal ref_cf;
 } FFSolveSummary;
 
 PetscErrorCode FFSolverComputeSummary(FFSolver solver, FFSolveSummary *summary);
@@ -114,13 +169,18 @@ PetscErrorCode FFSolverComputeSummary(FFSolver solver, FFSolveSummary *summary);
 PetscErrorCode FFSolverWriteSummary(FFSolver solver, const FFSolveSummary *summary, const char path[]);
 /* C_p along the body as CSV: x, y, cp (atomic write). */
 PetscErrorCode FFSolverWritePressureCoefficient(FFSolver solver, const char body[], const char path[]);
+/* C_p, C_f and y+ along the body's wall as CSV: x, y, cp, cf, cf_x, yplus
+ * (FFSolverComputeWallDistribution; atomic write). */
+PetscErrorCode FFSolverWriteWallDistribution(FFSolver solver, const char body[], const char path[]);
 
 /* The node graph of the solver's mesh (FFSolverSetMesh): FFNodeGraphCreate on one rank; on
  * several, rank 0 builds it from a serial copy of the mesh and the others get an empty graph
  * (what FFSolverSetNodeGraph expects). Destroy with FFNodeGraphDestroy. */
 PetscErrorCode FFSolverCreateNodeGraph(FFSolver solver, FFNodeGraph *graph);
 /* The converged solution as a .vtu on the P2 nodes (quadratic triangles): velocity,
- * pressure, vorticity (Navier-Stokes) or permeability, pressure (Darcy). Refuses to write a
+ * pressure, vorticity (Navier-Stokes; RANS adds nu_tilde, the eddy viscosity nu_t and
+ * y_plus = d u_tau / nu with the u_tau of the nearest wall node) or permeability, pressure
+ * (Darcy). Refuses to write a
  * solution that did not converge. Sets the node graph if none was set. */
 PetscErrorCode FFSolverWriteVTU(FFSolver solver, const char path[]);
 
@@ -146,6 +206,7 @@ PetscErrorCode FFSolverSetState(FFSolver solver, Vec u);
 /* Node fields (docs/design.md, "Field layout"): an array of n_nodes x n_components doubles, row-major,
  * nodes in FFNodeGraph order (vertices first, then edge midpoints).
  *   Navier-Stokes: components (u, v, p); velocity on all nodes, pressure on the vertices.
+ *   RANS:          components (u, v, p, nu_tilde); nu_tilde on all nodes.
  *   Darcy:         components (K, p).
  * A component whose field has no dof at a node (P1 pressure, or Darcy degree 1, at an edge
  * midpoint) is ignored on input and written as the mean of the edge's two vertices on
@@ -161,6 +222,9 @@ PetscErrorCode FFSolverStateToNodeField(FFSolver solver, Vec u, PetscReal field[
 /* The vorticity dv/dx - du/dy of the solver's state at the nodes (n_nodes values on rank 0;
  * at each node the mean over its cells). */
 PetscErrorCode FFSolverComputeVorticity(FFSolver solver, PetscReal vorticity[]);
+/* RANS: the eddy viscosity nu_t = nu_tilde f_v1 (0 where nu_tilde < 0) of the solver's state
+ * at the nodes (n_nodes values on rank 0). */
+PetscErrorCode FFSolverComputeEddyViscosity(FFSolver solver, PetscReal nu_t[]);
 /* The physics loss of a node field x and its gradient (same layout as x, on rank 0):
  *   loss = 0.5 ||F(u(x))||^2 + 0.5 sum_{Dirichlet dofs d} (x_d - g_d)^2,
  *   grad = J^T F at the state's dofs, x_d - g_d at the Dirichlet dofs, 0 at ignored entries.

@@ -86,21 +86,24 @@ PetscErrorCode FFSolverComputeForces(FFSolver s, const char body[], FFForces *fo
   DM dm_phi;
   Vec phi;
   PetscDS ds;
-  PetscScalar integral[2];
+  PetscScalar integral[3];
 
   PetscFunctionBegin;
   PetscCall(FFSolverCheckSetUp(s, "FFSolverComputeForces"));
-  PetscCheck(s->problem == FF_PROBLEM_NAVIER_STOKES, s->comm, PETSC_ERR_ARG_WRONG,
-             "forces need the Navier-Stokes problem");
+  PetscCheck(FFSolverIsFlow(s), s->comm, PETSC_ERR_ARG_WRONG, "forces need the Navier-Stokes or RANS problem");
   PetscCall(FindBody(s, body, &bc));
-  PetscCall(CreateCutoff(s, bc, &dm_phi, &phi));
-  PetscCall(DMGetDS(s->dm, &ds));
-  PetscCall(FFNavierStokesSetForceObjectives(ds));
-  PetscCall(DMSetAuxiliaryVec(s->dm, NULL, 0, 0, phi));
-  PetscCall(FFSolverIntegrate(s, s->u, integral));
-  PetscCall(DMSetAuxiliaryVec(s->dm, NULL, 0, 0, NULL));
-  PetscCall(VecDestroy(&phi));
-  PetscCall(DMDestroy(&dm_phi));
+  if (s->problem == FF_PROBLEM_RANS)
+    PetscCall(FFRansIntegrateForces(s, bc->label, bc->value, integral));
+  else {
+    PetscCall(CreateCutoff(s, bc, &dm_phi, &phi));
+    PetscCall(DMGetDS(s->dm, &ds));
+    PetscCall(FFNavierStokesSetForceObjectives(ds));
+    PetscCall(DMSetAuxiliaryVec(s->dm, NULL, 0, 0, phi));
+    PetscCall(FFSolverIntegrate(s, s->u, integral));
+    PetscCall(DMSetAuxiliaryVec(s->dm, NULL, 0, 0, NULL));
+    PetscCall(VecDestroy(&phi));
+    PetscCall(DMDestroy(&dm_phi));
+  }
   const PetscReal scale = 2.0 / (s->density * s->ref_velocity * s->ref_velocity * s->ref_length);
   forces->drag = s->density * PetscRealPart(integral[0]);
   forces->lift = s->density * PetscRealPart(integral[1]);
@@ -189,7 +192,7 @@ PetscErrorCode FFSolverEvaluate(FFSolver s, PetscInt n, const PetscReal xy[], Pe
 {
   Vec local;
   PetscMPIInt rank;
-  const PetscInt nc = s->problem == FF_PROBLEM_NAVIER_STOKES ? s->dim + 1 : 2;
+  const PetscInt nc = FFSolverNumComponents(s);
 
   PetscFunctionBegin;
   PetscCall(FFSolverCheckSetUp(s, "FFSolverEvaluate"));

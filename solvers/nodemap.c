@@ -13,10 +13,7 @@
 
 typedef enum { ENTRY_FREE, ENTRY_DIRICHLET, ENTRY_DERIVED } EntryKind;
 
-static PetscInt FieldComponents(FFSolver s, PetscInt f)
-{
-  return s->problem == FF_PROBLEM_NAVIER_STOKES && f == 0 ? s->dim : 1;
-}
+static PetscInt FieldComponents(FFSolver s, PetscInt f) { return FFSolverIsFlow(s) && f == 0 ? s->dim : 1; }
 
 /* Where component c of field f at local point q lives in the local vector, and its kind. */
 static PetscErrorCode EntryInfo(FFSolver s, PetscSection sec, PetscInt q, PetscInt f, PetscInt c, PetscInt *off,
@@ -224,7 +221,7 @@ PetscErrorCode FFSolverSetNodeGraph(FFSolver s, const FFNodeGraph *graph)
              "the node graph has %d nodes but %d match points of the solver's mesh (a graph of another mesh?)",
              (int)n_nodes, (int)gfound);
   s->n_nodes = n_nodes;
-  s->n_components = s->problem == FF_PROBLEM_NAVIER_STOKES ? s->dim + 1 : 2;
+  s->n_components = FFSolverNumComponents(s);
   PetscFunctionReturn(0);
 }
 
@@ -261,7 +258,7 @@ PetscErrorCode FFSolverNodeFieldToState(FFSolver s, const PetscReal field[], Vec
   for (PetscInt q = 0; q < pEnd; q++) {
     const PetscInt node = s->point_node[q];
     if (node < 0) continue;
-    for (PetscInt f = 0, col = 0; f < 2; f++)
+    for (PetscInt f = 0, col = 0; f < FFSolverNumFields(s); f++)
       for (PetscInt c = 0; c < FieldComponents(s, f); c++, col++) {
         PetscInt off;
         EntryKind kind = ENTRY_FREE;
@@ -357,7 +354,7 @@ PetscErrorCode FFSolverStateToNodeField(FFSolver s, Vec u, PetscReal field[])
   for (PetscInt q = 0; q < pEnd; q++) {
     const PetscInt node = s->point_node[q];
     if (node < 0 || !s->point_owned[q]) continue;
-    for (PetscInt f = 0, col = 0; f < 2; f++)
+    for (PetscInt f = 0, col = 0; f < FFSolverNumFields(s); f++)
       for (PetscInt c = 0; c < FieldComponents(s, f); c++, col++) {
         PetscInt off;
         EntryKind kind = ENTRY_FREE;
@@ -417,7 +414,7 @@ PetscErrorCode FFSolverNodeFieldLoss(FFSolver s, const PetscReal field[], PetscR
   for (PetscInt q = 0; q < pEnd; q++) {
     const PetscInt node = s->point_node[q];
     if (node < 0 || !s->point_owned[q]) continue;
-    for (PetscInt f = 0, col = 0; f < 2; f++)
+    for (PetscInt f = 0, col = 0; f < FFSolverNumFields(s); f++)
       for (PetscInt c = 0; c < FieldComponents(s, f); c++, col++) {
         const PetscInt i = node * s->n_components + col;
         PetscInt off;

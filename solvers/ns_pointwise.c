@@ -131,8 +131,8 @@ PetscErrorCode FFNavierStokesSetForceObjectives(PetscDS ds)
   PetscFunctionReturn(0);
 }
 
-/* Objectives for the area (field 0) and the integral of the pressure, the last field
- * (field 1): their ratio is the mean pressure. */
+/* Objectives for the area (field 0) and the integral of the pressure, field 1 (and no other
+ * field's): their ratio is the mean pressure. */
 static void obj_one(FF_POINTWISE_ARGS, const PetscReal x[], PetscInt numConstants, const PetscScalar constants[],
                     PetscScalar obj[])
 {
@@ -144,13 +144,17 @@ static void obj_pressure(FF_POINTWISE_ARGS, const PetscReal x[], PetscInt numCon
                          PetscScalar obj[])
 {
   FF_UNUSED_POINTWISE, (void)dim, (void)x, (void)numConstants, (void)constants;
-  obj[0] = u[uOff[Nf - 1]];
+  obj[0] = u[uOff[1]];
 }
 
 PetscErrorCode FFSetMeanObjectives(PetscDS ds)
 {
+  PetscInt nf;
+
   PetscFunctionBegin;
+  PetscCall(PetscDSGetNumFields(ds, &nf));
   PetscCall(PetscDSSetObjective(ds, 0, obj_one));
   PetscCall(PetscDSSetObjective(ds, 1, obj_pressure));
+  for (PetscInt f = 2; f < nf; f++) PetscCall(PetscDSSetObjective(ds, f, NULL));
   PetscFunctionReturn(0);
 }

@@ -1,9 +1,9 @@
 /* The solution as node fields on the P2 nodes, written as a .vtu through the VTK bridge
  * (quadratic triangles, so P2 fields are exact): velocity, pressure, vorticity for
  * Navier-Stokes; permeability and pressure for Darcy. */
+#include "ff_io.h"
 #include "ff_petsc.h"
 #include "solver_private.h"
-#include "ff_io.h"
 
 #include <stdlib.h>
 
@@ -54,7 +54,7 @@ typedef struct {
   FFSolver s;
   const FFNodeGraph *graph;
   const char *path;
-  PetscReal *field, *vorticity;
+  PetscReal *field, *vorticity, *yplus;
 } VtuCtx;
 
 static PetscErrorCode WriteOnRankZero(void *ctx)
@@ -64,22 +64,38 @@ static PetscErrorCode WriteOnRankZero(void *ctx)
   const FFNodeGraph *graph = c->graph;
   const char *path = c->path;
   PetscReal *field = c->field, *vorticity = c->vorticity;
+  const PetscReal *yplus = c->yplus;
   const PetscInt n = s->n_nodes, nc = s->n_components;
-  double *velocity, *a, *b;
+  double *velocity, *a, *b, *nt = NULL, *nut = NULL, *yp = NULL;
   int64_t *conn;
-  FFVtkField fields[3];
+  FFVtkField fields[6];
   int nf = 0;
 
   PetscFunctionBegin;
   PetscCall(PetscMalloc4(2 * n, &velocity, n, &a, n, &b, 6 * graph->n_cells, &conn));
   for (PetscInt i = 0; i < 6 * graph->n_cells; i++) conn[i] = graph->cells[i];
-  if (s->problem == FF_PROBLEM_NAVIER_STOKES) {
+  if (s->problem == FF_PROBLEM_RANS) { /* nu tilde, the eddy viscosity and y+ (docs/references.md §10) */
+    PetscCall(PetscMalloc3(n, &nt, n, &nut, n, &yp));
+    for (PetscInt i = 0; i < n; i++) {
+      FFSpalartAllmarasTerms t;
+      nt[i] = field[i * nc + 3];
+      FFSpalartAllmarasPoint(s->nu, nt[i], 0, 1, &t);
+      nut[i] = t.nu_t;
+      yp[i] = yplus[i];
+    }
+  }
+  if (FFSolverIsFlow(s)) {
     for (PetscInt i = 0; i < n; i++) velocity[2 * i] = field[i * nc], velocity[2 * i + 1] = field[i * nc + 1];
     Column(field, n, nc, 2, a);
     for (PetscInt i = 0; i < n; i++) b[i] = vorticity[i];
     fields[nf++] = (FFVtkField){"velocity", 2, velocity, NULL};
     fields[nf++] = (FFVtkField){"pressure", 1, a, NULL};
     fields[nf++] = (FFVtkField){"vorticity", 1, b, NULL};
+    if (nt) {
+      fields[nf++] = (FFVtkField){"nu_tilde", 1, nt, NULL};
+      fields[nf++] = (FFVtkField){"nu_t", 1, nut, NULL};
+      fields[nf++] = (FFVtkField){"y_plus", 1, yp, NULL};
+    }
   } else {
     Column(field, n, nc, 0, a);
     Column(field, n, nc, 1, b);
@@ -89,13 +105,14 @@ static PetscErrorCode WriteOnRankZero(void *ctx)
   FFVtkMesh vm = {n, 2, graph->coords, graph->n_cells, FF_VTK_QUADRATIC_TRIANGLE, conn, nf, fields, 0, NULL};
   FFErrorCode rc = FFVtkWrite(path, &vm);
   PetscCall(PetscFree4(velocity, a, b, conn));
+  PetscCall(PetscFree3(nt, nut, yp));
   PetscCallFF(rc);
   PetscFunctionReturn(0);
 }
 
 PetscErrorCode FFSolverWriteVTU(FFSolver s, const char path[])
 {
-  PetscReal *field = NULL, *vorticity = NULL;
+  PetscReal *field = NULL, *vorticity = NULL, *yplus = NULL;
 
   PetscFunctionBegin;
   PetscCheck(s->solved, s->comm, PETSC_ERR_NOT_CONVERGED, "%s: the solve did not converge; nothing written", path);
@@ -104,10 +121,15 @@ PetscErrorCode FFSolverWriteVTU(FFSolver s, const char path[])
   if (!s->point_node) PetscCall(FFSolverSetNodeGraph(s, &graph));
   PetscCall(PetscMalloc2((size_t)s->n_nodes * s->n_components, &field, s->n_nodes, &vorticity));
   PetscCall(FFSolverStateToNodeField(s, s->u, field));
-  if (s->problem == FF_PROBLEM_NAVIER_STOKES) PetscCall(FFSolverComputeVorticity(s, vorticity));
-  VtuCtx ctx = {s, &graph, path, field, vorticity};
+  if (FFSolverIsFlow(s)) PetscCall(FFSolverComputeVorticity(s, vorticity));
+  if (s->problem == FF_PROBLEM_RANS) {
+    PetscCall(PetscMalloc1(s->n_nodes, &yplus));
+    PetscCall(FFRansComputeYPlusNodes(s, &graph, yplus));
+  }
+  VtuCtx ctx = {s, &graph, path, field, vorticity, yplus};
   PetscErrorCode ierr = FFRunOnRank0(s->comm, WriteOnRankZero, &ctx);
   PetscCall(PetscFree2(field, vorticity));
+  PetscCall(PetscFree(yplus));
   PetscCall(FFNodeGraphDestroy(&graph));
   PetscCall(ierr);
   PetscFunctionReturn(0);

@@ -67,7 +67,7 @@ PetscErrorCode FFSolverComputePressureCoefficient(FFSolver s, const char body[],
 
   PetscFunctionBegin;
   PetscCall(FFSolverCheckSetUp(s, "FFSolverComputePressureCoefficient"));
-  PetscCheck(s->problem == FF_PROBLEM_NAVIER_STOKES, s->comm, PETSC_ERR_ARG_WRONG, "C_p needs Navier-Stokes");
+  PetscCheck(FFSolverIsFlow(s), s->comm, PETSC_ERR_ARG_WRONG, "C_p needs Navier-Stokes or RANS");
   PetscCheck(bc, s->comm, PETSC_ERR_ARG_WRONG, "body '%s': the mesh has no such boundary group", body);
   PetscCall(DMPlexGetDepthStratum(s->dm, 0, &vStart, &vEnd));
   PetscCall(PetscCalloc1(vEnd - vStart, &mark));

@@ -7,6 +7,7 @@ static PetscErrorCode UsePhysicsResidual(FFSolver s)
 {
   PetscFunctionBegin;
   if (s->problem == FF_PROBLEM_DARCY) PetscCall(FFSolverUpdateConstants(s, 0.0));
+  if (s->problem == FF_PROBLEM_RANS) PetscCall(FFRansUseSteadyResidual(s));
   PetscFunctionReturn(0);
 }
 

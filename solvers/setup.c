@@ -30,15 +30,16 @@ static PetscErrorCode CreateElement(FFSolver s, PetscInt nc, PetscInt degree, Pe
 PetscErrorCode FFSolverUpdateConstants(FFSolver s, PetscReal value)
 {
   PetscDS ds;
-  PetscScalar c[FF_NS_NUM_CONSTANTS];
+  PetscScalar c[FF_RANS_NUM_CONSTANTS];
 
   PetscFunctionBegin;
   PetscCall(DMGetDS(s->dm, &ds));
-  if (s->problem == FF_PROBLEM_NAVIER_STOKES) {
+  if (FFSolverIsFlow(s)) {
     c[FF_NS_NU] = value;
     c[FF_NS_DRAG_X] = PetscCosReal(s->aoa_deg * PETSC_PI / 180.0);
     c[FF_NS_DRAG_Y] = PetscSinReal(s->aoa_deg * PETSC_PI / 180.0);
-    PetscCall(PetscDSSetConstants(ds, FF_NS_NUM_CONSTANTS, c));
+    if (s->problem == FF_PROBLEM_RANS) PetscCall(FFRansSetConstants(s, c));
+    PetscCall(PetscDSSetConstants(ds, s->problem == FF_PROBLEM_RANS ? FF_RANS_NUM_CONSTANTS : FF_NS_NUM_CONSTANTS, c));
   } else {
     c[FF_DARCY_K_WEIGHT] = value;
     PetscCall(PetscDSSetConstants(ds, FF_DARCY_NUM_CONSTANTS, c));
@@ -148,6 +149,11 @@ static PetscErrorCode SetUpSNES(FFSolver s)
   PetscCall(DMCreateMatrix(s->dm, &s->J));
   if (s->nullspace) PetscCall(MatSetNullSpace(s->J, s->nullspace));
   PetscCall(SNESSetJacobian(s->snes, s->J, s->J, NULL, NULL));
+  if (s->problem == FF_PROBLEM_RANS) { /* full pseudo-time steps: the continuation judges them (rans.c) */
+    SNESLineSearch ls;
+    PetscCall(SNESGetLineSearch(s->snes, &ls));
+    PetscCall(SNESLineSearchSetType(ls, SNESLINESEARCHBASIC));
+  }
   PetscCall(SNESSetFromOptions(s->snes));
   PetscFunctionReturn(0);
 }
@@ -175,6 +181,7 @@ static PetscErrorCode InitialState(FFSolver s)
 {
   PetscFunctionBegin;
   PetscCall(VecSet(s->u, 0.0));
+  if (s->problem == FF_PROBLEM_RANS) PetscCall(FFRansInitialState(s));
   if (s->problem != FF_PROBLEM_NAVIER_STOKES) PetscFunctionReturn(0);
   for (PetscInt g = 0; g < s->n_groups; g++) {
     if (s->bc[g].type != FF_BC_FREESTREAM) continue;
@@ -221,7 +228,7 @@ PetscErrorCode FFSolverSetUp(FFSolver s)
   PetscCall(DMGetDimension(s->mesh_dm, &s->dim));
   PetscCheck(s->dim == 2, s->comm, PETSC_ERR_SUP, "the solvers are two-dimensional; the mesh has dimension %d",
              (int)s->dim);
-  if (s->problem == FF_PROBLEM_NAVIER_STOKES) {
+  if (FFSolverIsFlow(s)) {
     PetscCheck(s->re > 0, s->comm, PETSC_ERR_ARG_OUTOFRANGE, "option -%sre: the Reynolds number must be > 0, got %.6g",
                s->prefix, (double)s->re);
     s->nu = s->ref_velocity * s->ref_length / s->re;
@@ -232,6 +239,8 @@ PetscErrorCode FFSolverSetUp(FFSolver s)
   PetscCall(CheckOrientation(s));
   if (s->problem == FF_PROBLEM_NAVIER_STOKES)
     PetscCall(SetUpNavierStokes(s));
+  else if (s->problem == FF_PROBLEM_RANS)
+    PetscCall(FFRansSetUpFields(s, s->quadrature_degree > 0 ? s->quadrature_degree : 3 * s->velocity_degree - 1));
   else
     PetscCall(SetUpDarcy(s));
   PetscCall(FFBoundaryAddToDM(s));
@@ -243,6 +252,7 @@ PetscErrorCode FFSolverSetUp(FFSolver s)
     PetscCall(FFDarcySetUpAux(s));
     PetscCall(FFDarcyResetPermeability(s, s->u));
   }
+  if (s->problem == FF_PROBLEM_RANS) PetscCall(FFRansSetUpAux(s));
   PetscCall(SetUpSNES(s));
   s->setup = PETSC_TRUE;
   PetscFunctionReturn(0);

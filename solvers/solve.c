@@ -107,6 +107,8 @@ PetscErrorCode FFSolverSolve(FFSolver s, FFSolveStats *stats)
     PetscCall(FFSolverUpdateConstants(s, 1.0));
     PetscCall(FFDarcyResetPermeability(s, s->u));
     PetscCall(SolveOnce(s, &converged));
+  } else if (s->problem == FF_PROBLEM_RANS) {
+    PetscCall(FFRansSolve(s, &converged));
   } else {
     Vec u0;
     PetscCall(VecDuplicate(s->u, &u0));

@@ -291,7 +291,7 @@ static PetscErrorCode DarcyOptions(FFSolver s, PetscOptionItems *PetscOptionsObj
 
 PetscErrorCode FFSolverSetFromOptions(FFSolver s)
 {
-  const char *problems[] = {"navier-stokes", "darcy"};
+  const char *problems[] = {"navier-stokes", "darcy", "rans"};
   PetscInt iprob = s->problem;
 
   PetscBool help;
@@ -301,12 +301,13 @@ PetscErrorCode FFSolverSetFromOptions(FFSolver s)
   PetscCheck(s->mesh_dm || help, s->comm, PETSC_ERR_ORDER, "FFSolverSetFromOptions before FFSolverSetMesh");
   PetscOptionsBegin(s->comm, s->prefix, "Reference solver options", "FFSolver");
   PetscCall(
-      PetscOptionsEList("-problem", "Equations to solve", "docs/cases.md", problems, 2, problems[iprob], &iprob, NULL));
+      PetscOptionsEList("-problem", "Equations to solve", "docs/cases.md", problems, 3, problems[iprob], &iprob, NULL));
   s->problem = (FFProblemType)iprob;
-  if (s->problem == FF_PROBLEM_NAVIER_STOKES)
+  if (FFSolverIsFlow(s))
     PetscCall(NavierStokesOptions(s, PetscOptionsObject));
   else
     PetscCall(DarcyOptions(s, PetscOptionsObject));
+  if (s->problem == FF_PROBLEM_RANS) PetscCall(FFRansOptions(s, PetscOptionsObject));
   PetscCall(PetscOptionsInt("-quadrature_degree", "Degree of exactness of the quadrature (0: by the problem)",
                             "docs/cases.md", s->quadrature_degree, &s->quadrature_degree, NULL));
   PetscCall(FFBoundaryOptions(s, PetscOptionsObject));
@@ -322,6 +323,7 @@ PetscErrorCode FFSolverDestroy(FFSolver *solver)
   PetscFunctionBegin;
   if (!s) PetscFunctionReturn(0);
   PetscCall(PetscFree2(s->point_node, s->point_owned));
+  PetscCall(FFRansDestroy(s));
   PetscCall(MatNullSpaceDestroy(&s->nullspace));
   PetscCall(MatDestroy(&s->J));
   PetscCall(VecDestroy(&s->u));

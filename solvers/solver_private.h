@@ -3,6 +3,7 @@
 #define SOLVER_PRIVATE_H
 
 #include "ff_solver.h"
+#include "ff_util.h" /* json_object of the summary writers */
 
 #include <petscds.h>
 #include <petscfe.h>
@@ -18,7 +19,8 @@ typedef enum {
   FF_BC_OUTFLOW,    /* do-nothing: (nu grad u - p I) n = 0 */
   FF_BC_DIRICHLET,  /* Darcy: p = constant */
   FF_BC_NEUMANN,    /* Darcy: zero flux K grad p . n = 0 */
-  FF_BC_FUNCTION    /* Dirichlet from FFSolverSetBoundaryFunction */
+  FF_BC_FUNCTION,   /* Dirichlet from FFSolverSetBoundaryFunction */
+  FF_BC_SYMMETRY    /* u.n = 0 on a straight axis-aligned group, zero shear and flux */
 } FFBoundaryType;
 
 extern const char *const FFBoundaryTypeNames[];
@@ -33,9 +35,12 @@ typedef struct {
   PetscReal peak;                                     /* FF_BC_PARABOLIC */
   PetscReal origin[2], tangent[2], normal[2], length; /* FF_BC_PARABOLIC segment */
   PetscReal pressure;                                 /* FF_BC_DIRICHLET */
+  PetscInt normal_component;                          /* FF_BC_SYMMETRY: 0 (x = const) or 1 */
   FFPointFunction fn;                                 /* FF_BC_FUNCTION */
   void *fn_ctx;
 } FFBoundary;
+
+typedef struct _n_FFRans *FFRans; /* RANS state and options (rans.c) */
 
 struct _p_FFSolver {
   MPI_Comm comm;
@@ -82,6 +87,9 @@ struct _p_FFSolver {
   PetscBool has_nullspace; /* no outflow / Dirichlet pressure boundary: pressure up to a constant */
   MatNullSpace nullspace;
 
+  /* RANS (NULL otherwise) */
+  FFRans rans;
+
   /* node map (FFSolverSetNodeGraph) */
   PetscInt n_nodes, n_components;
   PetscInt *point_node;   /* local point -> node of the graph, or -1 */
@@ -107,10 +115,39 @@ PetscErrorCode FFDarcySetPointwise(PetscDS ds);
 PetscErrorCode FFNavierStokesSetForceObjectives(PetscDS ds);
 PetscErrorCode FFSetMeanObjectives(PetscDS ds);
 
-/* Constants of the PetscDS: Navier-Stokes [nu, drag direction x, y]; Darcy [K-row weight] */
+/* Constants of the PetscDS: Navier-Stokes [nu, drag direction x, y]; Darcy [K-row weight];
+ * RANS: Navier-Stokes's, then 1 / CFL of the pseudo-time term (0: the steady residual) and
+ * the weight of the SA rows */
 enum { FF_NS_NU, FF_NS_DRAG_X, FF_NS_DRAG_Y, FF_NS_NUM_CONSTANTS };
+enum { FF_RANS_INV_CFL = FF_NS_NUM_CONSTANTS, FF_RANS_NT_WEIGHT, FF_RANS_GRAD_DIV, FF_RANS_NUM_CONSTANTS };
 enum { FF_DARCY_K_WEIGHT, FF_DARCY_NUM_CONSTANTS };
 PetscErrorCode FFSolverUpdateConstants(FFSolver solver, PetscReal nu_or_weight);
+
+/* Navier-Stokes or RANS: velocity (and pressure) fields 0 and 1 */
+#define FFSolverIsFlow(s) ((s)->problem != FF_PROBLEM_DARCY)
+/* Number of fields of the problem's DS, and of components of its node fields */
+#define FFSolverNumFields(s)     ((s)->problem == FF_PROBLEM_RANS ? 3 : 2)
+#define FFSolverNumComponents(s) (FFSolverIsFlow(s) ? (s)->dim + FFSolverNumFields(s) - 1 : FFSolverNumFields(s))
+
+/* RANS (rans.c, rans_pointwise.c, rans_wall.c) */
+PetscErrorCode FFRansSetPointwise(PetscDS ds);
+PetscErrorCode FFRansSetForceObjectives(PetscDS ds);
+PetscErrorCode FFRansCreate(FFSolver solver);
+PetscErrorCode FFRansDestroy(FFSolver solver);
+PetscErrorCode FFRansOptions(FFSolver solver, PetscOptionItems *PetscOptionsObject);
+PetscErrorCode FFRansSetUpFields(FFSolver solver, PetscInt quadrature_degree);
+PetscErrorCode FFRansAddBoundaries(FFSolver solver);
+PetscErrorCode FFRansSetUpAux(FFSolver solver);
+PetscErrorCode FFRansInitialState(FFSolver solver);
+PetscErrorCode FFRansSetConstants(FFSolver solver, PetscScalar constants[]);
+PetscErrorCode FFRansSolve(FFSolver solver, PetscBool *converged);
+PetscErrorCode FFRansUseSteadyResidual(FFSolver solver);
+PetscErrorCode FFRansRestoreAux(FFSolver solver);
+PetscErrorCode FFRansIntegrateForces(FFSolver solver, DMLabel label, PetscInt value, PetscScalar integral[]);
+PetscErrorCode FFRansSummary(FFSolver solver, FFSolveSummary *summary);
+PetscErrorCode FFRansSummaryProbes(FFSolver solver, FFSolveSummary *summary);
+PetscErrorCode FFRansSummaryJSON(FFSolver solver, const FFSolveSummary *summary, json_object *doc);
+PetscErrorCode FFRansComputeYPlusNodes(FFSolver solver, const FFNodeGraph *graph, PetscReal yplus[]);
 
 /* Boundary conditions (bc.c) */
 PetscErrorCode FFBoundaryOptions(FFSolver solver, PetscOptionItems *PetscOptionsObject);

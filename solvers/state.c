@@ -36,7 +36,7 @@ PetscErrorCode FFVecISShift(Vec v, IS is, PetscScalar shift)
 PetscErrorCode FFSolverRemoveMeanPressure(FFSolver s, Vec u)
 {
   PetscDS ds;
-  PetscScalar integral[2];
+  PetscScalar integral[3];
   IS is;
 
   PetscFunctionBegin;

@@ -23,7 +23,7 @@ PetscErrorCode FFSolverComputeSummary(FFSolver s, FFSolveSummary *sum)
   PetscFunctionBegin;
   PetscCall(FFSolverCheckSetUp(s, "FFSolverComputeSummary"));
   PetscCall(PetscMemzero(sum, sizeof *sum));
-  if (s->problem != FF_PROBLEM_NAVIER_STOKES) {
+  if (!FFSolverIsFlow(s)) {
     PetscCall(FieldRange(s, 0, &sum->k_min, &sum->k_max));
     PetscCall(FieldRange(s, 1, &sum->p_min, &sum->p_max));
     PetscFunctionReturn(0);
@@ -42,6 +42,7 @@ PetscErrorCode FFSolverComputeSummary(FFSolver s, FFSolveSummary *sum)
   sum->has_ref_cd = s->has_ref_cd, sum->ref_cd = s->ref_cd;
   sum->has_ref_cl = s->has_ref_cl, sum->ref_cl = s->ref_cl;
   sum->has_ref_dp = s->has_ref_dp, sum->ref_dp = s->ref_dp;
+  if (s->problem == FF_PROBLEM_RANS) PetscCall(FFRansSummary(s, sum));
   PetscFunctionReturn(0);
 }
 
@@ -67,8 +68,10 @@ static PetscErrorCode SummaryJSON(FFSolver s, const FFSolveSummary *sum, json_ob
   PetscCall(VecGetSize(s->u, &n));
   PetscCallMPI(MPI_Comm_size(s->comm, &size));
   json_object_object_add(doc, "problem",
-                         json_object_new_string(s->problem == FF_PROBLEM_NAVIER_STOKES ? "navier-stokes" : "darcy"));
-  if (s->problem == FF_PROBLEM_NAVIER_STOKES) {
+                         json_object_new_string(s->problem == FF_PROBLEM_NAVIER_STOKES
+                                                    ? "navier-stokes"
+                                                    : (s->problem == FF_PROBLEM_RANS ? "rans" : "darcy")));
+  if (FFSolverIsFlow(s)) {
     json_object_object_add(doc, "re", FFJsonNumber(s->re));
     json_object_object_add(doc, "nu", FFJsonNumber(s->nu));
     json_object_object_add(doc, "ref_velocity", FFJsonNumber(s->ref_velocity));
@@ -84,6 +87,7 @@ static PetscErrorCode SummaryJSON(FFSolver s, const FFSolveSummary *sum, json_ob
     if (sum->has_dp) json_object_object_add(doc, "dp", Compared(sum->dp, sum->has_ref_dp, sum->ref_dp));
     json_object_object_add(doc, "continuation_steps", json_object_new_int64(st->continuation_steps));
     json_object_object_add(doc, "reynolds_reached", FFJsonNumber(st->reynolds_reached));
+    if (s->problem == FF_PROBLEM_RANS) PetscCall(FFRansSummaryJSON(s, sum, doc));
   } else {
     json_object_object_add(doc, "seed", json_object_new_int64(s->seed));
     json_object_object_add(doc, "grf_kernel", json_object_new_string(s->grf_kernel));

@@ -84,7 +84,7 @@ PetscErrorCode FFSolverComputeVorticity(FFSolver s, PetscReal vorticity[])
 
   PetscFunctionBegin;
   PetscCall(FFSolverGetNodeFieldLayout(s, NULL, NULL));
-  PetscCheck(s->problem == FF_PROBLEM_NAVIER_STOKES, s->comm, PETSC_ERR_ARG_WRONG, "vorticity needs Navier-Stokes");
+  PetscCheck(FFSolverIsFlow(s), s->comm, PETSC_ERR_ARG_WRONG, "vorticity needs Navier-Stokes or RANS");
   PetscCall(FFSolverCreateNodeScalarDM(s, &sdm));
   PetscCall(DMCreateLocalVector(sdm, &sum));
   PetscCall(VecDuplicate(sum, &count));

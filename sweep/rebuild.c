@@ -199,8 +199,9 @@ PetscErrorCode FFSweepSolverSolve(FFSweepSolver *ss, FFSolveStats *stats)
 
 PetscErrorCode FFSweepSampleNodeField(const FFSweepSolver *ss, const FFSample *s, PetscReal field[])
 {
-  const char *ns[] = {"u", "p"}, *darcy[] = {"K", "p"};
-  const char *const *names = ss->problem == FF_PROBLEM_NAVIER_STOKES ? ns : darcy;
+  const char *ns[] = {"u", "p", "nu_tilde"}, *darcy[] = {"K", "p"};
+  const char *const *names = ss->problem != FF_PROBLEM_DARCY ? ns : darcy;
+  const PetscInt nfields = ss->problem == FF_PROBLEM_RANS ? 3 : 2; /* the state's fields (nu_t is derived) */
   PetscMPIInt rank;
   PetscFunctionBegin;
   PetscCallMPI(MPI_Comm_rank(ss->comm, &rank));
@@ -211,7 +212,7 @@ PetscErrorCode FFSweepSampleNodeField(const FFSweepSolver *ss, const FFSample *s
              s->index, s->mesh.n_nodes, s->mesh.cells ? "" : "out", (int)nn);
   double *tmp;
   PetscCall(PetscMalloc1(nn * nc, &tmp));
-  for (PetscInt k = 0, col = 0; k < 2; k++) {
+  for (PetscInt k = 0, col = 0; k < nfields; k++) {
     const FFField *f = FFSampleField(s, names[k]);
     PetscErrorCode ierr = 0;
     if (!f || col + f->n_comp > nc) ierr = PETSC_ERR_ARG_WRONG;

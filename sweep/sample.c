@@ -50,7 +50,11 @@ static void NotConvergedReason(FFSolver solver, const FFSolveStats *st, char *re
   PetscReal re;
   FFSolverGetProblem(solver, &problem);
   FFSolverGetReynolds(solver, &re);
-  if (problem == FF_PROBLEM_NAVIER_STOKES)
+  if (problem == FF_PROBLEM_RANS) {
+    const char *why = "";
+    FFSolverGetFailureReason(solver, &why);
+    snprintf(reason, len, "RANS did not converge at Re %g: %s", (double)re, why);
+  } else if (problem == FF_PROBLEM_NAVIER_STOKES)
     snprintf(reason, len,
              "Newton did not converge at Re %g: %s, last ||F|| %.3e after %d Newton iterations and %d continuation "
              "steps (highest converged Re %g)",
@@ -68,8 +72,11 @@ typedef struct {
   int *cells, *type, *row_ptr, *col;
   double *node_field; /* n_nodes x nc */
   double *f0, *f1;    /* the stored fields: u and p (NS), K and p (Darcy) */
-  FFField fields[2];
-  FFScalar forces[5], extra[8];
+  double *f2, *f3;    /* RANS: nu_tilde and the eddy viscosity nu_t */
+  double *nut;        /* RANS: nu_t at the nodes (rank 0) */
+  FFField fields[4];
+  int n_fields;
+  FFScalar forces[8], extra[9];
   PetscInt n_cp;
   double *cs, *cx, *cy, *ccp;
   char *msh;
@@ -103,7 +110,15 @@ static PetscErrorCode SplitFields(const Solve *sv, PetscInt nn, PetscInt nc, Col
   const PetscInt nv = c->graph.n_vertices;
   PetscFunctionBegin;
   PetscCall(FFSolverGetProblem(sv->solver, &problem));
-  if (problem == FF_PROBLEM_NAVIER_STOKES) {
+  c->n_fields = 2;
+  if (problem == FF_PROBLEM_RANS) { /* and the SA variable (part of the state) and the eddy viscosity */
+    PetscCall(PetscMalloc2(nn, &c->f2, nn, &c->f3));
+    for (PetscInt i = 0; i < nn; i++) c->f2[i] = c->node_field[i * nc + 3], c->f3[i] = c->nut[i];
+    c->fields[2] = (FFField){"nu_tilde", "1", "", FF_FIELD_NODES, 1, c->f2};
+    c->fields[3] = (FFField){"nu_t", "1", "", FF_FIELD_NODES, 1, c->f3};
+    c->n_fields = 4;
+  }
+  if (problem != FF_PROBLEM_DARCY) {
     PetscCall(PetscMalloc2(2 * nn, &c->f0, nv, &c->f1));
     for (PetscInt i = 0; i < nn; i++)
       c->f0[2 * i] = c->node_field[i * nc], c->f0[2 * i + 1] = c->node_field[i * nc + 1];
@@ -153,6 +168,14 @@ static PetscErrorCode Collect(MPI_Comm comm, const Solve *sv, Collected *c)
   PetscCall(FFSolverGetSolution(sv->solver, &u));
   PetscCall(FFSolverStateToNodeField(sv->solver, u, c->node_field));
   PetscCall(FFSolverComputeSummary(sv->solver, &c->summary));
+  {
+    FFProblemType problem;
+    PetscCall(FFSolverGetProblem(sv->solver, &problem));
+    if (problem == FF_PROBLEM_RANS) {
+      if (!rank) PetscCall(PetscMalloc1(nn, &c->nut));
+      PetscCall(FFSolverComputeEddyViscosity(sv->solver, c->nut));
+    }
+  }
   PetscCall(SurfacePressure(sv, c));
   PetscCall(FFMeshGetFileText(sv->mesh, &c->msh));
   if (!rank) {
@@ -172,6 +195,8 @@ static PetscErrorCode CollectedDestroy(Collected *c)
   PetscCall(PetscFree(c->col));
   PetscCall(PetscFree(c->node_field));
   PetscCall(PetscFree2(c->f0, c->f1));
+  PetscCall(PetscFree2(c->f2, c->f3));
+  PetscCall(PetscFree(c->nut));
   PetscCall(PetscFree4(c->cs, c->cx, c->cy, c->ccp));
   PetscCall(PetscFree(c->msh));
   PetscFunctionReturn(0);
@@ -197,6 +222,7 @@ static void FillStats(const Solve *sv, double sample_time, int ranks, FFScalar *
   st->extra = extra;
   st->n_extra = 0;
   AddScalar(extra, &st->n_extra, "continuation_steps", "1", (double)sv->stats.continuation_steps);
+  if (problem == FF_PROBLEM_RANS) AddScalar(extra, &st->n_extra, "pseudo_steps", "1", (double)sv->stats.pseudo_steps);
   AddScalar(extra, &st->n_extra, "linear_iterations", "1", (double)sv->stats.linear_iterations);
   if (problem == FF_PROBLEM_NAVIER_STOKES)
     AddScalar(extra, &st->n_extra, "reynolds_reached", "1", (double)sv->stats.reynolds_reached);
@@ -212,7 +238,7 @@ static void FillSolved(Collected *c, FFSample *s)
   const FFNodeGraph *g = &c->graph;
   s->mesh = (FFSampleMesh){(int)g->n_nodes, (int)g->n_vertices, (int)g->n_cells, (int)g->n_groups, g->coords, c->cells,
                            c->type,         g->group_names,     g->sdf,          c->row_ptr,       c->col,    c->msh};
-  s->n_fields = 2;
+  s->n_fields = c->n_fields;
   s->fields = c->fields;
   s->forces = c->forces;
   s->n_forces = 0;
@@ -221,6 +247,10 @@ static void FillSolved(Collected *c, FFSample *s)
     AddScalar(c->forces, &s->n_forces, "C_L", "1", (double)c->summary.forces.cl);
     AddScalar(c->forces, &s->n_forces, "drag", "1", (double)c->summary.forces.drag);
     AddScalar(c->forces, &s->n_forces, "lift", "1", (double)c->summary.forces.lift);
+    if (c->summary.has_wall) { /* RANS: the drag split of the wall integrals */
+      AddScalar(c->forces, &s->n_forces, "C_D_pressure", "1", (double)c->summary.wall.cd_pressure);
+      AddScalar(c->forces, &s->n_forces, "C_D_friction", "1", (double)c->summary.wall.cd_friction);
+    }
     snprintf(s->surface.body, sizeof s->surface.body, "%s", c->summary.body);
     s->surface.n = (int)c->n_cp;
     s->surface.s = c->cs, s->surface.x = c->cx, s->surface.y = c->cy, s->surface.cp = c->ccp;

@@ -113,7 +113,7 @@ static PetscErrorCode Physics(FFSolver solver, const double *field, Vec u, FFSol
   PetscCall(FFSolverGetProblem(solver, &problem));
   *n_cp = 0;
   *cp = NULL;
-  if (sum->has_forces && problem == FF_PROBLEM_NAVIER_STOKES)
+  if (sum->has_forces && problem != FF_PROBLEM_DARCY)
     PetscCall(FFSolverComputePressureCoefficient(solver, sum->body, n_cp, cp));
   PetscFunctionReturn(0);
 }

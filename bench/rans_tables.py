@@ -1,0 +1,114 @@
+#!/usr/bin/env python3
+"""The RANS validation tables of docs/validation.md from the files bench/validate_rans.sh writes
+(<name>.json summaries and <name>.log with /usr/bin/time -v). Plain Python 3, no packages.
+
+    python3 bench/rans_tables.py out/validation/rans
+"""
+import json
+import math
+import os
+import re
+import sys
+
+# NASA Turbulence Modeling Resource values (docs/references.md section 9)
+CF_PLATE = 0.00272909  # FUN3D incompressible SA, C_f(x = 0.97008)
+CD_PLATE = 0.00285985  # CFL3D
+NACA = {  # angle: (C_L CFL3D, C_L FUN3D, C_D CFL3D, C_D FUN3D)
+    0: (0.0, 0.0, 0.00819, 0.00812),
+    10: (1.0909, 1.0983, 0.01231, 0.01242),
+    15: (1.5461, 1.5547, 0.02124, 0.02159),
+}
+
+
+def load(d, name):
+    path = os.path.join(d, name + ".json")
+    if not os.path.exists(path):
+        return None
+    with open(path) as f:
+        s = json.load(f)
+    s["peak_mib"] = s["elapsed_s"] = float("nan")
+    log = os.path.join(d, name + ".log")
+    if os.path.exists(log):
+        text = open(log, errors="replace").read()
+        m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", text)
+        if m:
+            s["peak_mib"] = int(m.group(1)) / 1024
+        m = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): ([\d:.]+)", text)
+        if m:
+            parts = [float(p) for p in m.group(1).split(":")]
+            s["elapsed_s"] = sum(p * 60 ** i for i, p in enumerate(reversed(parts)))
+    return s
+
+
+def order(f, r):
+    """Observed order of three values on levels refined by r, and the extrapolated value."""
+    if len(f) < 3 or None in f:
+        return float("nan"), float("nan")
+    d1, d2 = f[1] - f[0], f[2] - f[1]
+    if d1 == 0 or d2 == 0 or d1 / d2 <= 0:
+        return float("nan"), float("nan")
+    p = math.log(d1 / d2) / math.log(r)
+    return p, f[2] + d2 / (r ** p - 1)
+
+
+def rel(v, ref):
+    return "%+.2f%%" % (100 * (v / ref - 1)) if ref else "%.1e" % v
+
+
+def plate(d):
+    rows, cf, cd, cdf = [], [], [], []
+    for k in (0, 1, 2):
+        s = load(d, "plate_L%d" % k)
+        if not s:
+            cf.append(None), cd.append(None), cdf.append(None)
+            continue
+        c = s["cf"][0]["value"]
+        cf.append(c), cd.append(s["cd"]["value"]), cdf.append(s["cd_friction"])
+        rows.append("| %d | %d | %.2f | %.6f | %s | %.6f | %s | %.6f | %s | %d | %.0f | %.0f |" % (
+            k, s["unknowns"], s["yplus_max"], c, rel(c, CF_PLATE), s["cd"]["value"], rel(s["cd"]["value"], CD_PLATE),
+            s["cd_friction"], rel(s["cd_friction"], CD_PLATE), s["pseudo_steps"], s["wall_time"], s["peak_mib"]))
+    print("Flat plate, Re 5e6 per unit length (TMR: C_f(0.97008) %.8f FUN3D incompressible, C_D %.8f CFL3D)\n"
+          % (CF_PLATE, CD_PLATE))
+    print("| level | unknowns | y+ max | C_f(0.97008) | vs TMR | C_D (reaction) | vs TMR | C_D (wall shear) | vs TMR "
+          "| pseudo steps | solve s | peak MiB |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    print("\n".join(rows))
+    for name, f in (("C_f(0.97008)", cf), ("C_D reaction", cd), ("C_D wall shear", cdf)):
+        p, ext = order(f, 2.0)
+        if not math.isnan(p):
+            ref = CF_PLATE if name.startswith("C_f") else CD_PLATE
+            print("\n%s: observed order %.2f, extrapolated %.6f (%s vs TMR)" % (name, p, ext, rel(ext, ref)), end="")
+    print("\n")
+
+
+def naca(d):
+    levels = ("0", "0.5", "1")
+    for a, (cl3, clf, cd3, cdf) in NACA.items():
+        print("NACA 0012, Re 6e6, %d degrees (TMR: C_L %.4f CFL3D / %.4f FUN3D, C_D %.5f / %.5f)\n" % (a, cl3, clf, cd3,
+                                                                                                      cdf))
+        print("| level | unknowns | y+ max | C_L | vs CFL3D | C_D | vs CFL3D | C_D pressure | C_D friction "
+              "| pseudo steps | solve s | peak MiB |")
+        print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+        cls, cds = [], []
+        for k in levels:
+            s = load(d, "naca_L%s_a%d" % (k, a))
+            if not s:
+                cls.append(None), cds.append(None)
+                continue
+            cl, cd = s["cl"]["value"], s["cd"]["value"]
+            cls.append(cl), cds.append(cd)
+            print("| %s | %d | %.2f | %.5f | %s | %.6f | %s | %.6f | %.6f | %d | %.0f | %.0f |" % (
+                k, s["unknowns"], s["yplus_max"], cl, rel(cl, cl3), cd, rel(cd, cd3), s["cd_pressure"],
+                s["cd_friction"], s["pseudo_steps"], s["wall_time"], s["peak_mib"]))
+        for name, f, ref in (("C_L", cls, cl3), ("C_D", cds, cd3)):
+            p, ext = order(f, math.sqrt(2.0))
+            if not math.isnan(p):
+                print("\n%s: observed order %.2f (refinement ratio sqrt 2), extrapolated %.6f (%s vs CFL3D)"
+                      % (name, p, ext, rel(ext, ref)), end="")
+        print("\n")
+
+
+if __name__ == "__main__":
+    d = sys.argv[1] if len(sys.argv) > 1 else "out/validation/rans"
+    plate(d)
+    naca(d)

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# RANS (SA-neg) against the NASA Turbulence Modeling Resource (docs/validation.md, section 9):
+#   plate   the TMR flat plate on a grid family (-mesh_refine 0 1 2 of the base below): C_f(0.97008), C_D
+#   naca    the TMR NACA 0012 at 0, 10, 15 degrees on a grid family (-mesh_refine 0 0.5 1): C_L, C_D, split
+#   cp      the NACA 0012 at 10 degrees, finest level: C_p and C_f along the wall (CSV) and the C_p plot
+# Every solve is `fieldflow solve` on the case file with the level's options; it writes
+# <out>/<name>.json (summary), .csv (wall distribution), .log (its output and /usr/bin/time -v:
+# wall time and peak memory). A solve whose .json exists is skipped: kill and rerun to resume.
+# Then bench/rans_tables.py prints the tables of docs/validation.md from those files.
+#
+#   bench/validate_rans.sh [plate|naca|cp|all] [build-dir] [out-dir]
+#
+# One rank, one BLAS thread, niced: the machine is shared. Times are of this machine.
+set -u
+what=${1:-all}
+build=${2:-build}
+out=${3:-out/validation/rans}
+mkdir -p "$out"
+export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
+
+# the grid families' base levels (the case files' own meshes are their level 0)
+plate_base="-plate_nx 24 -plate_growth_x 1.2 -mesh_bl_yplus 2"
+naca_base="-mesh_bl_surface_points 32 -mesh_h_body 0.04 -mesh_h_wake 0.08 -mesh_bl_yplus 2"
+
+solve() { # name case options...
+  local name=$1 case=$2
+  shift 2
+  if [[ -s "$out/$name.json" ]]; then
+    echo "$name: done"
+    return 0
+  fi
+  echo "$name: $*"
+  nice -n 10 /usr/bin/time -v "$build/fieldflow" solve -case "$case" "$@" -summary "$out/$name.json" \
+    -wall_output "$out/$name.csv" > "$out/$name.log" 2>&1 || echo "$name: FAILED (see $out/$name.log)"
+}
+
+if [[ $what == plate || $what == all ]]; then
+  for k in 0 1 2; do
+    solve "plate_L$k" cases/rans/flatplate-tmr.opts $plate_base -mesh_refine $k
+  done
+fi
+if [[ $what == naca || $what == all ]]; then
+  for k in 0 0.5 1; do
+    for a in 0 10 15; do
+      solve "naca_L${k}_a$a" cases/rans/naca0012-tmr.opts $naca_base -mesh_refine $k -aoa $a
+    done
+  done
+fi
+if [[ $what == cp || $what == all ]]; then
+  solve "naca_L1_a10" cases/rans/naca0012-tmr.opts $naca_base -mesh_refine 1 -aoa 10
+  "$build/bench/rans_cp_plot" -wall "$out/naca_L1_a10.csv" -experiment bench/data/naca0012_gregory_cp_a10.csv \
+    -o "$out/naca0012_cp_a10.png"
+fi
+python3 bench/rans_tables.py "$out"
