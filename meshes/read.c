@@ -217,10 +217,11 @@ PetscErrorCode FFMeshReadGmsh(MPI_Comm comm, const char *path, DM *dm, PetscInt 
   PetscCall(FFErrorCapturePush(&cap));
   PetscErrorCode ierr = DMPlexCreateGmsh(comm, viewer, PETSC_TRUE, dm);
   PetscCall(FFErrorCapturePop());
-  PetscCheck(!ierr, comm, PETSC_ERR_FILE_UNEXPECTED, "not a readable Gmsh file (malformed or truncated?): %s",
-             cap.message);
+  /* the viewer and its options go also when the file is refused (found by bench/fuzz) */
   PetscCall(PetscViewerDestroy(&viewer));
   PetscCall(PetscOptionsDestroy(&options));
+  PetscCheck(!ierr, comm, PETSC_ERR_FILE_UNEXPECTED, "'%s' is not a readable Gmsh file (malformed or truncated?): %s",
+             path, cap.message);
   PetscCall(DMGetDimension(*dm, &dim));
   if (dim != 2) PetscCall(DMDestroy(dm));
   PetscCheck(dim >= 2, comm, PETSC_ERR_ARG_WRONG,
