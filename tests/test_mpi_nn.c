@@ -67,8 +67,15 @@ static void FreeBatch(Batch *b)
   free(b->target);
 }
 
-/* trains STEPS Adam steps; with comm, gradients (and the loss) are averaged over its ranks */
-static void Train(Batch *b, MPI_Comm comm, FFParams **out)
+/* The per-step loss of a training, for the comparisons. */
+typedef struct {
+  double loss[STEPS];
+} History;
+
+/* Trains STEPS Adam steps on the batches b[0..nb-1] (one or two): each step's gradient and
+ * loss are those of the batches averaged as FFAllreduceMean averages two ranks' (summed, then
+ * times 1/2); with comm, they are averaged over its ranks instead. */
+static void Train(Batch *b, int nb, MPI_Comm comm, FFParams **out, History *h)
 {
   FFMeshGraphNetConfig cfg;
   FFMeshGraphNetConfigDefault(&cfg);
@@ -82,13 +89,15 @@ static void Train(Batch *b, MPI_Comm comm, FFParams **out)
   FF_TEST_CALL(FFParamsCreate(&P));
   FF_TEST_CALL(FFMeshGraphNetCreate(P, "mgn", &cfg, &net));
   FF_TEST_CALL(FFParamsSetUp(P, 7));
-  FFGraph *graph;
-  FF_TEST_CALL(FFGraphCreate(&graph));
-  FF_TEST_CALL(FFGraphSetEdges(graph, b->n_nodes, b->n_edges, b->snd, b->rcv));
+  FFGraph *graph[2];
   FFTape *tape;
-  float *grad;
+  float *grad[2];
+  for (int k = 0; k < nb; k++) {
+    FF_TEST_CALL(FFGraphCreate(&graph[k]));
+    FF_TEST_CALL(FFGraphSetEdges(graph[k], b[k].n_nodes, b[k].n_edges, b[k].snd, b[k].rcv));
+    FF_TEST_CALL(FFParamsGradCreate(P, &grad[k]));
+  }
   FF_TEST_CALL(FFTapeCreate(P, &tape));
-  FF_TEST_CALL(FFParamsGradCreate(P, &grad));
   FFOptimizerConfig oc;
   FFOptimizerConfigDefault(&oc);
   oc.lr = 1e-3;
@@ -96,78 +105,66 @@ static void Train(Batch *b, MPI_Comm comm, FFParams **out)
   FFOptimizer *opt;
   FF_TEST_CALL(FFOptimizerCreate(P, &oc, &opt));
   for (int s = 0; s < STEPS; s++) {
-    FFTensor *nx, *ex, *t, *y, *loss;
-    FFTapeReset(tape);
-    FF_TEST_CALL(FFTapeLeaf(tape, b->n_nodes, 5, b->node_x, 0, &nx));
-    FF_TEST_CALL(FFTapeLeaf(tape, b->n_edges, 3, b->edge_x, 0, &ex));
-    FF_TEST_CALL(FFTapeLeaf(tape, b->n_nodes, 2, b->target, 0, &t));
-    FF_TEST_CALL(FFMeshGraphNetForward(&net, tape, graph, nx, ex, &y));
-    FF_TEST_CALL(FFOpMSE(tape, y, t, &loss));
-    FFParamsGradZero(P, grad);
-    FF_TEST_CALL(FFTapeBackward(tape, loss, grad));
-    float l = FFTensorScalar(loss);
+    float l[2];
+    for (int k = 0; k < nb; k++) {
+      FFTensor *nx, *ex, *t, *y, *loss;
+      FFTapeReset(tape);
+      FF_TEST_CALL(FFTapeLeaf(tape, b[k].n_nodes, 5, b[k].node_x, 0, &nx));
+      FF_TEST_CALL(FFTapeLeaf(tape, b[k].n_edges, 3, b[k].edge_x, 0, &ex));
+      FF_TEST_CALL(FFTapeLeaf(tape, b[k].n_nodes, 2, b[k].target, 0, &t));
+      FF_TEST_CALL(FFMeshGraphNetForward(&net, tape, graph[k], nx, ex, &y));
+      FF_TEST_CALL(FFOpMSE(tape, y, t, &loss));
+      FFParamsGradZero(P, grad[k]);
+      FF_TEST_CALL(FFTapeBackward(tape, loss, grad[k]));
+      l[k] = FFTensorScalar(loss);
+    }
+    if (nb == 2) { /* what the allreduce of two ranks computes: one sum, then times 1/2 */
+      for (size_t i = 0; i < P->size; i++) grad[0][i] = (grad[0][i] + grad[1][i]) * 0.5f;
+      l[0] = (l[0] + l[1]) * 0.5f;
+    }
     if (comm != MPI_COMM_NULL) {
-      FF_TEST_CALL(FFAllreduceMean(comm, grad, P->size));
-      FF_TEST_CALL(FFAllreduceMean(comm, &l, 1));
+      FF_TEST_CALL(FFAllreduceMean(comm, grad[0], P->size));
+      FF_TEST_CALL(FFAllreduceMean(comm, &l[0], 1));
     }
     FFStepInfo info;
-    FF_TEST_CALL(FFOptimizerStep(opt, P, grad, l, &info));
+    FF_TEST_CALL(FFOptimizerStep(opt, P, grad[0], l[0], &info));
     CU_ASSERT(info.applied);
+    h->loss[s] = l[0];
   }
   FFOptimizerDestroy(&opt);
-  free(grad);
+  for (int k = 0; k < nb; k++) {
+    free(grad[k]);
+    FFGraphDestroy(&graph[k]);
+  }
   FFTapeDestroy(&tape);
-  FFGraphDestroy(&graph);
   FFMeshGraphNetDestroy(&net);
   *out = P;
 }
 
-/* max |a - b| over the parameters; *scale: max |b| */
-static double MaxDiff(const FFParams *a, const FFParams *b, double *scale)
-{
-  double diff = 0.0;
-  *scale = 0.0;
-  for (size_t i = 0; i < a->size; i++) {
-    double d = fabs((double)a->values[i] - b->values[i]);
-    if (d > diff) diff = d;
-    if (fabs(b->values[i]) > *scale) *scale = fabs(b->values[i]);
-  }
-  return diff;
-}
-
-/* How far apart float32 rounding alone puts two one-rank trainings on the same batch whose
- * graphs are summed in another order: the largest difference over three reorderings. */
-static double ReorderingFloor(const FFParams *single)
-{
-  const int orders[3][4] = {{1, 0, 3, 2}, {2, 3, 0, 1}, {3, 2, 1, 0}};
-  double floor = 0.0, scale;
-  for (int k = 0; k < 3; k++) {
-    Batch b;
-    FFParams *P;
-    MakeBatchOf(4, orders[k], &b);
-    Train(&b, MPI_COMM_NULL, &P);
-    double d = MaxDiff(P, single, &scale);
-    if (d > floor) floor = d;
-    FFParamsDestroy(&P);
-    FreeBatch(&b);
-  }
-  return floor;
-}
-
-/* The bound. In exact arithmetic data parallelism changes nothing: the mean gradient over 4
- * graphs is the mean of the two ranks' means over 2 (equal halves). In float32 it changes the
- * order of the sums behind the loss and every gradient (rows of the matmuls, scatter-adds, the
- * two halves added by the allreduce, then halved), and nothing else. A reordered sum of n terms
- * differs from another order by at most 2 gamma_n sum|x_i| (gamma_n = n u / (1 - n u)), the
- * same bound for every order, and the 6 Adam steps carry such a difference into the
- * parameters the same way whichever reordering caused it. So data parallelism must agree with
- * one rank as closely as one rank agrees with itself when only the order of its graphs
- * changes: that floor is measured here, on this build (compiler flags, BLAS kernels and
- * sanitizers all move it, which is why a fixed 1e-5 held in one build and not in another).
- * The floor is the largest of three samples of a difference, not its worst case, so the bound
- * is 4 times it, and at least 4 float32 ulps of the largest parameter (if the three orders
- * happened to round alike). A gradient averaged wrongly (a missing or doubled half, a
- * gradient not reduced) moves parameters by lr = 1e-3 per step, orders above this bound. */
+/* What data parallelism may change, and by how much.
+ *
+ * 1. Nothing against the same arithmetic on one rank. The allreduce of two ranks adds two
+ *    floats (one rounding, the same in either order: IEEE addition commutes) and scales by 1/2;
+ *    each rank's half-batch gradient is the one the same code computes on one rank (the same
+ *    inputs and sizes, one BLAS thread). So the parameters must equal, bit for bit, those of
+ *    one rank that computes both halves' gradients and averages them the same way. This is
+ *    the test of the data-parallel plumbing: a missing, doubled or unreduced half fails it.
+ *
+ * 2. Against one rank on the whole batch, only the order of float32 sums: the loss over all
+ *    4 graphs against the mean of two halves' losses, the rows of every weight gradient
+ *    summed in one pass against two. The loss is a mean of N = 4 * NX * NY * 2 non-negative
+ *    squared errors: any two summation orders differ by at most 2 gamma_N of it (gamma_N =
+ *    N u / (1 - N u), u = 2^-24), and the losses of later steps move further only by g . dtheta
+ *    (first order), which is small exactly where dtheta is not (below). So each step's loss
+ *    must agree to 2 gamma_N relative.
+ *
+ *    The parameters themselves get no such bound: Adam divides each gradient component by
+ *    its own running RMS, so a component whose gradient is mostly cancellation (a sum of
+ *    terms much larger than the result, as for weights feeding a LayerNorm) takes a step of
+ *    up to lr whatever its rounding, and rounding decides that step's size. The data-parallel
+ *    parameters measured 1.53e-5 from the whole batch's in the sanitizer build (gcc
+ *    -fsanitize: other code, other rounding) and 1.2e-7 in the release build, against a
+ *    fixed bound of 1e-5 that this test used to have; no fixed bound on them is sound. */
 static void TestDataParallel(void)
 {
   int rank, size;
@@ -175,21 +172,27 @@ static void TestDataParallel(void)
   MPI_Comm_size(MPI_COMM_WORLD, &size);
   CU_ASSERT_EQUAL_FATAL(size, 2);
   /* each rank: 2 of the batch's 4 graphs */
-  Batch half, whole;
+  Batch half, halves[2], whole;
+  History h_dp, h_split, h_whole;
   MakeBatch(2 * rank, 2 * rank + 2, &half);
-  FFParams *dp, *single;
-  Train(&half, MPI_COMM_WORLD, &dp);
-  /* the same steps on one rank with the whole batch */
+  FFParams *dp, *split, *single;
+  Train(&half, 1, MPI_COMM_WORLD, &dp, &h_dp);
+  /* 1: the same arithmetic on one rank */
+  MakeBatch(0, 2, &halves[0]);
+  MakeBatch(2, 4, &halves[1]);
+  Train(halves, 2, MPI_COMM_NULL, &split, &h_split);
+  CU_ASSERT(memcmp(dp->values, split->values, dp->size * sizeof(float)) == 0);
+  /* 2: the whole batch on one rank */
   MakeBatch(0, 4, &whole);
-  Train(&whole, MPI_COMM_NULL, &single);
-  double scale, diff = MaxDiff(dp, single, &scale), floor = ReorderingFloor(single);
-  double bound = 4.0 * fmax(floor, FLT_EPSILON * scale);
-  if (getenv("FF_MPI_VERBOSE") || !(diff <= bound))
-    fprintf(stderr, "rank %d: data-parallel parameters differ by %g; reordering floor %g, bound %g (scale %g)\n",
-            rank, diff, floor, bound, scale);
-  CU_ASSERT(diff <= bound);
-  /* a difference that is not rounding: lr = 1e-3 per step */
-  CU_ASSERT(bound < 1e-4);
+  Train(&whole, 1, MPI_COMM_NULL, &single, &h_whole);
+  const double n = 4.0 * NX * NY * 2, u = FLT_EPSILON / 2, bound = 2 * n * u / (1 - n * u);
+  double worst = 0, dtheta = 0;
+  for (int s = 0; s < STEPS; s++) worst = fmax(worst, fabs(h_dp.loss[s] - h_whole.loss[s]) / h_whole.loss[s]);
+  for (size_t i = 0; i < dp->size; i++) dtheta = fmax(dtheta, fabs((double)dp->values[i] - single->values[i]));
+  if (getenv("FF_MPI_VERBOSE") || !(worst <= bound))
+    fprintf(stderr, "rank %d: losses differ by %g relative (bound 2 gamma_N = %g); parameters by %g\n", rank, worst,
+            bound, dtheta);
+  CU_ASSERT(worst <= bound);
   /* and the ranks hold identical parameters */
   float *other = malloc(dp->size * sizeof(float));
   MPI_Sendrecv(dp->values, (int)dp->size, MPI_FLOAT, 1 - rank, 0, other, (int)dp->size, MPI_FLOAT, 1 - rank, 0,
@@ -197,15 +200,19 @@ static void TestDataParallel(void)
   CU_ASSERT(memcmp(other, dp->values, dp->size * sizeof(float)) == 0);
   free(other);
   FFParamsDestroy(&dp);
+  FFParamsDestroy(&split);
   FFParamsDestroy(&single);
   FreeBatch(&half);
+  FreeBatch(&halves[0]);
+  FreeBatch(&halves[1]);
   FreeBatch(&whole);
 }
 
 int main(int argc, char **argv)
 {
   const FFTest tests[] = {
-      {"allreduce-averaged gradients equal one rank on the whole batch", TestDataParallel},
+      {"data parallel: the same sums as one rank, bit for bit; the whole batch's losses to 2 gamma_N",
+       TestDataParallel},
       {NULL, NULL},
   };
   return FFTestRunMPI(argc, argv, "mpi_nn", tests);
