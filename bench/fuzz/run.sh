@@ -39,7 +39,9 @@ fi
 # readers refuse with a message (FFMalloc); libFuzzer's -malloc_limit_mb still reports any
 # single allocation over the RSS limit (2 GB) as a finding. detect_leaks: on; the suppressions
 # name the third-party leaks (Open MPI's initialization, ...) that are not an input's.
-export ASAN_OPTIONS=allocator_may_return_null=1:detect_leaks=1:abort_on_error=0
+# (Whole stacks for the suppressions: the Makefile's sanitize-test says why.)
+export ASAN_OPTIONS=allocator_may_return_null=1:detect_leaks=1:fast_unwind_on_malloc=0:abort_on_error=0
+export OMPI_MCA_mca_base_component_disable_dlclose=1
 export LSAN_OPTIONS=suppressions=$src/tests/sanitizer/lsan.supp:print_suppressions=0
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 # One worker process (-fork=1) that libFuzzer restarts after a finding, so a run goes on past
