@@ -173,7 +173,7 @@ static void TestKillDuringCheckpoint(void)
  * as nobody through setpriv; otherwise with dir made read-only. */
 static int ShellReadOnly(const char *dir, const char *cmdline)
 {
-  char cmd[16384 + 4096 + 128];
+  char cmd[16384 + 2 * 4096 + 128];
   if (geteuid() == 0)
     snprintf(cmd, sizeof cmd, "setpriv --reuid=65534 --regid=65534 --clear-groups env HOME=/tmp %s", cmdline);
   else
