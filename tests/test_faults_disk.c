@@ -226,6 +226,9 @@ static void TestGenerateDiskFull(void)
 
 int main(void)
 {
+  char clean[4200]; /* a fresh start: what an earlier run left would change what the runs find */
+  snprintf(clean, sizeof clean, "rm -rf '%s'", FFTestTempDir("faults_disk"));
+  if (FFTestShell(clean, NULL, 0)) return 1;
   const FFTest tests[] = {
       {"disk full writing a sample: named, the old file intact, no temporary, rewritten with room", TestSampleDiskFull},
       {"disk full writing a checkpoint: named, the last good one loads, saved with room", TestCheckpointDiskFull},

@@ -33,22 +33,23 @@ static pid_t Start(const char *const args[])
   fflush(NULL);
   pid_t pid = fork();
   if (pid == 0) {
-    if (!freopen("/dev/null", "w", stdout) || !freopen("/dev/null", "w", stderr)) _exit(126);
+    if (!getenv("FF_TEST_SHOW") && (!freopen("/dev/null", "w", stdout) || !freopen("/dev/null", "w", stderr)))
+      _exit(126);
     execv(FF_CLI, (char *const *)args);
     _exit(127);
   }
   return pid;
 }
 
-/* Waits (at most 60 s) until dir holds a file whose name contains part; 0 when the process
- * ended first. */
+/* Waits (at most 60 s) until dir holds a file whose name contains part (or, with part NULL,
+ * until the file dir exists); 0 when the process ended first. */
 static int WaitForFile(pid_t pid, const char *dir, const char *part, long poll_us)
 {
-  for (long t = 0; t < 60000000L; t += poll_us) {
-    if (FFTestCountFiles(dir, part) > 0) return 1;
+  for (double start = FFTimeNow(); FFTimeNow() - start < 60;) {
+    if (part ? FFTestCountFiles(dir, part) > 0 : FFFileExists(dir)) return 1;
     int status;
     if (waitpid(pid, &status, WNOHANG) == pid) return 0;
-    nanosleep(&(struct timespec){0, poll_us * 1000}, NULL);
+    if (poll_us > 0) nanosleep(&(struct timespec){0, poll_us * 1000}, NULL);
   }
   return 0;
 }
@@ -61,27 +62,29 @@ static void TestTwoSweeps(void)
   snprintf(dir, sizeof dir, "%s", Dir("two"));
   snprintf(samples, sizeof samples, "%s/samples", dir);
   snprintf(case_file, sizeof case_file, "%s/tests/data/sweep_darcy_coarse.opts", FF_SOURCE_DIR);
-  const char *args[] = {FF_CLI, "generate", "-case", case_file, "-n", "16", "-o", dir, "-progress", "0", NULL};
-  snprintf(cmd, sizeof cmd, "%s generate -case %s -n 16 -o %s -progress 0", FF_CLI, case_file, dir);
+  const char *args[] = {FF_CLI, "generate", "-case", case_file, "-n", "64", "-o", dir, "-progress", "0", NULL};
+  snprintf(cmd, sizeof cmd, "%s generate -case %s -n 64 -o %s -progress 0", FF_CLI, case_file, dir);
   pid_t first = Start(args);
   CU_ASSERT_FATAL(first > 0);
   CU_ASSERT_FATAL(WaitForFile(first, samples, "sample_", 1000));
-  /* the second run is refused, naming the first */
+  /* the first run is paused midway (SIGSTOP), so it surely still holds the directory when the
+   * second starts: the second is refused, naming the first */
+  kill(first, SIGSTOP);
   CU_ASSERT_NOT_EQUAL(FFTestShell(cmd, out, sizeof out), 0);
+  kill(first, SIGCONT);
   char holder[64];
   snprintf(holder, sizeof holder, "is being written by another fieldflow generate (pid %ld", (long)first);
   Expect(holder);
   Expect(dir);
   int status;
-  CU_ASSERT_EQUAL(waitpid(first, &status, WNOHANG), 0); /* the first was still running: a real overlap */
   CU_ASSERT_EQUAL(waitpid(first, &status, 0), first);
   CU_ASSERT(WIFEXITED(status) && WEXITSTATUS(status) == 0);
   /* the first run's dataset is whole, and the lock is free again */
   snprintf(cmd, sizeof cmd, "%s info '%s'", FF_CLI, dir);
   CU_ASSERT_EQUAL(FFTestShell(cmd, out, sizeof out), 0);
-  snprintf(cmd, sizeof cmd, "%s generate -case %s -n 16 -o %s -progress 0", FF_CLI, case_file, dir);
+  snprintf(cmd, sizeof cmd, "%s generate -case %s -n 64 -o %s -progress 0", FF_CLI, case_file, dir);
   CU_ASSERT_EQUAL(FFTestShell(cmd, out, sizeof out), 0);
-  Expect("0 solved, 0 failed, 16 kept from before");
+  Expect("0 solved, 0 failed, 64 kept from before");
 }
 
 /* A run killed with SIGKILL holds no lock: the system released it with the process. */
@@ -128,14 +131,19 @@ static void TestKillDuringCheckpoint(void)
   snprintf(dir, sizeof dir, "%s", Dir("kill_checkpoint"));
   FF_TEST_CALL(FFMakeDirs(dir));
   snprintf(model, sizeof model, "%s/model.h5", dir);
+  /* a wide model trained on few points a step: the 10 MB checkpoint takes most of each step's time */
   const char *args[] = {FF_CLI,
                         "train",
                         "-model",
                         "field",
                         "-width",
-                        "64",
+                        "512",
                         "-depth",
-                        "3",
+                        "4",
+                        "-hyper_width",
+                        "16",
+                        "-points",
+                        "16",
                         "-data",
                         data,
                         "-split",
@@ -149,8 +157,9 @@ static void TestKillDuringCheckpoint(void)
                         NULL};
   pid_t pid = Start(args);
   CU_ASSERT_FATAL(pid > 0);
-  CU_ASSERT_FATAL(WaitForFile(pid, dir, "model.h5", 1000));    /* a first checkpoint is complete */
-  CU_ASSERT_FATAL(WaitForFile(pid, dir, "model.h5.tmp.", 20)); /* the next is being written */
+  int first = WaitForFile(pid, model, NULL, 1000);                  /* a first checkpoint is complete */
+  int writing = first && WaitForFile(pid, dir, "model.h5.tmp.", 0); /* the next is being written */
+  CU_ASSERT(first && writing);
   kill(pid, SIGKILL);
   int status;
   waitpid(pid, &status, 0);
@@ -325,6 +334,9 @@ static void TestOtherCheckpoint(void)
 
 int main(void)
 {
+  char clean[4200]; /* a fresh start: what an earlier run left would change what the runs find */
+  snprintf(clean, sizeof clean, "rm -rf '%s'", FFTestTempDir("faults_runs"));
+  if (FFTestShell(clean, NULL, 0)) return 1;
   const FFTest tests[] = {
       {"two sweeps into one directory: the second refused naming the first, never interleaved", TestTwoSweeps},
       {"a sweep killed with SIGKILL leaves no lock behind", TestKilledSweepReleasesLock},
