@@ -2,6 +2,7 @@
 # Installs the Debian 12 packages fieldflow builds and runs with; skips what is present.
 #   scripts/install-deps.sh           build + test + demo dependencies
 #   scripts/install-deps.sh --peers   also python3-torch and h5py (reference vectors, bench peers)
+#   scripts/install-deps.sh --fuzz    also clang and libFuzzer (bench/fuzz; the normal build stays gcc)
 set -euo pipefail
 
 packages=(
@@ -13,6 +14,10 @@ packages=(
 )
 if [[ "${1:-}" == "--peers" ]]; then
   packages+=(python3-torch python3-h5py python3-numpy)
+fi
+if [[ "${1:-}" == "--fuzz" ]]; then
+  # clang-14 with its runtime libraries (libFuzzer, ASan, UBSan) and its OpenMP
+  packages+=(clang-14 libclang-rt-14-dev libomp-14-dev)
 fi
 
 missing=()

@@ -15,9 +15,9 @@ src=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$src"
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1
 
-scripts/install-deps.sh
+scripts/install-deps.sh --fuzz
 if [[ ! -f build-fuzz/CMakeCache.txt ]]; then
-  CC=clang CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Release -DFF_FUZZ=ON > build-fuzz.cmake.log
+  CC=clang-14 CXX=clang++-14 cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Release -DFF_FUZZ=ON > build-fuzz.cmake.log
 fi
 cmake --build build-fuzz -j 2 --target "fuzz_$harness" -- --no-print-directory > /dev/null
 if [[ ! -d build-fuzz/seeds ]]; then
@@ -46,12 +46,13 @@ export LSAN_OPTIONS=suppressions=$src/tests/sanitizer/lsan.supp:print_suppressio
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 # One worker process (-fork=1) that libFuzzer restarts after a finding, so a run goes on past
 # an input that crashes or hangs a third-party library (libhdf5 does, on crafted files) and
-# collects every finding in $crashes; a timeout is 20 s on one input. -use_value_profile and a
+# collects every finding in $crashes; a timeout is 5 s on one input (a sample is read in
+# milliseconds, under ASan in tens of them; each hang costs a worker the whole timeout). -use_value_profile and a
 # 64 KiB cap on mutated inputs (larger seeds are still read whole).
 echo "fuzz_$harness for $seconds s: corpus $corpus, crashes in $crashes, log $log"
 set +e
 build-fuzz/bench/fuzz/fuzz_$harness -fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 \
-  -max_total_time="$seconds" -timeout=20 -rss_limit_mb=2048 -max_len=65536 -use_value_profile=1 \
+  -max_total_time="$seconds" -timeout=5 -rss_limit_mb=2048 -max_len=65536 -use_value_profile=1 \
   -print_final_stats=1 -artifact_prefix="$crashes/" "$@" "$corpus" "$seeds" > "$log" 2>&1
 status=$?
 set -e

@@ -36,10 +36,8 @@ static FFErrorCode CheckScalars(const FFScalar *list, int n, const char *what, i
 static FFErrorCode CheckFinite(const double *x, size_t n, const char *what, long index)
 {
   for (size_t i = 0; i < n; i++)
-    FF_ASSERT(isfinite(x[i]), FF_ERR_NUMERIC,
-              "sample %ld: %s has a non-finite value at entry %zu (a solve that did not converge must be written as "
-              "failed)",
-              index, what, i);
+    FF_ASSERT(isfinite(x[i]), FF_ERR_NUMERIC, "sample %ld: %s has a non-finite value (%g) at entry %zu", index, what,
+              x[i], i);
   return FF_SUCCESS;
 }
 
