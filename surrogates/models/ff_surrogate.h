@@ -43,8 +43,8 @@ FFNodeCategory FFNodeCategoryOfGroup(const char *group_name);
 
 typedef struct {
   char name[FF_NAME_LEN]; /* the case option it is (-re, -aoa, -naca_m, ...) */
-  int log_scale;           /* the model sees log(value) (a log-sampled parameter such as Re) */
-  double lo, hi;           /* the range seen in training (raw values) */
+  int log_scale;          /* the model sees log(value) (a log-sampled parameter such as Re) */
+  double lo, hi;          /* the range seen in training (raw values) */
 } FFSurrogateCondition;
 
 typedef struct {
