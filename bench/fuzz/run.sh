@@ -44,11 +44,14 @@ export ASAN_OPTIONS=allocator_may_return_null=1:detect_leaks=1:fast_unwind_on_ma
 export OMPI_MCA_mca_base_component_disable_dlclose=1
 export LSAN_OPTIONS=suppressions=$src/tests/sanitizer/lsan.supp:print_suppressions=0
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+# The inputs are written to scratch files: on /dev/shm (memory) the harnesses' fsync (the seal
+# of a dataset file) and HDF5's reads cost no disk time.
+if [[ -d /dev/shm && -w /dev/shm ]]; then export TMPDIR=/dev/shm; fi
 # One worker process (-fork=1) that libFuzzer restarts after a finding, so a run goes on past
 # an input that crashes or hangs a third-party library (libhdf5 does, on crafted files) and
 # collects every finding in $crashes; a timeout is 5 s on one input (a sample is read in
-# milliseconds, under ASan in tens of them; each hang costs a worker the whole timeout). -use_value_profile and a
-# 64 KiB cap on mutated inputs (larger seeds are still read whole).
+# milliseconds, under ASan in tens of them; each hang costs a worker the whole timeout).
+# -use_value_profile and a 64 KiB cap on mutated inputs (larger seeds are still read whole).
 echo "fuzz_$harness for $seconds s: corpus $corpus, crashes in $crashes, log $log"
 set +e
 build-fuzz/bench/fuzz/fuzz_$harness -fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 \
