@@ -32,7 +32,7 @@ sanitize: deps
 # unwinder (libraries built without frame pointers), and Open MPI's plugins kept loaded after
 # MPI_Finalize (an unloaded plugin's frames have no name).
 SANITIZER_ENV = ASAN_OPTIONS=detect_leaks=1:fast_unwind_on_malloc=0:abort_on_error=0:strict_string_checks=1 \
-	OMPI_MCA_mca_base_component_disable_dlclose=1 \
+	OMPI_MCA_mca_base_component_disable_dlclose=1 PMIX_MCA_mca_base_component_disable_dlclose=1 \
 	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/sanitizer/lsan.supp:print_suppressions=0 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 sanitize-test: sanitize
