@@ -198,6 +198,7 @@ PetscErrorCode FFMeshReadGmsh(MPI_Comm comm, const char *path, DM *dm, PetscInt 
   if (rank == 0) {
     double version;
     PetscCall(FFMeshFileVersion(path, &version, &binary));
+    if (!binary && version >= 4.1) PetscCall(FFMeshCheckMsh41(path));
   }
   PetscCallMPI(MPI_Bcast(&binary, 1, MPI_INT, 0, comm));
   /* Region labels come from an option; a private options database keeps it from leaking into

@@ -15,7 +15,7 @@ for f in build-fuzz/crashes/"$harness"/*; do
   [[ -f $f ]] || continue
   out=$(timeout 30 build-fuzz/bench/fuzz/fuzz_"$harness" -timeout=10 "$f" 2>&1)
   status=$?
-  kind=$(grep -m1 -oE "ERROR: (AddressSanitizer: [a-z-]+|LeakSanitizer|libFuzzer: [a-z-]+)|runtime error|fuzz: [a-zA-Z ]+" <<< "$out")
+  kind=$(grep -m1 -oE "ERROR: (AddressSanitizer: [A-Za-z-]+|LeakSanitizer|libFuzzer: [a-z-]+)|runtime error|fuzz: [a-zA-Z ]+" <<< "$out")
   [[ $status -eq 124 ]] && kind="hang (still running after 30 s)"
   [[ -z $kind ]] && kind="no failure on replay (exit $status)"
   echo "== $(basename "$f") ($(stat -c %s "$f") bytes): $kind"
