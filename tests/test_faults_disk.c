@@ -29,6 +29,25 @@ static void ExpectUnchanged(const char *path, const char *before, size_t n)
   free(now);
 }
 
+/* The common part of the library cases: write(old) to path with room, write(new) under a
+ * full disk (limit bytes): refused naming path, path byte for byte as before, no temporary
+ * file in dir; then write(new) with room. */
+static void DiskFullCase(const char *dir, const char *path, long limit, FFErrorCode (*write)(void *), void *old,
+                         void *new)
+{
+  char msg[4096];
+  FF_TEST_CALL(write(old));
+  size_t n = 0;
+  char *before = FFTestReadAll(path, &n);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(before);
+  CU_ASSERT_NOT_EQUAL(FFTestRunDiskFull(limit, write, new, msg, sizeof msg), 0);
+  if (!strstr(msg, path)) fprintf(stderr, "message without '%s': %s\n", path, msg);
+  CU_ASSERT_PTR_NOT_NULL(strstr(msg, path));
+  ExpectUnchanged(path, before, n);
+  CU_ASSERT_EQUAL(FFTestCountFiles(dir, ".tmp."), 0);
+  free(before);
+}
+
 /* ---------- a sample ---------- */
 
 typedef struct {
@@ -55,28 +74,18 @@ static FFErrorCode WriteSample(void *ctx)
 
 static void TestSampleDiskFull(void)
 {
-  char path[4200], msg[4096];
+  char path[4200];
   const char *dir = Dir("sample");
   snprintf(path, sizeof path, "%s/sample_000007.h5", dir);
   SampleCtx small = {path, 4}, large = {path, 24};
-  FF_TEST_CALL(WriteSample(&small));
-  size_t n = 0;
-  char *before = FFTestReadAll(path, &n);
-  CU_ASSERT_PTR_NOT_NULL_FATAL(before);
-  /* the larger sample needs more than the 32 KiB left */
-  CU_ASSERT_NOT_EQUAL(FFTestRunDiskFull(32768, WriteSample, &large, msg, sizeof msg), 0);
-  if (!strstr(msg, path)) fprintf(stderr, "message without '%s': %s\n", path, msg);
-  CU_ASSERT_PTR_NOT_NULL(strstr(msg, path));
-  ExpectUnchanged(path, before, n);
+  DiskFullCase(dir, path, 32768, WriteSample, &small, &large); /* the larger sample needs more than 32 KiB */
   FF_TEST_CALL(FFFileVerify(path, FF_VERIFY_FULL, NULL));
-  CU_ASSERT_EQUAL(FFTestCountFiles(dir, ".tmp."), 0);
   /* room again: the write goes through */
   FF_TEST_CALL(WriteSample(&large));
   FFSample s;
   FF_TEST_CALL(FFSampleRead(path, FF_READ_ALL, &s));
   CU_ASSERT_EQUAL(s.mesh.n_cells, 2 * 24 * 24);
   FFSampleDestroy(&s);
-  free(before);
 }
 
 /* ---------- a checkpoint ---------- */
@@ -102,20 +111,11 @@ static FFErrorCode SaveCheckpoint(void *ctx)
 
 static void TestCheckpointDiskFull(void)
 {
-  char path[4200], msg[4096];
+  char path[4200];
   const char *dir = Dir("checkpoint");
   snprintf(path, sizeof path, "%s/model.h5", dir);
   CheckpointCtx first = {path, 1.0f}, second = {path, 2.0f};
-  FF_TEST_CALL(SaveCheckpoint(&first));
-  size_t n = 0;
-  char *before = FFTestReadAll(path, &n);
-  CU_ASSERT_PTR_NOT_NULL_FATAL(before);
-  /* 256 KiB of parameters into 64 KiB */
-  CU_ASSERT_NOT_EQUAL(FFTestRunDiskFull(65536, SaveCheckpoint, &second, msg, sizeof msg), 0);
-  if (!strstr(msg, path)) fprintf(stderr, "message without '%s': %s\n", path, msg);
-  CU_ASSERT_PTR_NOT_NULL(strstr(msg, path));
-  ExpectUnchanged(path, before, n);
-  CU_ASSERT_EQUAL(FFTestCountFiles(dir, ".tmp."), 0);
+  DiskFullCase(dir, path, 65536, SaveCheckpoint, &first, &second); /* 256 KiB of parameters into 64 KiB */
   /* the last good checkpoint loads, with its values */
   FFParams *P;
   int id;
@@ -128,7 +128,6 @@ static void TestCheckpointDiskFull(void)
   FF_TEST_CALL(FFCheckpointLoad(path, P, NULL, NULL, NULL));
   CU_ASSERT_EQUAL(P->values[P->size - 1], 2.0f);
   FFParamsDestroy(&P);
-  free(before);
 }
 
 /* ---------- a VTU ---------- */
@@ -152,25 +151,16 @@ static FFErrorCode WriteVtu(void *ctx)
 
 static void TestVtuDiskFull(void)
 {
-  char path[4200], msg[4096];
+  char path[4200];
   const char *dir = Dir("vtu");
   snprintf(path, sizeof path, "%s/fields.vtu", dir);
   VtuCtx small = {path, 4}, large = {path, 64};
-  FF_TEST_CALL(WriteVtu(&small));
-  size_t n = 0;
-  char *before = FFTestReadAll(path, &n);
-  CU_ASSERT_PTR_NOT_NULL_FATAL(before);
-  CU_ASSERT_NOT_EQUAL(FFTestRunDiskFull(16384, WriteVtu, &large, msg, sizeof msg), 0);
-  if (!strstr(msg, path)) fprintf(stderr, "message without '%s': %s\n", path, msg);
-  CU_ASSERT_PTR_NOT_NULL(strstr(msg, path));
-  ExpectUnchanged(path, before, n);
-  CU_ASSERT_EQUAL(FFTestCountFiles(dir, ".tmp."), 0);
+  DiskFullCase(dir, path, 16384, WriteVtu, &small, &large);
   FF_TEST_CALL(WriteVtu(&large));
   FFVtkData v;
   FF_TEST_CALL(FFVtkRead(path, &v));
   CU_ASSERT_EQUAL(v.n_cells, 2 * 64 * 64);
   FFVtkDataFree(&v);
-  free(before);
 }
 
 /* ---------- a sweep ---------- */
