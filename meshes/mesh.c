@@ -95,18 +95,27 @@ static PetscErrorCode ParseNacaCode(const char *code, const char *prefix, FFGeom
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode FFMeshSetFromOptions(FFMesh mesh)
+typedef struct {
+  FFMesh mesh;
+  PetscInt type, nreq;
+  char *req[FF_MESH_MAX_REQUIRED];
+  PetscBool set;
+} MeshOptionsCtx;
+
+static PetscErrorCode MeshOptions(PetscOptionItems *PetscOptionsObject, void *ctx)
 {
-  const char *types[] = {"dfg", "naca", "square", "file", "flatplate"};
+  MeshOptionsCtx *c = ctx;
+  FFMesh mesh = c->mesh;
   FFGeometry *g = &mesh->geo;
-  PetscInt type = g->type, nreq = FF_MESH_MAX_REQUIRED;
-  char code[16] = "", *req[FF_MESH_MAX_REQUIRED];
+  const char *types[] = {"dfg", "naca", "square", "file", "flatplate"};
+  PetscInt type = c->type;
+  char code[16] = "";
   PetscBool set;
   PetscFunctionBegin;
-  PetscOptionsBegin(mesh->comm, mesh->prefix, "Mesh options", "FFMesh");
   PetscCall(PetscOptionsEList("-geometry",
                               "Geometry: dfg (channel with cylinder), naca (airfoil), square, file (.msh), flatplate",
                               "FFMeshSetFromOptions", types, 5, types[type], &type, &set));
+  c->type = type;
   if (set && type != (PetscInt)g->type) PetscCall(FFGeometrySetDefaults(g, (FFGeometryType)type));
   PetscCall(PetscOptionsString("-mesh_file", "The user's Gmsh .msh (with -geometry file)", "FFMeshSetFromOptions",
                                g->msh_file, g->msh_file, sizeof g->msh_file, NULL));
@@ -142,13 +151,21 @@ PetscErrorCode FFMeshSetFromOptions(FFMesh mesh)
                                "FFMeshSetFromOptions", mesh->partitioner, mesh->partitioner, sizeof mesh->partitioner,
                                NULL));
   PetscCall(PetscOptionsStringArray("-mesh_require_groups", "Boundary groups the mesh must have (comma-separated)",
-                                    "FFMeshRequireGroups", req, &nreq, &set));
-  PetscOptionsEnd();
-  if (set) {
-    PetscCall(FFMeshRequireGroups(mesh, nreq, (const char *const *)req));
-    for (PetscInt i = 0; i < nreq; i++) PetscCall(PetscFree(req[i]));
-  }
-  g->type = (FFGeometryType)type;
+                                    "FFMeshRequireGroups", c->req, &c->nreq, &c->set));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode FFMeshSetFromOptions(FFMesh mesh)
+{
+  FFGeometry *g = &mesh->geo;
+  MeshOptionsCtx c = {mesh, g->type, FF_MESH_MAX_REQUIRED, {NULL}, PETSC_FALSE};
+  PetscFunctionBegin;
+  PetscErrorCode ierr = FFOptionsBlock(mesh->comm, mesh->prefix, "Mesh options", "FFMesh", MeshOptions, &c);
+  if (!ierr && c.set) ierr = FFMeshRequireGroups(mesh, c.nreq, (const char *const *)c.req);
+  if (c.set)
+    for (PetscInt i = 0; i < c.nreq; i++) PetscCall(PetscFree(c.req[i])); /* also when a group is refused */
+  PetscCall(ierr);
+  g->type = (FFGeometryType)c.type;
   PetscCall(FFGeometryCheck(g, mesh->prefix));
   PetscFunctionReturn(0);
 }

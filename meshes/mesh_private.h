@@ -92,6 +92,9 @@ PetscErrorCode FFGmshRun(const char *gmsh, const char *geo, const char *msh, Pet
 PetscErrorCode FFGmshConvert(const char *gmsh, const char *in, const char *out);
 /* The MSH format version of a file (2.2, 4.1, ...); fails naming the file if it is not one. */
 PetscErrorCode FFMeshFileVersion(const char *path, double *version, int *binary);
+/* The counts, tags and node references of an ASCII MSH 4.1 file's $Nodes and $Elements
+ * (msh_check.c): an error naming the file and the line, before PETSc reads it. */
+PetscErrorCode FFMeshCheckMsh41(const char *path);
 
 /* read.c: read a .msh on comm (rank 0 reads) into an interpolated DMPlex with one
  * label per physical group, for second-order meshes continuous P2 coordinates, and every cell

@@ -73,10 +73,11 @@ static PetscErrorCode NodeCells(DM dm, FFNodeGraph *g)
       const PetscInt pair[2] = {v[k] + vStart, v[(k + 1) % 3] + vStart}, *join;
       PetscInt njoin;
       PetscCall(DMPlexGetJoin(dm, 2, pair, &njoin, &join));
-      PetscCheck(njoin == 1, PETSC_COMM_SELF, PETSC_ERR_PLIB, "cell %d: no edge between two of its vertices", (int)c);
+      const PetscInt edge = njoin == 1 ? join[0] : -1;
+      PetscCall(DMPlexRestoreJoin(dm, 2, pair, &njoin, &join)); /* before the check: read.c says why */
+      PetscCheck(edge >= 0, PETSC_COMM_SELF, PETSC_ERR_PLIB, "cell %d: no edge between two of its vertices", (int)c);
       cell[k] = v[k];
-      cell[3 + k] = g->n_vertices + join[0] - eStart;
-      PetscCall(DMPlexRestoreJoin(dm, 2, pair, &njoin, &join));
+      cell[3 + k] = g->n_vertices + edge - eStart;
     }
   }
   PetscFunctionReturn(0);

@@ -116,10 +116,18 @@ static PetscErrorCode FillContinuousP2(DM dm, PetscSection s, Vec coords, PetscR
       const PetscInt *join;
       PetscInt njoin;
       PetscCall(DMPlexGetJoin(dm, 2, pair, &njoin, &join));
-      PetscCheck(njoin == 1, PETSC_COMM_SELF, PETSC_ERR_PLIB, "no edge between vertices %d and %d", (int)pair[0],
-                 (int)pair[1]);
-      *mismatch = PetscMax(*mismatch, StorePoint(s, a, seen, pStart, join[0], &x[6 + 2 * k]));
+      const PetscInt edge = njoin == 1 ? join[0] : -1;
+      /* restored before any check: a work array left out makes the DM's destruction fail, and
+       * the mesh that holds it leaked (found by bench/fuzz) */
       PetscCall(DMPlexRestoreJoin(dm, 2, pair, &njoin, &join));
+      if (edge < 0) {
+        PetscCall(VecRestoreArray(coords, &a));
+        PetscCall(PetscFree(seen));
+        PetscCall(PetscTabulationDestroy(&T));
+        SETERRQ(PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "cell %d: no edge between its vertices %d and %d", (int)c,
+                (int)pair[0], (int)pair[1]);
+      }
+      *mismatch = PetscMax(*mismatch, StorePoint(s, a, seen, pStart, edge, &x[6 + 2 * k]));
     }
   }
   PetscCall(VecRestoreArray(coords, &a));
@@ -198,6 +206,7 @@ PetscErrorCode FFMeshReadGmsh(MPI_Comm comm, const char *path, DM *dm, PetscInt 
   if (rank == 0) {
     double version;
     PetscCall(FFMeshFileVersion(path, &version, &binary));
+    if (!binary && version >= 4.1) PetscCall(FFMeshCheckMsh41(path));
   }
   PetscCallMPI(MPI_Bcast(&binary, 1, MPI_INT, 0, comm));
   /* Region labels come from an option; a private options database keeps it from leaking into
@@ -217,10 +226,17 @@ PetscErrorCode FFMeshReadGmsh(MPI_Comm comm, const char *path, DM *dm, PetscInt 
   PetscCall(FFErrorCapturePush(&cap));
   PetscErrorCode ierr = DMPlexCreateGmsh(comm, viewer, PETSC_TRUE, dm);
   PetscCall(FFErrorCapturePop());
-  PetscCheck(!ierr, comm, PETSC_ERR_FILE_UNEXPECTED, "not a readable Gmsh file (malformed or truncated?): %s",
-             cap.message);
+  /* the viewer and its options go also when the file is refused (found by bench/fuzz) */
   PetscCall(PetscViewerDestroy(&viewer));
   PetscCall(PetscOptionsDestroy(&options));
+  /* A DM that PETSc 3.18's reader failed to build may still have a work array checked out
+   * ("Could not determine Plex facet": plexgmsh.c returns without restoring it), and then its
+   * destruction fails too, which would leave the FFMesh that holds it undestroyable and
+   * replace this error by "Work array still checked out" (found by bench/fuzz). It is dropped:
+   * what it holds is PETSc's leak (tests/sanitizer/lsan.supp, DMPlexCreateGmsh). */
+  if (ierr) *dm = NULL;
+  PetscCheck(!ierr, comm, PETSC_ERR_FILE_UNEXPECTED, "'%s' is not a readable Gmsh file (malformed or truncated?): %s",
+             path, cap.message);
   PetscCall(DMGetDimension(*dm, &dim));
   if (dim != 2) PetscCall(DMDestroy(dm));
   PetscCheck(dim >= 2, comm, PETSC_ERR_ARG_WRONG,

@@ -152,8 +152,11 @@ PetscErrorCode FFMeshCheckCurvedCells(DM dm, const char *source)
       PetscInt njoin;
       VertexXY(cs, a, v[k], x[k]);
       PetscCall(DMPlexGetJoin(dm, 2, pair, &njoin, &join));
-      VertexXY(cs, a, join[0], x[3 + k]); /* the edge's own coordinate dofs */
+      const PetscInt edge = njoin == 1 ? join[0] : -1;
       PetscCall(DMPlexRestoreJoin(dm, 2, pair, &njoin, &join));
+      if (edge < 0) PetscCall(VecRestoreArrayRead(coords, &a));
+      PetscCheck(edge >= 0, PETSC_COMM_SELF, PETSC_ERR_PLIB, "cell %d: no edge between two of its vertices", (int)c);
+      VertexXY(cs, a, edge, x[3 + k]); /* the edge's own coordinate dofs */
     }
     PetscReal d0 = P2Jacobian(x, at[0][0], at[0][1]);
     for (int k = 1; k < 6; k++)

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages fieldflow builds and runs with; skips what is present.
-#   scripts/install-deps.sh   build, test and demo dependencies, and the Python side (the
-#                             fieldflow package in python/, its pytest suite, the PyTorch
-#                             example and peers, the reference vectors): Debian's python3-*
-#                             packages for /usr/bin/python3
+#   scripts/install-deps.sh          build, test and demo dependencies, and the Python side (the
+#                                    fieldflow package in python/, its pytest suite, the PyTorch
+#                                    example and peers, the reference vectors): Debian's python3-*
+#                                    packages for /usr/bin/python3
+#   scripts/install-deps.sh --fuzz   also clang and libFuzzer (bench/fuzz; the normal build stays gcc)
 set -euo pipefail
 
 packages=(
@@ -14,6 +15,10 @@ packages=(
   gmsh
   python3-numpy python3-h5py python3-pytest python3-torch
 )
+if [[ "${1:-}" == "--fuzz" ]]; then
+  # clang-14 with its runtime libraries (libFuzzer, ASan, UBSan) and its OpenMP
+  packages+=(clang-14 libclang-rt-14-dev libomp-14-dev)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

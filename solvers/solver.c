@@ -1,4 +1,5 @@
 /* The solver object: creation, mesh, options, destruction. */
+#include "ff_petsc.h"
 #include "solver_private.h"
 
 #include <string.h>
@@ -289,17 +290,12 @@ static PetscErrorCode DarcyOptions(FFSolver s, PetscOptionItems *PetscOptionsObj
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode FFSolverSetFromOptions(FFSolver s)
+static PetscErrorCode SolverOptions(PetscOptionItems *PetscOptionsObject, void *ctx)
 {
+  FFSolver s = ctx;
   const char *problems[] = {"navier-stokes", "darcy", "rans"};
   PetscInt iprob = s->problem;
-
-  PetscBool help;
-
   PetscFunctionBegin;
-  PetscCall(PetscOptionsHasHelp(NULL, &help));
-  PetscCheck(s->mesh_dm || help, s->comm, PETSC_ERR_ORDER, "FFSolverSetFromOptions before FFSolverSetMesh");
-  PetscOptionsBegin(s->comm, s->prefix, "Reference solver options", "FFSolver");
   PetscCall(
       PetscOptionsEList("-problem", "Equations to solve", "docs/cases.md", problems, 3, problems[iprob], &iprob, NULL));
   s->problem = (FFProblemType)iprob;
@@ -311,7 +307,17 @@ PetscErrorCode FFSolverSetFromOptions(FFSolver s)
   PetscCall(PetscOptionsInt("-quadrature_degree", "Degree of exactness of the quadrature (0: by the problem)",
                             "docs/cases.md", s->quadrature_degree, &s->quadrature_degree, NULL));
   PetscCall(FFBoundaryOptions(s, PetscOptionsObject));
-  PetscOptionsEnd();
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode FFSolverSetFromOptions(FFSolver s)
+{
+  PetscBool help;
+
+  PetscFunctionBegin;
+  PetscCall(PetscOptionsHasHelp(NULL, &help));
+  PetscCheck(s->mesh_dm || help, s->comm, PETSC_ERR_ORDER, "FFSolverSetFromOptions before FFSolverSetMesh");
+  PetscCall(FFOptionsBlock(s->comm, s->prefix, "Reference solver options", "FFSolver", SolverOptions, s));
   if (s->mesh_dm) PetscCall(FFBoundaryCheckUnknownGroups(s));
   PetscFunctionReturn(0);
 }

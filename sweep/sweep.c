@@ -68,71 +68,101 @@ static PetscErrorCode ParseHoldouts(FFSweep sw, char **text, PetscInt n, PetscRe
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode FFSweepSetFromOptions(FFSweep sw)
+/* Checks the options read and applies them to the sweep. */
+static PetscErrorCode ApplyOptions(FFSweep sw, PetscInt n, PetscInt method, PetscInt seed, PetscInt split_seed,
+                                   PetscReal val, PetscReal test, char **params, PetscInt np, char **holdouts,
+                                   PetscInt nh)
 {
-  const char *methods[] = {"lhs", "sobol"};
-  char *params[FF_SWEEP_MAX_PARAMS + 1], *holdouts[FF_DATASET_MAX_SPLITS];
-  PetscInt np = FF_SWEEP_MAX_PARAMS + 1, nh = FF_DATASET_MAX_SPLITS, method = sw->method, n = 0, seed = 0,
-           split_seed = -1;
-  PetscReal val = 0.1, test = 0.1;
-  PetscBool help, has_params = PETSC_FALSE, has_holdouts = PETSC_FALSE;
-
   PetscFunctionBegin;
-  PetscCall(PetscOptionsHasHelp(NULL, &help));
-  DefaultCaseName(sw->case_name, sizeof sw->case_name);
-  PetscOptionsBegin(sw->comm, NULL, "fieldflow generate: a parameter sweep of reference solves into a dataset",
-                    "docs/datasets.md");
+  sw->n = n;
+  sw->method = (FFSamplingMethod)method;
+  PetscCheck(seed >= 0 && split_seed >= -1, sw->comm, PETSC_ERR_ARG_OUTOFRANGE,
+             "options -sweep_seed and -sweep_split_seed must be >= 0");
+  sw->seed = (uint64_t)seed;
+  uint64_t sseed = split_seed >= 0 ? (uint64_t)split_seed : sw->seed;
+  PetscCheck(sw->out[0], sw->comm, PETSC_ERR_USER_INPUT, "no output directory: give -o data/<name>");
+  PetscCheck(np > 0, sw->comm, PETSC_ERR_USER_INPUT,
+             "option -sweep_params: no swept parameters (the case must declare e.g. -sweep_params re:5:40)");
+  PetscCheck(sw->ranks_per_sample >= 1, sw->comm, PETSC_ERR_ARG_OUTOFRANGE,
+             "option -ranks_per_sample must be >= 1, got %d", (int)sw->ranks_per_sample);
+  PetscCall(ParseParams(sw, params, np));
+  FFSplitSpecRandom(val, test, sseed, &sw->splits[0]);
+  sw->n_splits = 1;
+  PetscCall(ParseHoldouts(sw, holdouts, nh, val, sseed));
+  PetscCall(FFSweepCaptureOptions(sw));
+  PetscFunctionReturn(0);
+}
+
+/* What the options block reads; the option arrays' strings are the caller's to free. */
+typedef struct {
+  FFSweep sw;
+  char *params[FF_SWEEP_MAX_PARAMS + 1], *holdouts[FF_DATASET_MAX_SPLITS];
+  PetscInt np, nh, method, n, seed, split_seed;
+  PetscReal val, test;
+  PetscBool has_params, has_holdouts;
+} SweepOptionsCtx;
+
+static PetscErrorCode SweepOptions(PetscOptionItems *PetscOptionsObject, void *ctx)
+{
+  SweepOptionsCtx *c = ctx;
+  FFSweep sw = c->sw;
+  const char *methods[] = {"lhs", "sobol"};
+  PetscFunctionBegin;
   PetscCall(PetscOptionsString("-o", "Output dataset directory (created, or resumed when it holds this sweep)",
                                "docs/datasets.md", sw->out, sw->out, sizeof sw->out, NULL));
-  PetscCall(PetscOptionsInt("-n", "Number of samples in the plan", "docs/datasets.md", n, &n, NULL));
+  PetscCall(PetscOptionsInt("-n", "Number of samples in the plan", "docs/datasets.md", c->n, &c->n, NULL));
   PetscCall(PetscOptionsStringArray("-sweep_params",
                                     "Swept parameters, each the case option it sets: name[units]:lo:hi[:log] or "
                                     "name:seed, comma-separated",
-                                    "docs/datasets.md", params, &np, &has_params));
+                                    "docs/datasets.md", c->params, &c->np, &c->has_params));
   PetscCall(PetscOptionsEList("-sweep_sampling", "Design of the plan: lhs (Latin hypercube) or sobol",
-                              "docs/datasets.md", methods, 2, methods[method], &method, NULL));
+                              "docs/datasets.md", methods, 2, methods[c->method], &c->method, NULL));
   PetscCall(PetscOptionsInt("-sweep_seed", "Seed of the plan (and of the splits unless -sweep_split_seed)",
-                            "docs/datasets.md", seed, &seed, NULL));
-  PetscCall(PetscOptionsReal("-sweep_val_fraction", "Validation fraction of every split", "docs/datasets.md", val, &val,
-                             NULL));
-  PetscCall(PetscOptionsReal("-sweep_test_fraction", "Test fraction of the random split", "docs/datasets.md", test,
-                             &test, NULL));
+                            "docs/datasets.md", c->seed, &c->seed, NULL));
+  PetscCall(PetscOptionsReal("-sweep_val_fraction", "Validation fraction of every split", "docs/datasets.md", c->val,
+                             &c->val, NULL));
+  PetscCall(PetscOptionsReal("-sweep_test_fraction", "Test fraction of the random split", "docs/datasets.md", c->test,
+                             &c->test, NULL));
   PetscCall(PetscOptionsInt("-sweep_split_seed", "Seed of the splits (default: -sweep_seed)", "docs/datasets.md",
-                            split_seed, &split_seed, NULL));
+                            c->split_seed, &c->split_seed, NULL));
   PetscCall(PetscOptionsStringArray("-sweep_holdout",
                                     "Extrapolation splits: param:lo:hi[:outside] holds out the samples in [lo, hi] "
                                     "(an empty bound is open: aoa:6: holds out aoa >= 6), comma-separated",
-                                    "docs/datasets.md", holdouts, &nh, &has_holdouts));
+                                    "docs/datasets.md", c->holdouts, &c->nh, &c->has_holdouts));
   PetscCall(PetscOptionsString("-sweep_case", "Case name recorded in the dataset (default: the -case file's folder)",
                                "docs/datasets.md", sw->case_name, sw->case_name, sizeof sw->case_name, NULL));
   PetscCall(PetscOptionsInt("-ranks_per_sample", "MPI ranks that solve one sample together", "docs/datasets.md",
                             sw->ranks_per_sample, &sw->ranks_per_sample, NULL));
   PetscCall(PetscOptionsBool("-progress", "Progress line on a terminal (plain lines otherwise)", "docs/datasets.md",
                              sw->progress, &sw->progress, NULL));
-  PetscOptionsEnd();
-  if (!has_params) np = 0;
-  if (!has_holdouts) nh = 0;
-  PetscErrorCode ierr = 0;
-  if (!help) {
-    sw->n = n;
-    sw->method = (FFSamplingMethod)method;
-    PetscCheck(seed >= 0 && split_seed >= -1, sw->comm, PETSC_ERR_ARG_OUTOFRANGE,
-               "options -sweep_seed and -sweep_split_seed must be >= 0");
-    sw->seed = (uint64_t)seed;
-    uint64_t sseed = split_seed >= 0 ? (uint64_t)split_seed : sw->seed;
-    PetscCheck(sw->out[0], sw->comm, PETSC_ERR_USER_INPUT, "no output directory: give -o data/<name>");
-    PetscCheck(np > 0, sw->comm, PETSC_ERR_USER_INPUT,
-               "option -sweep_params: no swept parameters (the case must declare e.g. -sweep_params re:5:40)");
-    PetscCheck(sw->ranks_per_sample >= 1, sw->comm, PETSC_ERR_ARG_OUTOFRANGE,
-               "option -ranks_per_sample must be >= 1, got %d", (int)sw->ranks_per_sample);
-    ierr = ParseParams(sw, params, np);
-    FFSplitSpecRandom(val, test, sseed, &sw->splits[0]);
-    sw->n_splits = 1;
-    if (!ierr) ierr = ParseHoldouts(sw, holdouts, nh, val, sseed);
-    if (!ierr) ierr = FFSweepCaptureOptions(sw);
-  }
-  for (PetscInt j = 0; j < np; j++) PetscCall(PetscFree(params[j]));
-  for (PetscInt k = 0; k < nh; k++) PetscCall(PetscFree(holdouts[k]));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode FFSweepSetFromOptions(FFSweep sw)
+{
+  SweepOptionsCtx c = {.sw = sw,
+                       .np = FF_SWEEP_MAX_PARAMS + 1,
+                       .nh = FF_DATASET_MAX_SPLITS,
+                       .method = sw->method,
+                       .split_seed = -1,
+                       .val = 0.1,
+                       .test = 0.1};
+  PetscBool help;
+
+  PetscFunctionBegin;
+  PetscCall(PetscOptionsHasHelp(NULL, &help));
+  DefaultCaseName(sw->case_name, sizeof sw->case_name);
+  PetscErrorCode ierr =
+      FFOptionsBlock(sw->comm, NULL, "fieldflow generate: a parameter sweep of reference solves into a dataset",
+                     "docs/datasets.md", SweepOptions, &c);
+  if (!c.has_params) c.np = 0;
+  if (!c.has_holdouts) c.nh = 0;
+  /* the strings the option arrays returned are freed also when an option is refused (they
+   * leaked: found by bench/fuzz) */
+  if (!ierr && !help)
+    ierr = ApplyOptions(sw, c.n, c.method, c.seed, c.split_seed, c.val, c.test, c.params, c.np, c.holdouts, c.nh);
+  for (PetscInt j = 0; j < c.np; j++) PetscCall(PetscFree(c.params[j]));
+  for (PetscInt k = 0; k < c.nh; k++) PetscCall(PetscFree(c.holdouts[k]));
   PetscCall(ierr);
   PetscFunctionReturn(0);
 }

@@ -134,10 +134,11 @@ static void WriteScratch(const char *text, char *path, size_t len)
 static void ExpectInvalid(const char *text, const char *where)
 {
   char path[4096];
-  json_object *doc = json_object_new_object();
+  json_object *before = json_object_new_object(), *doc = before; /* the reader must reset doc */
   WriteScratch(text, path, sizeof path);
   CU_ASSERT_EQUAL(FFJsonReadFile(path, &doc), FF_ERR_FORMAT);
   CU_ASSERT_PTR_NULL(doc);
+  json_object_put(before);
   const char *msg = FFErrorMessage();
   if (!strstr(msg, path) || !strstr(msg, where)) fprintf(stderr, "expected '%s' and '%s' in: %s\n", path, where, msg);
   CU_ASSERT_PTR_NOT_NULL(strstr(msg, path));

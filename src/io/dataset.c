@@ -34,6 +34,7 @@ static void FreeParts(FFDataset ds)
 void FFDatasetDestroy(FFDataset *ds)
 {
   if (!*ds) return;
+  FFDatasetUnlock(&(*ds)->lock_fd);
   FreeParts(*ds);
   FFFree(&(*ds)->plan);
   FFFree(&(*ds)->plan_scalars);
@@ -72,6 +73,7 @@ static FFErrorCode OpenInto(const char *dir, FFDataset ds)
 FFErrorCode FFDatasetOpen(const char *dir, FFDataset *ds)
 {
   FF_CHECK(FFCalloc(1, sizeof **ds, ds));
+  (*ds)->lock_fd = -1;
   FFErrorCode rc = OpenInto(dir, *ds);
   if (rc) {
     FFDatasetDestroy(ds);
@@ -100,7 +102,9 @@ static FFErrorCode CheckFreshDirectory(const char *dir)
   for (struct dirent *e; !other[0] && (e = readdir(d));) {
     char sub[4200];
     snprintf(sub, sizeof sub, "%s/%s", dir, e->d_name);
-    if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") || strstr(e->d_name, ".tmp.")) continue;
+    if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") || strstr(e->d_name, ".tmp.") ||
+        !strcmp(e->d_name, FF_LOCK_FILE))
+      continue;
     if (!strcmp(e->d_name, FF_SAMPLES_DIR) && FFIsDirectory(sub)) {
       DIR *s = opendir(sub);
       int empty = 1;
@@ -179,7 +183,9 @@ static FFErrorCode ComputeDefinition(const FFDatasetSpec *spec, double **plan, u
   return FF_SUCCESS;
 }
 
-static FFErrorCode CreateIn(const char *dir, const FFDatasetSpec *spec, double **plan, unsigned char ***parts)
+/* Under the writer's lock (*lock_fd), taken before anything in dir is read or written. */
+static FFErrorCode CreateIn(const char *dir, const FFDatasetSpec *spec, double **plan, unsigned char ***parts,
+                            int *lock_fd)
 {
   char path[4200], sub[4200];
   char fingerprint[17];
@@ -187,12 +193,12 @@ static FFErrorCode CreateIn(const char *dir, const FFDatasetSpec *spec, double *
   FF_CHECK(ComputeDefinition(spec, plan, parts));
   FFDatasetSpecFingerprint(spec, fingerprint);
   snprintf(path, sizeof path, "%s/%s", dir, FF_DATASET_FILE);
-  if (FFIsDirectory(dir) && FFFileExists(path))
+  if (!FFIsDirectory(dir)) FF_CHECK(FFMakeDirs(dir));
+  FF_CHECK(FFDatasetLock(dir, lock_fd));
+  if (FFFileExists(path))
     FF_CHECK(CheckResume(dir, path, spec, *plan, &write));
-  else if (FFIsDirectory(dir))
-    FF_CHECK(CheckFreshDirectory(dir));
   else
-    FF_CHECK(FFMakeDirs(dir));
+    FF_CHECK(CheckFreshDirectory(dir));
   if (write && FFFileExists(path)) FFWarn("split schemes of '%s' changed: rewriting its %s", dir, FF_DATASET_FILE);
   if (write) FF_CHECK(FFDatasetDefinitionWrite(path, spec, *plan, *parts, fingerprint));
   snprintf(sub, sizeof sub, "%s/%s", dir, FF_SAMPLES_DIR);
@@ -209,14 +215,19 @@ FFErrorCode FFDatasetCreate(const char *dir, const FFDatasetSpec *spec, FFDatase
   FF_ASSERT(dir && dir[0], FF_ERR_ARG, "empty output directory");
   FF_CHECK(FFDatasetSpecCheck(spec));
   FF_CHECK(FFDatasetSpecCopy(spec, &full));
+  int lock_fd = -1;
   FFErrorCode rc = FFDatasetSpecCheck(&full);
-  if (!rc) rc = CreateIn(dir, &full, &plan, &parts);
+  if (!rc) rc = CreateIn(dir, &full, &plan, &parts, &lock_fd);
   for (int s = 0; parts && s < full.n_splits; s++) free(parts[s]);
   free(parts);
   free(plan);
   FFDatasetSpecFree(&full);
-  FF_CHECK(rc);
-  FF_CHECK(FFDatasetOpen(dir, ds));
+  if (!rc) rc = FFDatasetOpen(dir, ds);
+  if (rc) {
+    FFDatasetUnlock(&lock_fd);
+    return FFErrorTrace(rc, __FILE__, __LINE__, __func__);
+  }
+  (*ds)->lock_fd = lock_fd; /* the writer's: held until FFDatasetDestroy */
   return FF_SUCCESS;
 }
 

@@ -36,10 +36,22 @@ static FFErrorCode CheckScalars(const FFScalar *list, int n, const char *what, i
 static FFErrorCode CheckFinite(const double *x, size_t n, const char *what, long index)
 {
   for (size_t i = 0; i < n; i++)
-    FF_ASSERT(isfinite(x[i]), FF_ERR_NUMERIC,
-              "sample %ld: %s has a non-finite value at entry %zu (a solve that did not converge must be written as "
-              "failed)",
-              index, what, i);
+    FF_ASSERT(isfinite(x[i]), FF_ERR_NUMERIC, "sample %ld: %s has a non-finite value (%g) at entry %zu", index, what,
+              x[i], i);
+  return FF_SUCCESS;
+}
+
+static FFErrorCode CheckGraph(const FFSampleMesh *m, long index)
+{
+  if (!m->row_ptr) return FF_SUCCESS;
+  FF_ASSERT(m->row_ptr[0] == 0 && (m->row_ptr[m->n_nodes] == 0 || m->col), FF_ERR_ARG,
+            "sample %ld: node graph row_ptr must start at 0 and come with col", index);
+  for (int i = 0; i < m->n_nodes; i++)
+    FF_ASSERT(m->row_ptr[i + 1] >= m->row_ptr[i], FF_ERR_ARG, "sample %ld: node graph row_ptr decreases at %d", index,
+              i);
+  for (int k = 0; k < m->row_ptr[m->n_nodes]; k++)
+    FF_ASSERT(m->col[k] >= 0 && m->col[k] < m->n_nodes, FF_ERR_ARG, "sample %ld: node graph col[%d] = %d", index, k,
+              m->col[k]);
   return FF_SUCCESS;
 }
 
@@ -62,16 +74,7 @@ static FFErrorCode CheckMesh(const FFSampleMesh *m, long index)
   for (int g = 0; g < m->n_groups; g++)
     FF_ASSERT(m->group_names[g] && m->group_names[g][0], FF_ERR_ARG, "sample %ld: boundary group %d has no name", index,
               g);
-  if (m->row_ptr) {
-    FF_ASSERT(m->row_ptr[0] == 0 && (m->row_ptr[m->n_nodes] == 0 || m->col), FF_ERR_ARG,
-              "sample %ld: node graph row_ptr must start at 0 and come with col", index);
-    for (int i = 0; i < m->n_nodes; i++)
-      FF_ASSERT(m->row_ptr[i + 1] >= m->row_ptr[i], FF_ERR_ARG, "sample %ld: node graph row_ptr decreases at %d", index,
-                i);
-    for (int k = 0; k < m->row_ptr[m->n_nodes]; k++)
-      FF_ASSERT(m->col[k] >= 0 && m->col[k] < m->n_nodes, FF_ERR_ARG, "sample %ld: node graph col[%d] = %d", index, k,
-                m->col[k]);
-  }
+  FF_CHECK(CheckGraph(m, index));
   return FF_SUCCESS;
 }
 
@@ -418,6 +421,24 @@ static FFErrorCode ReadContent(hid_t file, void *ctx)
   return FF_SUCCESS;
 }
 
+/* What a reader relies on, checked on what was read as the writer checks what it writes: cells
+ * and graph columns inside the nodes, node types inside the groups, unique field names, and
+ * only finite values in a solved sample. A file that passed its checksum can still fail here
+ * (written by another program, or by hand: a NaN put into a field). */
+static FFErrorCode CheckRead(const FFSample *s, unsigned what)
+{
+  const int ok = s->status == FF_SAMPLE_OK;
+  FF_CHECK(CheckScalars(s->params, s->n_params, "parameter", 1, s->index));
+  FF_CHECK(CheckScalars(s->forces, s->n_forces, "force", ok, s->index));
+  if ((what & FF_READ_MESH) && s->mesh.n_nodes > 0)
+    FF_CHECK(CheckMesh(&s->mesh, s->index));
+  else
+    FF_CHECK(CheckGraph(&s->mesh, s->index));
+  FF_CHECK(CheckFields(s));
+  if (ok && s->surface.n > 0) FF_CHECK(CheckFinite(s->surface.cp, (size_t)s->surface.n, "C_p", s->index));
+  return FF_SUCCESS;
+}
+
 FFErrorCode FFSampleRead(const char *path, unsigned what, FFSample *s)
 {
   FFFileHeader h;
@@ -426,11 +447,13 @@ FFErrorCode FFSampleRead(const char *path, unsigned what, FFSample *s)
   FF_ASSERT(!strcmp(h.kind, "sample"), FF_ERR_FORMAT, "'%s' is a fieldflow %s file, not a sample", path, h.kind);
   ReadCtx ctx = {what, s};
   FFErrorCode rc = FFH5ReadFile(path, ReadContent, &ctx);
+  if (!rc && (rc = CheckRead(s, what)) && rc != FF_ERR_MEM) rc = FF_ERR_FORMAT; /* the file's content is wrong */
   if (rc) {
     char why[2048];
     snprintf(why, sizeof why, "%s", FFErrorMessage());
     FFSampleDestroy(s);
-    /* The checksum matched, so this is a file of another schema or a bug: say which file. */
+    /* The checksum matched, so this is a file of another schema, another writer or a bug: say
+     * which file. */
     return FFErrorSet(rc, __FILE__, __LINE__, __func__, "cannot read sample '%s': %s", path, why);
   }
   return FF_SUCCESS;

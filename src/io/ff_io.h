@@ -281,7 +281,9 @@ typedef struct _p_FFDataset *FFDataset;
 
 /* The sweep's entry: creates the directory and its definition, or reopens it when it holds
  * the same dataset (resume). Errors: n <= 0, bad ranges or splits, a directory holding
- * another dataset (the first difference named) or other files. Call on one rank (0). */
+ * another dataset (the first difference named) or other files, a directory another process
+ * writes (the writer's lock, <dir>/.fieldflow.lock, which the returned dataset holds until
+ * FFDatasetDestroy and the system releases when a process dies). Call on one rank (0). */
 FFErrorCode FFDatasetCreate(const char *dir, const FFDatasetSpec *spec, FFDataset *ds);
 /* Opens an existing dataset and scans its files quickly (no checksums). Any rank, any time. */
 FFErrorCode FFDatasetOpen(const char *dir, FFDataset *ds);

@@ -15,11 +15,20 @@ struct _p_FFDataset {
   unsigned char **parts;  /* per split scheme: n entries */
   char fingerprint[17];
   FFDatasetScan scan; /* quick scan at open / refresh */
+  int lock_fd;        /* FFDatasetCreate's writer lock (dataset_lock.c); -1: none */
 };
 
 #define FF_DATASET_FILE  "dataset.h5"
 #define FF_MANIFEST_FILE "manifest.h5"
 #define FF_SAMPLES_DIR   "samples"
+#define FF_LOCK_FILE     ".fieldflow.lock"
+
+/* ---------- the writer's lock (dataset_lock.c) ---------- */
+/* Takes the exclusive lock of dir (which exists); an error naming the directory and the
+ * holder when another process has it. *fd: the lock's descriptor, or -1 on a file system
+ * without locks (a warning says so). */
+FFErrorCode FFDatasetLock(const char *dir, int *fd);
+void FFDatasetUnlock(int *fd);
 
 /* ---------- the definition (ff_dataset_spec.c) ---------- */
 FFErrorCode FFDatasetSpecCheck(const FFDatasetSpec *spec);

@@ -29,4 +29,11 @@ PetscErrorCode FFErrorCapturePop(void);
  * -ff_traceback shows where it failed. Collective. */
 PetscErrorCode FFRunOnRank0(MPI_Comm comm, PetscErrorCode (*fn)(void *), void *ctx);
 
+/* Runs fn(items, ctx) between PetscOptionsBegin and PetscOptionsEnd: fn reads its options
+ * with PetscOptionsInt(...) etc. (PetscOptionsObject is its items argument). When fn fails
+ * (an option refused) the block still ends, so nothing it allocated is lost, and the error
+ * is returned. The library's SetFromOptions functions use it instead of an open block. */
+PetscErrorCode FFOptionsBlock(MPI_Comm comm, const char prefix[], const char title[], const char man[],
+                              PetscErrorCode (*fn)(PetscOptionItems *, void *), void *ctx);
+
 #endif

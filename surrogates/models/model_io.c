@@ -100,19 +100,70 @@ PetscErrorCode FFSurrogateSave(FFSurrogate s, const char *path, FFOptimizer *opt
   PetscFunctionReturn(0);
 }
 
+/* Builds the model kv describes and loads its parameters, normalizations (and averaged
+ * weights) from path into *s, which the caller destroys also on failure. */
+static PetscErrorCode LoadInto(MPI_Comm comm, const char *path, FFKeyValues *kv, FFNamedArrays *na, FFSurrogate *s)
+{
+  FFSurrogateConfig c;
+  FFSurrogateSchema schema;
+  uint64_t seed;
+
+  PetscFunctionBegin;
+  const char *format = FFKeyValuesGet(kv, "format");
+  PetscCheck(format && !strcmp(format, FF_SURR_FORMAT), comm, PETSC_ERR_FILE_UNEXPECTED,
+             "'%s' is a checkpoint but not a fieldflow surrogate model (format '%s')", path, format ? format : "none");
+  PetscCall(FFSurrogateConfigFromKeyValues(kv, &c, &seed));
+  PetscCall(FFSurrogateSchemaFromKeyValues(kv, &schema));
+  PetscCall(FFSurrogateCreate(comm, &c, &schema, seed, s));
+  PetscCallFF(FFCheckpointLoad(path, (*s)->params, NULL, NULL, na));
+  if (c.stretch > 0) PetscCall(FFNormalizerLoad(&(*s)->raw_norm, "raw", na));
+  PetscCall(FFNormalizerLoad(&(*s)->node_norm, "node", na));
+  PetscCall(FFNormalizerLoad(&(*s)->edge_norm, "edge", na));
+  PetscCall(FFNormalizerLoad(&(*s)->cond_norm, "cond", na));
+  PetscCall(FFNormalizerLoad(&(*s)->out_norm, "out", na));
+  (*s)->normalizers_ready = 1;
+  if (c.ema > 0) {
+    /* evaluate with the averaged weights the training kept */
+    FFOptimizer *opt;
+    FFOptimizerConfig oc;
+    FFOptimizerConfigDefault(&oc);
+    oc.ema_decay = c.ema;
+    PetscCallFF(FFOptimizerCreate((*s)->params, &oc, &opt));
+    FFErrorCode rc = FFCheckpointLoad(path, (*s)->params, opt, NULL, NULL);
+    if (!rc) rc = FFOptimizerSwapEMA(opt, (*s)->params);
+    FFOptimizerDestroy(&opt);
+    PetscCallFF(rc);
+  }
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode CopyLoaded(const FFKeyValues *kv, const FFNamedArrays *na, FFKeyValues *config,
+                                 FFNamedArrays *history)
+{
+  PetscFunctionBegin;
+  if (history)
+    for (int k = 0; k < na->n; k++)
+      if (!strncmp(na->names[k], "history_", 8))
+        PetscCallFF(FFNamedArraysSet(history, na->names[k], na->sizes[k], na->data[k]));
+  if (config)
+    for (int k = 0; k < kv->n; k++) PetscCallFF(FFKeyValuesSet(config, kv->keys[k], kv->values[k]));
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode FFSurrogateLoad(MPI_Comm comm, const char *path, FFSurrogate *out, FFKeyValues *config,
                                FFNamedArrays *history)
 {
   FFKeyValues *kv;
   FFNamedArrays *na;
-  FFSurrogateConfig c;
-  FFSurrogateSchema schema;
   FFSurrogate s = NULL;
-  uint64_t seed;
 
   PetscFunctionBegin;
+  *out = NULL;
   PetscCallFF(FFKeyValuesCreate(&kv));
-  PetscCallFF(FFNamedArraysCreate(&na));
+  if (FFNamedArraysCreate(&na)) {
+    FFKeyValuesDestroy(&kv);
+    SETERRQ(comm, PETSC_ERR_MEM, "model '%s': %s", path, FFErrorMessage());
+  }
   if (FFCheckpointReadConfig(path, kv)) {
     char msg[1024];
     snprintf(msg, sizeof msg, "%s", FFErrorMessage());
@@ -120,39 +171,16 @@ PetscErrorCode FFSurrogateLoad(MPI_Comm comm, const char *path, FFSurrogate *out
     FFNamedArraysDestroy(&na);
     SETERRQ(comm, PETSC_ERR_FILE_READ, "model '%s': %s", path, msg);
   }
-  const char *format = FFKeyValuesGet(kv, "format");
-  PetscCheck(format && !strcmp(format, FF_SURR_FORMAT), comm, PETSC_ERR_FILE_UNEXPECTED,
-             "'%s' is a checkpoint but not a fieldflow surrogate model (format '%s')", path, format ? format : "none");
-  PetscCall(FFSurrogateConfigFromKeyValues(kv, &c, &seed));
-  PetscCall(FFSurrogateSchemaFromKeyValues(kv, &schema));
-  PetscCall(FFSurrogateCreate(comm, &c, &schema, seed, &s));
-  PetscCallFF(FFCheckpointLoad(path, s->params, NULL, NULL, na));
-  if (c.stretch > 0) PetscCall(FFNormalizerLoad(&s->raw_norm, "raw", na));
-  PetscCall(FFNormalizerLoad(&s->node_norm, "node", na));
-  PetscCall(FFNormalizerLoad(&s->edge_norm, "edge", na));
-  PetscCall(FFNormalizerLoad(&s->cond_norm, "cond", na));
-  PetscCall(FFNormalizerLoad(&s->out_norm, "out", na));
-  s->normalizers_ready = 1;
-  if (c.ema > 0) {
-    /* evaluate with the averaged weights the training kept */
-    FFOptimizer *opt;
-    FFOptimizerConfig oc;
-    FFOptimizerConfigDefault(&oc);
-    oc.ema_decay = c.ema;
-    PetscCallFF(FFOptimizerCreate(s->params, &oc, &opt));
-    FFErrorCode rc = FFCheckpointLoad(path, s->params, opt, NULL, NULL);
-    if (!rc) rc = FFOptimizerSwapEMA(opt, s->params);
-    FFOptimizerDestroy(&opt);
-    PetscCallFF(rc);
-  }
-  if (history)
-    for (int k = 0; k < na->n; k++)
-      if (!strncmp(na->names[k], "history_", 8))
-        PetscCallFF(FFNamedArraysSet(history, na->names[k], na->sizes[k], na->data[k]));
-  if (config)
-    for (int k = 0; k < kv->n; k++) PetscCallFF(FFKeyValuesSet(config, kv->keys[k], kv->values[k]));
+  /* Whatever fails, the model, the configuration and the arrays read so far are freed (a
+   * refused file leaked them all: found by bench/fuzz). */
+  PetscErrorCode ierr = LoadInto(comm, path, kv, na, &s);
+  if (!ierr) ierr = CopyLoaded(kv, na, config, history);
   FFKeyValuesDestroy(&kv);
   FFNamedArraysDestroy(&na);
+  if (ierr) {
+    PetscCall(FFSurrogateDestroy(&s));
+    PetscCall(ierr);
+  }
   *out = s;
   PetscFunctionReturn(0);
 }
