@@ -16,7 +16,8 @@ typedef struct {
 
 #define TIME_DIM 16
 
-static PetscErrorCode PointVelocity(void *ctx, FFTape *tape, int n, const float t[], FFTensor *x, FFTensor **v)
+static PetscErrorCode PointVelocity(void *ctx, FFTape *tape, int n, const float t[], const float h[], FFTensor *x,
+                                    FFTensor **v)
 {
   PointFlow *f = (PointFlow *)ctx;
   FFTensor *emb, *xs[2];

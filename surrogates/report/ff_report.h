@@ -105,6 +105,11 @@ PetscErrorCode FFSurrogateWriteVtu(const FFSurrogateSchema *schema, const FFSamp
 PetscErrorCode FFCompareWriteFigures(const char *dir, const FFCompareInfo *info, const FFSurrogateSchema *schema,
                                      long n, const FFSampleEval *evals, const FFCompareSummary *sum, int cp_samples);
 
+/* The rank histogram of an uncertainty comparison (FFFlowUQ, docs/pbfm.md): the density of the
+ * reference solves' ranks among the generated members, one step line per field, beside the flat
+ * line of a calibrated ensemble; rank_histogram.<ext> in dir for each format (0: PNG). */
+PetscErrorCode FFFlowUQWriteFigures(const FFFlowUQ *uq, const char *dir, unsigned formats);
+
 /* ====================================================================== figures
  * Drawn with cairo; the format of a figure is the extension of the file written: .png
  * (pixels), .svg or .pdf (vector; one unit is a point). Files are written atomically. Text
