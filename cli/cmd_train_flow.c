@@ -128,7 +128,7 @@ static PetscErrorCode ReadArgs(MPI_Comm comm, Args *a)
     v = n->time_dim;
     PetscCall(PetscOptionsInt("-time_dim", "Width of the time embedding", "", v, &v, NULL));
     n->time_dim = (int)v;
-    PetscCall(PetscOptionsReal("-time_scale", "Time embedding of time_scale t (default 1000; MeanFlow 100)", "",
+    PetscCall(PetscOptionsReal("-time_scale", "Time embedding of time_scale t (default 1000; MeanFlow 10)", "",
                                n->time_scale, &n->time_scale, &a->time_scale_set));
     PetscCall(PetscOptionsString("-act", "Activation: relu, silu, gelu", "", a->act, a->act, sizeof a->act, NULL));
   }
@@ -194,7 +194,7 @@ static PetscErrorCode Check(MPI_Comm comm, Args *a)
   if (!a->f.resume[0]) { /* a resumed model keeps its file's definition */
     PetscCall(FFFlowKindFromName(a->f.model, &a->config.kind));
     /* MeanFlow's central differences in t need the embedding's fastest wave resolved */
-    if (FFFlowKindAverage(a->config.kind) && !a->time_scale_set) a->config.net.time_scale = 100.0;
+    if (FFFlowKindAverage(a->config.kind) && !a->time_scale_set) a->config.net.time_scale = 10.0;
     a->config.normalization = !strcmp(a->normalization, "node") ? FF_FLOW_NORM_NODE : FF_FLOW_NORM_GLOBAL;
     PetscCallFF(FFActivationFromName(a->act, &a->config.net.act));
     PetscCall(SplitList(a->fields, FF_FLOW_MAX_FIELDS, a->config.fields, &a->config.n_fields, "-fields"));

@@ -88,7 +88,7 @@ PetscErrorCode FFEnsembleCalibrate(long m, const double ens[], long n_truth, con
       const size_t at = (size_t)r * cols + c;
       double tmin = INFINITY, tmax = -INFINITY, mean = 0, pair = 0, tmean = 0;
       for (long k = 0; k < n_truth; k++) tmin = fmin(tmin, truth[k * per + at]), tmax = fmax(tmax, truth[k * per + at]);
-      if (!(tmax - tmin > 1e-9 * scale)) {
+      if (n_truth > 1 && !(tmax - tmin > 1e-9 * scale)) {
         cal->n_constant++;
         continue;
       }

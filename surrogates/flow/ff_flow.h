@@ -217,8 +217,9 @@ typedef struct {
   int blocks;        /* message-passing blocks */
   int hidden_layers; /* of every MLP */
   int time_dim;      /* sinusoidal embedding of time_scale t */
-  double time_scale; /* 1000 (flow matching); 100 for MeanFlow, whose central differences in t need
-                        the embedding's fastest wave (time_scale rad per unit t) to be resolved */
+  double time_scale; /* 1000 (flow matching); 10 for MeanFlow, whose target differentiates the network
+                        in t: the embedding's fastest wave, time_scale rad per unit t, must be slow
+                        against the central difference's step and the target's noise */
   int interval;      /* a second embedding of time_scale h: the average velocity u(x, t, h) */
   FFActivation act;
 } FFFlowNetConfig;
@@ -472,7 +473,7 @@ PetscErrorCode FFEnsembleWasserstein(long na, const double a[], long nb, const d
 /* Calibration of an m-member ensemble against truths drawn from the distribution it should
  * represent (docs/references.md §8), over the entries (row r < rows_used, columns col0 ..
  * col0 + ncols - 1) of rows x cols fields (ens: m x rows x cols, truth: n_truth x rows x
- * cols). Entries where the truths do not vary (a Dirichlet value) are left out.
+ * cols). Entries where two or more truths do not vary (a Dirichlet value) are left out.
  *  - PIT: the truth's rank among the members (r_lo members below it, r_hi at or below),
  *    read as a uniform value on [r_lo, r_hi + 1] / (m + 1): uniform on (0, 1) when truth and
  *    members are exchangeable, for any m.
