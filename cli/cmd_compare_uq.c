@@ -40,7 +40,11 @@ static PetscErrorCode ReadArgs(MPI_Comm comm, Args *a, PetscBool help)
   PetscCall(PetscOptionsInt("-max_ref", "Use at most this many reference samples (0: all)", "", a->max_ref, &a->max_ref,
                             NULL));
   PetscCall(PetscOptionsString("-o", "Report directory", "", a->out, a->out, sizeof a->out, NULL));
-  PetscCall(PetscOptionsInt("-n", "Generated samples (0: as many as reference samples)", "", a->n, &a->n, NULL));
+  PetscCall(
+      PetscOptionsInt("-n",
+                      "Generated samples (0: as many as reference samples; a conditional model generates sample k "
+                      "at the parameters of reference solve k mod their number)",
+                      "", a->n, &a->n, NULL));
   PetscCall(PetscOptionsInt("-batch", "Samples per network forward", "", a->batch, &a->batch, NULL));
   PetscCall(PetscOptionsInt("-seed", "Seed of the generated ensemble", "", a->seed, &a->seed, NULL));
   PetscCall(FFCliSamplerOptions(PetscOptionsObject, &a->opts));
@@ -202,13 +206,18 @@ PetscErrorCode FFCmdCompareUQ(MPI_Comm comm)
   PetscErrorCode ierr = FFCliSamplerConfig(&a.opts, mc->kind, &a.sampler);
   if (!ierr) ierr = FFFlowSolverFromDataset(m, NULL, &fs);
   if (!ierr) ierr = ReferenceLoad(comm, &a, m, &fs, &r);
-  const FFFlowModelConfig *c;
-  PetscCall(FFFlowModelGetConfig(m, &c));
-  PetscCheck(ierr || c->n_cond == 0, comm, PETSC_ERR_SUP,
-             "compare -mode uq compares an unconditional model's ensemble with the reference's distribution");
+  /* a conditional model generates at the reference's own parameters, sample k at those of
+   * reference solve k mod n_ref: the ensemble is the model's pushforward of the reference's
+   * parameter distribution */
+  double *conds = NULL;
+  if (!ierr && mc->n_cond) {
+    PetscCall(PetscMalloc1((size_t)r.n * mc->n_cond, &conds));
+    for (long k = 0; k < r.n && !ierr; k++) ierr = FFFlowModelSampleConditions(m, &r.s[k], conds + k * mc->n_cond);
+  }
   if (!ierr)
     ierr = FFFlowEnsembleGenerate(comm, m, fs.phys, fs.body, &a.sampler, (uint64_t)a.seed, a.n > 0 ? a.n : r.n,
-                                  (int)a.batch, NULL, &e);
+                                  (int)a.batch, mc->n_cond ? r.n : 0, conds, &e);
+  PetscCall(PetscFree(conds));
   if (!ierr) ierr = FFFlowUQCompare(m, &e, r.n, r.s, r.fields, r.residuals, r.re, &uq);
   if (!ierr && !rank) ierr = TimeSolves(&a, r.n, &uq);
   if (!ierr && !rank) ierr = FFFlowUQWriteReport(m, &uq, &e, r.fields, a.model, a.data, a.out);

@@ -247,7 +247,7 @@ PetscErrorCode FFCmdSample(MPI_Comm comm)
   if (!ierr && a.physics) ierr = a.has_case ? FFFlowSolverFromOptions(m, &fs) : FFFlowSolverFromDataset(m, a.data, &fs);
   if (!ierr)
     ierr = FFFlowEnsembleGenerate(comm, m, a.physics ? fs.phys : NULL, a.physics ? fs.body : NULL, &a.sampler,
-                                  (uint64_t)a.seed, a.n, (int)a.batch, a.cond, &e);
+                                  (uint64_t)a.seed, a.n, (int)a.batch, 1, a.cond, &e);
   if (!ierr && !rank) {
     ierr = FFMakeDirs(a.out) ? PETSC_ERR_FILE_OPEN : 0;
     if (ierr) PetscCall(PetscPrintf(PETSC_COMM_SELF, "fieldflow sample: cannot create '%s'\n", a.out));

@@ -438,10 +438,12 @@ typedef struct {
 /* Samples first .. first + n - 1 of a seed, shared among the ranks of comm (each generates a
  * contiguous block in batches of `batch`; a sample depends only on the seed and its index), with
  * their residuals when phys is given and their forces on `body` when body is given too. Every
- * rank receives the whole ensemble. cond: one set of raw conditions for every sample (NULL when
- * unconditional). phys must be on PETSC_COMM_SELF (each rank its own solver). */
+ * rank receives the whole ensemble. cond: n_sets sets of raw conditions, sample k takes set
+ * k mod n_sets (NULL, 0 when unconditional; one set: the same conditions for every sample; the
+ * reference's own parameters: a conditional model's pushforward of them). phys must be on
+ * PETSC_COMM_SELF (each rank its own solver). */
 PetscErrorCode FFFlowEnsembleGenerate(MPI_Comm comm, FFFlowModel model, FFFlowPhysics phys, const char *body,
-                                      const FFFlowSamplerConfig *config, uint64_t seed, long n, int batch,
+                                      const FFFlowSamplerConfig *config, uint64_t seed, long n, int batch, long n_sets,
                                       const double cond[], FFFlowEnsemble *ens);
 PetscErrorCode FFFlowEnsembleDestroy(FFFlowEnsemble *ens);
 
