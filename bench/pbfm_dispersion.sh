@@ -9,6 +9,7 @@
 #   time        uniform against logit-normal training times (FM, Darcy and cylinder)
 #   length      FM on Darcy for 4x the steps (2400), the ensemble after 300, 600, 1200, 2400
 #   act         ReLU against SiLU (FM, Darcy, 600 steps): a ReLU network samples about 3x faster
+#   mf          MeanFlow's adaptive loss weight: p = 1 (MeanFlow's) against 0 (plain MSE), Darcy
 #   conditions  the cylinder model conditioned on Re, sampled at the reference's own Re values
 #               (one sample per reference solve): the unconditional decision taken away
 #   usage: bench/pbfm_dispersion.sh [stage ...] (default: all, in this order)
@@ -116,12 +117,21 @@ act() {
   compare "$OUT/darcy_mf_silu.h5" data/darcy_ref "$OUT/darcy_mf_silu_1"
 }
 
+mf() {
+  train "$OUT/darcy_mf_silu.h5" -model mf -data data/darcy -split train $OLD -epochs 12
+  train "$OUT/darcy_mf_p0.h5" -model mf -data data/darcy -split train $OLD -epochs 12 -mf_adaptive_p 0
+  compare "$OUT/darcy_mf_silu.h5" data/darcy_ref "$OUT/darcy_mf_silu_1"
+  compare "$OUT/darcy_mf_p0.h5" data/darcy_ref "$OUT/darcy_mf_p0_1"
+  compare "$OUT/darcy_mf_p0.h5" data/darcy_ref "$OUT/darcy_mf_p0_2" -steps 2
+  compare "$OUT/darcy_mf_silu.h5" data/darcy_ref "$OUT/darcy_mf_silu_2" -steps 2
+}
+
 conditions() {
   train "$OUT/cyl_fm_re.h5" -model fm -data data/cylinder_uq -split train $OLD -epochs 24 -conditions re
   compare "$OUT/cyl_fm_re.h5" data/cylinder_uq_ref "$OUT/cyl_fm_re_new" -n 0
 }
 
-STAGES=${*:-sampler ema norm time length act conditions}
+STAGES=${*:-sampler ema norm time length act mf conditions}
 for stage in $STAGES; do
   echo "== $stage"
   case $stage in
@@ -131,6 +141,7 @@ for stage in $STAGES; do
   time) time_sampling ;;
   length) length ;;
   act) act ;;
+  mf) mf ;;
   conditions) conditions ;;
   *) echo "pbfm_dispersion: unknown stage '$stage'" >&2 && exit 2 ;;
   esac
