@@ -95,6 +95,20 @@ PetscErrorCode FFCliDesignOptions(PetscOptionItems *PetscOptionsObject, FFCliDes
 PetscErrorCode FFCliDesignCheck(MPI_Comm comm, FFCliDesignArgs *d);
 PetscErrorCode FFCliPredictDesigns(MPI_Comm comm, const FFCliDesignArgs *d, FFSurrogate s);
 
+/* The sampler's options of sample and compare -mode uq (sampler_options.c): read before the
+ * model is known; what is left out takes the model kind's default. */
+typedef struct {
+  PetscInt steps; /* 0: the model's */
+  PetscReal t_star;
+  PetscBool t_star_set, range_set;
+  char integrator[16], grid[16]; /* "": the model's */
+  PetscReal range[2];
+} FFCliSampler;
+/* -steps, -t_star, -integrator, -grid, -grid_range (inside PetscOptionsBegin/End). */
+PetscErrorCode FFCliSamplerOptions(PetscOptionItems *PetscOptionsObject, FFCliSampler *s);
+/* The configuration for a model kind, the options given applied; bad values name the option. */
+PetscErrorCode FFCliSamplerConfig(const FFCliSampler *s, FFFlowKind kind, FFFlowSamplerConfig *c);
+
 /* Subcommands (cli/cmd_<name>.c), listed in main.c. */
 PetscErrorCode FFCmdMesh(MPI_Comm comm);
 PetscErrorCode FFCmdSolve(MPI_Comm comm);
@@ -105,7 +119,7 @@ PetscErrorCode FFCmdTrain(MPI_Comm comm);
 PetscErrorCode FFCmdPredict(MPI_Comm comm);
 PetscErrorCode FFCmdCompare(MPI_Comm comm);
 /* Flow matching (cmd_train_flow.c, cmd_sample.c): train dispatches to FFCmdTrainFlow for
- * -model fm|pbfm (or -resume of a flow model). */
+ * -model fm|pbfm|mf|pbmf (or -resume of a flow model). */
 PetscErrorCode FFCmdTrainIsFlow(PetscBool *flow);
 PetscErrorCode FFCmdTrainFlow(MPI_Comm comm);
 PetscErrorCode FFCmdSample(MPI_Comm comm);

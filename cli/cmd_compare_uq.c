@@ -16,20 +16,19 @@ typedef struct {
   char model[PETSC_MAX_PATH_LEN], data[PETSC_MAX_PATH_LEN], split[FF_NAME_LEN + 16], out[PETSC_MAX_PATH_LEN];
   char mode[16];
   PetscInt n, batch, seed, time_solves, max_ref;
+  PetscBool figures;
+  FFCliSampler opts;
   FFFlowSamplerConfig sampler;
 } Args;
 
 static PetscErrorCode ReadArgs(MPI_Comm comm, Args *a, PetscBool help)
 {
-  PetscInt steps;
-
   PetscFunctionBeginUser;
   strcpy(a->split, "all");
   strcpy(a->out, "report_uq");
   a->batch = 8;
   a->time_solves = 3;
-  FFFlowSamplerConfigDefault(&a->sampler);
-  steps = a->sampler.steps;
+  a->figures = PETSC_TRUE;
   PetscOptionsBegin(comm, NULL, "fieldflow compare -mode uq: a flow model's ensemble against reference solves",
                     "fieldflow");
   PetscCall(PetscOptionsString("-mode", "uq: a generative model against Monte Carlo reference solves", "", a->mode,
@@ -41,16 +40,19 @@ static PetscErrorCode ReadArgs(MPI_Comm comm, Args *a, PetscBool help)
   PetscCall(PetscOptionsInt("-max_ref", "Use at most this many reference samples (0: all)", "", a->max_ref, &a->max_ref,
                             NULL));
   PetscCall(PetscOptionsString("-o", "Report directory", "", a->out, a->out, sizeof a->out, NULL));
-  PetscCall(PetscOptionsInt("-n", "Generated samples (0: as many as reference samples)", "", a->n, &a->n, NULL));
+  PetscCall(
+      PetscOptionsInt("-n",
+                      "Generated samples (0: as many as reference samples; a conditional model generates sample k "
+                      "at the parameters of reference solve k mod their number)",
+                      "", a->n, &a->n, NULL));
   PetscCall(PetscOptionsInt("-batch", "Samples per network forward", "", a->batch, &a->batch, NULL));
   PetscCall(PetscOptionsInt("-seed", "Seed of the generated ensemble", "", a->seed, &a->seed, NULL));
-  PetscCall(PetscOptionsInt("-steps", "Euler steps of the sampler", "", steps, &steps, NULL));
-  PetscCall(PetscOptionsReal("-t_star", "Stochastic sampler below this time (0: plain Euler)", "", a->sampler.t_star,
-                             &a->sampler.t_star, NULL));
+  PetscCall(FFCliSamplerOptions(PetscOptionsObject, &a->opts));
   PetscCall(PetscOptionsInt("-time_solves", "Reference samples solved again in this run to time the solver", "",
                             a->time_solves, &a->time_solves, NULL));
+  PetscCall(
+      PetscOptionsBool("-figures", "Write the rank histogram (rank_histogram.png)", "", a->figures, &a->figures, NULL));
   PetscOptionsEnd();
-  a->sampler.steps = (int)steps;
   if (help) PetscFunctionReturn(0);
   PetscCheck(a->model[0] && a->data[0], comm, PETSC_ERR_ARG_WRONG,
              "options -model and -data: give the flow model and the reference dataset");
@@ -142,9 +144,22 @@ static PetscErrorCode PrintSummary(MPI_Comm comm, const FFFlowUQ *uq)
 {
   PetscFunctionBeginUser;
   PetscCall(PetscPrintf(comm, "%ld generated vs %ld reference samples\n", uq->n_gen, uq->n_ref));
-  for (int k = 0; k < uq->n_fields; k++)
-    PetscCall(PetscPrintf(comm, "  %-4s mean field rel. L2 %.4f   std field rel. L2 %.4f\n", uq->field_names[k],
-                          uq->mean_error[k], uq->std_error[k]));
+  for (int k = 0; k < uq->n_fields; k++) {
+    const FFEnsembleCalibration *c = &uq->cal[k];
+    PetscCall(PetscPrintf(comm,
+                          "  %-4s mean field rel. L2 %.4f   std field rel. L2 %.4f   coverage 50%% %.3f 90%% %.3f   "
+                          "spread-skill %.3f   CRPS %.4g (%.4f of the ref. spread)\n",
+                          uq->field_names[k], uq->mean_error[k], uq->std_error[k], c->coverage50, c->coverage90,
+                          c->spread_skill, c->crps, c->crps / c->ref_spread));
+  }
+  for (int k = 0; uq->n_floor_truth > 0 && k < uq->n_fields; k++) {
+    const FFEnsembleCalibration *c = &uq->cal_floor[k];
+    PetscCall(PetscPrintf(comm,
+                          "  %-4s Monte Carlo floor (%ld solves vs %ld): mean %.4f std %.4f coverage 90%% %.3f "
+                          "spread-skill %.3f CRPS %.4g\n",
+                          uq->field_names[k], uq->n_gen, uq->n_floor_truth, uq->mean_error_floor[k],
+                          uq->std_error_floor[k], c->coverage90, c->spread_skill, c->crps));
+  }
   PetscCall(PetscPrintf(comm, "  WD (per-node W1 / reference std, mean over nodes and columns) %.4f\n", uq->wd_mean));
   PetscCall(PetscPrintf(comm, "  residual (mean squared): generated mean %.4e median %.4e; reference mean %.4e\n",
                         uq->res_gen.mean, uq->res_gen.median, uq->res_ref.mean));
@@ -187,20 +202,31 @@ PetscErrorCode FFCmdCompareUQ(MPI_Comm comm)
   if (help) PetscFunctionReturn(0);
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
   PetscCall(FFFlowModelLoad(comm, a.model, NULL, PETSC_TRUE, &m, NULL));
-  PetscErrorCode ierr = FFFlowSolverFromDataset(m, NULL, &fs);
+  const FFFlowModelConfig *mc;
+  PetscCall(FFFlowModelGetConfig(m, &mc));
+  PetscErrorCode ierr = FFCliSamplerConfig(&a.opts, mc->kind, &a.sampler);
+  if (!ierr) ierr = FFFlowSolverFromDataset(m, NULL, &fs);
   if (!ierr) ierr = ReferenceLoad(comm, &a, m, &fs, &r);
-  const FFFlowModelConfig *c;
-  PetscCall(FFFlowModelGetConfig(m, &c));
-  PetscCheck(ierr || c->n_cond == 0, comm, PETSC_ERR_SUP,
-             "compare -mode uq compares an unconditional model's ensemble with the reference's distribution");
+  /* a conditional model generates at the reference's own parameters, sample k at those of
+   * reference solve k mod n_ref: the ensemble is the model's pushforward of the reference's
+   * parameter distribution */
+  double *conds = NULL;
+  if (!ierr && mc->n_cond) {
+    PetscCall(PetscMalloc1((size_t)r.n * mc->n_cond, &conds));
+    for (long k = 0; k < r.n && !ierr; k++) ierr = FFFlowModelSampleConditions(m, &r.s[k], conds + k * mc->n_cond);
+  }
   if (!ierr)
     ierr = FFFlowEnsembleGenerate(comm, m, fs.phys, fs.body, &a.sampler, (uint64_t)a.seed, a.n > 0 ? a.n : r.n,
-                                  (int)a.batch, NULL, &e);
+                                  (int)a.batch, mc->n_cond ? r.n : 0, conds, &e);
+  PetscCall(PetscFree(conds));
   if (!ierr) ierr = FFFlowUQCompare(m, &e, r.n, r.s, r.fields, r.residuals, r.re, &uq);
   if (!ierr && !rank) ierr = TimeSolves(&a, r.n, &uq);
   if (!ierr && !rank) ierr = FFFlowUQWriteReport(m, &uq, &e, r.fields, a.model, a.data, a.out);
+  if (!ierr && !rank && a.figures) ierr = FFFlowUQWriteFigures(&uq, a.out, FF_FIGURE_PNG);
   if (!ierr) ierr = PrintSummary(comm, &uq);
-  if (!ierr) ierr = PetscPrintf(comm, "wrote %s/uq.md, uq.json, ensemble.vtu\n", a.out);
+  if (!ierr)
+    ierr =
+        PetscPrintf(comm, "wrote %s/uq.md, uq.json, ensemble.vtu%s\n", a.out, a.figures ? ", rank_histogram.png" : "");
   PetscCall(FFFlowEnsembleDestroy(&e));
   PetscCall(ReferenceDestroy(&r));
   PetscCall(FFFlowSolverDestroy(&fs));

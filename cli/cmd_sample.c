@@ -4,9 +4,9 @@
  * forces per sample and their distribution (CSV, JSON), timings. Under mpiexec the samples are
  * shared by the ranks; sample i depends only on the seed and i. */
 #include "cli_private.h"
+#include "ff_io.h"
 #include "ff_petsc.h"
 #include "ff_report.h"
-#include "ff_io.h"
 
 #include <math.h>
 #include <string.h>
@@ -15,22 +15,19 @@ typedef struct {
   char model[PETSC_MAX_PATH_LEN], data[PETSC_MAX_PATH_LEN], out[PETSC_MAX_PATH_LEN];
   PetscInt n, batch, seed;
   PetscBool per_sample, physics, has_case;
-  FFFlowSamplerConfig sampler;
+  FFCliSampler opts;
+  FFFlowSamplerConfig sampler; /* the model kind's default with the options applied */
   double cond[FF_FLOW_MAX_COND];
 } Args;
 
 static PetscErrorCode ReadArgs(MPI_Comm comm, Args *a, PetscBool help)
 {
-  PetscInt steps;
-
   PetscFunctionBeginUser;
   strcpy(a->out, "samples");
   a->n = 64;
   a->batch = 8;
   a->seed = 0;
   a->physics = PETSC_TRUE;
-  FFFlowSamplerConfigDefault(&a->sampler);
-  steps = a->sampler.steps;
   PetscCall(PetscOptionsHasName(NULL, NULL, "-case", &a->has_case));
   PetscOptionsBegin(comm, NULL, "fieldflow sample: an ensemble of fields from a flow-matching model", "fieldflow");
   PetscCall(PetscOptionsString("-model", "Flow model file (fieldflow train -model fm|pbfm)", "", a->model, a->model,
@@ -41,15 +38,12 @@ static PetscErrorCode ReadArgs(MPI_Comm comm, Args *a, PetscBool help)
   PetscCall(PetscOptionsInt("-n", "Samples to draw", "", a->n, &a->n, NULL));
   PetscCall(PetscOptionsInt("-batch", "Samples per network forward", "", a->batch, &a->batch, NULL));
   PetscCall(PetscOptionsInt("-seed", "Seed: sample i depends only on (seed, i)", "", a->seed, &a->seed, NULL));
-  PetscCall(PetscOptionsInt("-steps", "Euler steps of the sampler", "", steps, &steps, NULL));
-  PetscCall(PetscOptionsReal("-t_star", "Stochastic sampler: jump and re-noise below this time (0: plain Euler)", "",
-                             a->sampler.t_star, &a->sampler.t_star, NULL));
+  PetscCall(FFCliSamplerOptions(PetscOptionsObject, &a->opts));
   PetscCall(PetscOptionsBool("-per_sample", "Write every sample as VTU and a .pvd collection", "", a->per_sample,
                              &a->per_sample, NULL));
   PetscCall(PetscOptionsBool("-physics", "Residuals and forces of every sample through the solver", "", a->physics,
                              &a->physics, NULL));
   PetscOptionsEnd();
-  a->sampler.steps = (int)steps;
   if (help) PetscFunctionReturn(0);
   PetscCheck(a->model[0], comm, PETSC_ERR_ARG_WRONG, "option -model: give the model file");
   PetscCheck(a->n >= 1 && a->batch >= 1, comm, PETSC_ERR_ARG_OUTOFRANGE, "options -n %d and -batch %d must be >= 1",
@@ -152,6 +146,8 @@ static PetscErrorCode WriteJSON(const Args *a, FFFlowModel m, const FFFlowEnsemb
   json_object_object_add(doc, "samples", json_object_new_int64(e->n));
   json_object_object_add(doc, "seed", json_object_new_int64(a->seed));
   json_object_object_add(sampler, "steps", json_object_new_int64(a->sampler.steps));
+  json_object_object_add(sampler, "integrator", json_object_new_string(FFFlowIntegratorName(a->sampler.integrator)));
+  json_object_object_add(sampler, "grid", json_object_new_string(FFFlowGridName(a->sampler.grid)));
   json_object_object_add(sampler, "t_star", FFJsonNumber(a->sampler.t_star));
   json_object_object_add(sampler, "sigma_min", FFJsonNumber(a->sampler.sigma_min));
   json_object_object_add(sampler, "batch", json_object_new_int64(a->batch));
@@ -194,8 +190,10 @@ static PetscErrorCode PrintSummary(MPI_Comm comm, const Args *a, const FFFlowEns
   double *v;
 
   PetscFunctionBeginUser;
-  PetscCall(PetscPrintf(comm, "sampled %ld fields in %.3f s (%.4f s per sample; %d Euler steps, t* = %g)\n", e->n,
-                        e->t_generate, e->t_generate / e->n, a->sampler.steps, a->sampler.t_star));
+  PetscCall(PetscPrintf(comm, "sampled %ld fields in %.3f s (%.4f s per sample; %d %s steps on the %s grid, t* = %g)\n",
+                        e->n, e->t_generate, e->t_generate / e->n, a->sampler.steps,
+                        FFFlowIntegratorName(a->sampler.integrator), FFFlowGridName(a->sampler.grid),
+                        a->sampler.t_star));
   if (e->res) {
     PetscCall(PetscMalloc1(e->n, &v));
     for (long k = 0; k < e->n; k++) v[k] = e->res[k].r;
@@ -240,11 +238,14 @@ PetscErrorCode FFCmdSample(MPI_Comm comm)
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
   PetscCallMPI(MPI_Comm_size(comm, &size));
   PetscCall(FFFlowModelLoad(comm, a.model, a.data, PETSC_TRUE, &m, NULL));
-  PetscErrorCode ierr = ReadConditions(comm, m, a.cond);
+  const FFFlowModelConfig *mc;
+  PetscCall(FFFlowModelGetConfig(m, &mc));
+  PetscErrorCode ierr = FFCliSamplerConfig(&a.opts, mc->kind, &a.sampler);
+  if (!ierr) ierr = ReadConditions(comm, m, a.cond);
   if (!ierr && a.physics) ierr = a.has_case ? FFFlowSolverFromOptions(m, &fs) : FFFlowSolverFromDataset(m, a.data, &fs);
   if (!ierr)
     ierr = FFFlowEnsembleGenerate(comm, m, a.physics ? fs.phys : NULL, a.physics ? fs.body : NULL, &a.sampler,
-                                  (uint64_t)a.seed, a.n, (int)a.batch, a.cond, &e);
+                                  (uint64_t)a.seed, a.n, (int)a.batch, 1, a.cond, &e);
   if (!ierr && !rank) {
     ierr = FFMakeDirs(a.out) ? PETSC_ERR_FILE_OPEN : 0;
     if (ierr) PetscCall(PetscPrintf(PETSC_COMM_SELF, "fieldflow sample: cannot create '%s'\n", a.out));

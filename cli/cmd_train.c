@@ -37,6 +37,8 @@ static PetscErrorCode Defaults(MPI_Comm comm, Args *a, FFKeyValues *resumed)
     PetscFunctionReturn(0);
   }
   PetscCall(PetscOptionsGetString(NULL, NULL, "-model", a->f.model, sizeof a->f.model, &set));
+  PetscCheck(!strcmp(a->f.model, "gnn") || !strcmp(a->f.model, "field"), PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG,
+             "option -model: '%s' (gnn, field; generative: fm, pbfm, mf, pbmf)", a->f.model);
   PetscCall(FFSurrogateTypeFromName(a->f.model, &type));
   FFSurrogateConfigDefault(type, &a->config);
   FFTrainOptionsDefault(&a->train);
@@ -133,7 +135,7 @@ PetscErrorCode FFCmdTrain(MPI_Comm comm)
 
   PetscFunctionBeginUser;
   PetscBool flow;
-  PetscCall(FFCmdTrainIsFlow(&flow)); /* -model fm|pbfm: generative flow matching */
+  PetscCall(FFCmdTrainIsFlow(&flow)); /* -model fm|pbfm|mf|pbmf: generative flow matching */
   if (flow) PetscFunctionReturn(FFCmdTrainFlow(comm));
   memset(&a, 0, sizeof a);
   memset(&d, 0, sizeof d);

@@ -1,8 +1,9 @@
-/* fieldflow train -model fm|pbfm -data <dataset> -o model.h5: a generative flow-matching model
- * of whole node fields on the dataset's mesh (docs/pbfm.md). pbfm adds the solver's residual
- * of the predicted clean sample, combined with the flow-matching gradient by ConFIG. The loop
- * (progress, loss CSV, checkpoints, SIGINT, -resume, MPI data parallel) is the surrogates'
- * trainer; `fieldflow train` dispatches here for these two models. */
+/* fieldflow train -model fm|pbfm|mf|pbmf -data <dataset> -o model.h5: a generative model of
+ * whole node fields on the dataset's mesh (docs/pbfm.md): flow matching, or MeanFlow (the
+ * average velocity: one- or two-step sampling). pbfm and pbmf add the solver's residual of the
+ * predicted clean sample, combined with the data gradient by ConFIG. The loop (progress, loss
+ * CSV, checkpoints, SIGINT, -resume, MPI data parallel) is the surrogates' trainer; `fieldflow
+ * train` dispatches here for these models. */
 #include "cli_private.h"
 #include "ff_petsc.h"
 #include "ff_report.h"
@@ -13,7 +14,8 @@
 
 typedef struct {
   FFTrainFiles f;
-  char fields[256], conditions[256], normalization[16], act[16];
+  char fields[256], conditions[256], normalization[16], act[16], time[32];
+  PetscBool time_scale_set;
   PetscReal re_range[2];
   FFFlowModelConfig config;
   FFFlowFitOptions fit;
@@ -42,8 +44,10 @@ static void Defaults(Args *a)
   strcpy(a->f.val_split, "val");
   strcpy(a->normalization, "node");
   strcpy(a->act, "silu");
+  strcpy(a->time, "uniform");
   FFFlowModelConfigDefault(&a->config);
   FFFlowFitOptionsDefault(&a->fit);
+  a->fit.time.interval_share = -1; /* the model's: 0.5 for MeanFlow, 0 for flow matching */
   FFTrainOptionsDefault(&a->train);
   a->train.optimizer = FF_OPT_ADAMW;
   a->train.weight_decay = 1e-4;
@@ -77,6 +81,13 @@ static PetscErrorCode ResumeDefaults(MPI_Comm comm, Args *a)
   if ((v = FFKeyValuesGet(kv, "flow.unroll_max"))) a->fit.unroll_max = atoi(v);
   if ((v = FFKeyValuesGet(kv, "flow.unroll_last_only"))) a->fit.unroll_last_only = atoi(v) ? PETSC_TRUE : PETSC_FALSE;
   if ((v = FFKeyValuesGet(kv, "flow.chunk"))) a->fit.chunk = atoi(v);
+  if ((v = FFKeyValuesGet(kv, "flow.time_sampling"))) PetscCall(PetscStrncpy(a->time, v, sizeof a->time));
+  if ((v = FFKeyValuesGet(kv, "flow.time_mean"))) a->fit.time.mean = atof(v);
+  if ((v = FFKeyValuesGet(kv, "flow.time_std"))) a->fit.time.std = atof(v);
+  if ((v = FFKeyValuesGet(kv, "flow.interval_share"))) a->fit.time.interval_share = atof(v);
+  if ((v = FFKeyValuesGet(kv, "flow.mf_fd_step"))) a->fit.meanflow.fd_step = atof(v);
+  if ((v = FFKeyValuesGet(kv, "flow.mf_adaptive_p"))) a->fit.meanflow.adaptive_p = atof(v);
+  if ((v = FFKeyValuesGet(kv, "flow.ot"))) a->fit.ot = atoi(v) ? PETSC_TRUE : PETSC_FALSE;
   PetscCall(PetscStrncpy(a->f.out, a->f.resume, sizeof a->f.out));
   FFKeyValuesDestroy(&kv);
   PetscCall(ierr);
@@ -89,9 +100,13 @@ static PetscErrorCode ReadArgs(MPI_Comm comm, Args *a)
   PetscInt v;
 
   PetscFunctionBeginUser;
-  PetscOptionsBegin(comm, NULL, "fieldflow train -model fm|pbfm: generative flow matching on a dataset", "fieldflow");
+  PetscOptionsBegin(comm, NULL, "fieldflow train -model fm|pbfm|mf|pbmf: a generative model of fields on a dataset",
+                    "fieldflow");
   PetscCall(
-      FFTrainFilesOptions(PetscOptionsObject, "fm (flow matching) or pbfm (+ the solver's residual, ConFIG)", &a->f));
+      FFTrainFilesOptions(PetscOptionsObject,
+                          "fm (flow matching), pbfm (+ the solver's residual, ConFIG), mf (MeanFlow), pbmf (MeanFlow "
+                          "+ the residual)",
+                          &a->f));
   if (!a->f.resume[0]) {
     PetscCall(PetscOptionsString("-fields", "Fields to generate, in the solver's order (default: all, as stored)", "",
                                  a->fields, a->fields, sizeof a->fields, NULL));
@@ -113,6 +128,8 @@ static PetscErrorCode ReadArgs(MPI_Comm comm, Args *a)
     v = n->time_dim;
     PetscCall(PetscOptionsInt("-time_dim", "Width of the time embedding", "", v, &v, NULL));
     n->time_dim = (int)v;
+    PetscCall(PetscOptionsReal("-time_scale", "Time embedding of time_scale t (default 1000; MeanFlow 10)", "",
+                               n->time_scale, &n->time_scale, &a->time_scale_set));
     PetscCall(PetscOptionsString("-act", "Activation: relu, silu, gelu", "", a->act, a->act, sizeof a->act, NULL));
   }
   v = a->fit.unroll_max;
@@ -124,6 +141,21 @@ static PetscErrorCode ReadArgs(MPI_Comm comm, Args *a)
   v = a->fit.chunk;
   PetscCall(PetscOptionsInt("-chunk", "Samples per network forward (one graph union)", "", v, &v, NULL));
   a->fit.chunk = (int)v;
+  PetscCall(PetscOptionsString("-time_sampling", "Training times: uniform or logit_normal", "", a->time, a->time,
+                               sizeof a->time, NULL));
+  PetscCall(PetscOptionsReal("-time_mean", "Logit-normal times: mean of logit(t)", "", a->fit.time.mean,
+                             &a->fit.time.mean, NULL));
+  PetscCall(PetscOptionsReal("-time_std", "Logit-normal times: std of logit(t)", "", a->fit.time.std, &a->fit.time.std,
+                             NULL));
+  PetscCall(PetscOptionsReal("-interval_share",
+                             "MeanFlow: share of samples trained on an interval, h > 0 (default 0.5)", "",
+                             a->fit.time.interval_share, &a->fit.time.interval_share, NULL));
+  PetscCall(PetscOptionsReal("-mf_fd_step", "MeanFlow: step of the central difference of du/dt", "",
+                             a->fit.meanflow.fd_step, &a->fit.meanflow.fd_step, NULL));
+  PetscCall(PetscOptionsReal("-mf_adaptive_p", "MeanFlow: power of the adaptive loss weight (0: plain MSE)", "",
+                             a->fit.meanflow.adaptive_p, &a->fit.meanflow.adaptive_p, NULL));
+  PetscCall(PetscOptionsBool("-ot", "Minibatch optimal-transport couplings of noise and data", "", a->fit.ot,
+                             &a->fit.ot, NULL));
   PetscInt nre = 2;
   PetscCall(PetscOptionsRealArray("-re_range",
                                   "PBFM, Navier-Stokes without Re: range of the fitted Re (default: "
@@ -137,20 +169,39 @@ static PetscErrorCode ReadArgs(MPI_Comm comm, Args *a)
 static PetscErrorCode Check(MPI_Comm comm, Args *a)
 {
   PetscFunctionBeginUser;
-  PetscCheck(!strcmp(a->f.model, "fm") || !strcmp(a->f.model, "pbfm"), comm, PETSC_ERR_ARG_WRONG,
-             "option -model: '%s' (fm or pbfm)", a->f.model);
+  PetscCheck(!strcmp(a->f.model, "fm") || !strcmp(a->f.model, "pbfm") || !strcmp(a->f.model, "mf") ||
+                 !strcmp(a->f.model, "pbmf"),
+             comm, PETSC_ERR_ARG_WRONG, "option -model: '%s' (fm, pbfm, mf or pbmf)", a->f.model);
+  PetscCheck(!strcmp(a->time, "uniform") || !strcmp(a->time, "logit_normal"), comm, PETSC_ERR_ARG_WRONG,
+             "option -time_sampling: '%s' (uniform or logit_normal)", a->time);
+  PetscCall(FFFlowTimeKindFromName(a->time, &a->fit.time.kind));
+  FFFlowKind kind;
+  PetscCall(FFFlowKindFromName(a->f.model, &kind));
+  /* MeanFlow trains on intervals; flow matching cannot (its network has no interval input) */
+  if (!FFFlowKindAverage(kind))
+    a->fit.time.interval_share = 0;
+  else if (a->fit.time.interval_share < 0)
+    a->fit.time.interval_share = 0.5;
+  PetscCheck(a->fit.time.std > 0 && a->fit.time.interval_share >= 0 && a->fit.time.interval_share <= 1, comm,
+             PETSC_ERR_ARG_OUTOFRANGE, "options -time_std %g (> 0), -interval_share %g (in [0, 1])", a->fit.time.std,
+             a->fit.time.interval_share);
+  PetscCheck(a->fit.meanflow.fd_step > 0 && a->fit.meanflow.adaptive_p >= 0, comm, PETSC_ERR_ARG_OUTOFRANGE,
+             "options -mf_fd_step %g (> 0), -mf_adaptive_p %g (>= 0)", a->fit.meanflow.fd_step,
+             a->fit.meanflow.adaptive_p);
   PetscCall(FFTrainFilesCheck(comm, &a->f));
   PetscCheck(!strcmp(a->normalization, "node") || !strcmp(a->normalization, "global"), comm, PETSC_ERR_ARG_WRONG,
              "option -normalization: '%s' (node or global)", a->normalization);
   if (!a->f.resume[0]) { /* a resumed model keeps its file's definition */
-    a->config.kind = !strcmp(a->f.model, "pbfm") ? FF_FLOW_PBFM : FF_FLOW_FM;
+    PetscCall(FFFlowKindFromName(a->f.model, &a->config.kind));
+    /* MeanFlow's central differences in t need the embedding's fastest wave resolved */
+    if (FFFlowKindAverage(a->config.kind) && !a->time_scale_set) a->config.net.time_scale = 10.0;
     a->config.normalization = !strcmp(a->normalization, "node") ? FF_FLOW_NORM_NODE : FF_FLOW_NORM_GLOBAL;
     PetscCallFF(FFActivationFromName(a->act, &a->config.net.act));
     PetscCall(SplitList(a->fields, FF_FLOW_MAX_FIELDS, a->config.fields, &a->config.n_fields, "-fields"));
     PetscCall(SplitList(a->conditions, FF_FLOW_MAX_COND, a->config.cond, &a->config.n_cond, "-conditions"));
     a->config.seed = a->train.seed;
   }
-  a->train.physics = a->config.kind == FF_FLOW_PBFM;
+  a->train.physics = FFFlowKindPhysics(a->config.kind);
   PetscFunctionReturn(0);
 }
 
@@ -255,7 +306,7 @@ static PetscErrorCode Train(MPI_Comm comm, Args *a, Data *d, FFFlowModel m)
 
   PetscFunctionBeginUser;
   PetscCall(PetscMemzero(&ss, sizeof ss));
-  if (a->config.kind == FF_FLOW_PBFM) PetscCall(CreatePhysics(a, d, m, &ss, &phys));
+  if (FFFlowKindPhysics(a->config.kind)) PetscCall(CreatePhysics(a, d, m, &ss, &phys));
   PetscErrorCode ierr = Fit(comm, a, d, m, phys, &r);
   PetscCall(FFFlowPhysicsDestroy(&phys));
   if (ss.solver) PetscCall(FFSweepSolverDestroy(&ss));
@@ -271,7 +322,7 @@ PetscErrorCode FFCmdTrainIsFlow(PetscBool *flow)
 
   PetscFunctionBeginUser;
   PetscCall(PetscOptionsGetString(NULL, NULL, "-model", model, sizeof model, &set));
-  *flow = !strcmp(model, "fm") || !strcmp(model, "pbfm");
+  *flow = !strcmp(model, "fm") || !strcmp(model, "pbfm") || !strcmp(model, "mf") || !strcmp(model, "pbmf");
   PetscCall(PetscOptionsGetString(NULL, NULL, "-resume", resume, sizeof resume, &set));
   if (!*flow && set && resume[0]) {
     FFKeyValues *kv;

@@ -1,6 +1,7 @@
-/* The flow-matching commands on a tiny Darcy set: fieldflow train -model fm|pbfm, a resumed
- * PBFM run equal to an uninterrupted one, fieldflow sample (files, seeded), compare -mode uq
- * (its residuals agree with sample's), 2 ranks equal to 1, bad input. */
+/* The flow-matching commands on a tiny Darcy set: fieldflow train -model fm|pbfm|mf|pbmf, a
+ * resumed PBFM (and physics-based MeanFlow) run equal to an uninterrupted one, fieldflow sample
+ * (files, seeded at any step count), compare -mode uq (its residuals agree with sample's; the
+ * calibration numbers and the rank histogram), 2 ranks equal to 1, bad input. */
 #include "ff_test.h"
 #include "ff_util.h"
 
@@ -93,6 +94,21 @@ static void TestTrain(void)
                       "0 && cmp s1/ensemble.vtu s2/ensemble.vtu",
                       FF_CLI, FF_CLI),
                   0);
+  /* MeanFlow, and MeanFlow with the residual of its one-step prediction, with OT couplings */
+  CU_ASSERT_EQUAL(Run("%s train -model mf -data data -split all -o mf.h5 -epochs 3 -ot " NET, FF_CLI), 0);
+  Expect("training a mf flow model");
+  Expect("trained after 12 steps (3 epochs)");
+  CU_ASSERT_EQUAL(Run("%s train -model pbmf -data data -split all -o pbmf.h5 -epochs 4 -unroll_max 2 " NET, FF_CLI), 0);
+  Expect("residual loss by ConFIG");
+  CU_ASSERT_EQUAL(
+      Run("%s train -model pbmf -data data -split all -o pbmf_part.h5 -epochs 4 -unroll_max 2 -stop_at_step 7 " NET,
+          FF_CLI),
+      0);
+  CU_ASSERT_EQUAL(Run("%s train -resume pbmf_part.h5", FF_CLI), 0);
+  CU_ASSERT_EQUAL(Run("%s sample -model pbmf.h5 -n 3 -o m1 -physics 0 && %s sample -model pbmf_part.h5 -n 3 -o m2 "
+                      "-physics 0 && cmp m1/ensemble.vtu m2/ensemble.vtu",
+                      FF_CLI, FF_CLI),
+                  0);
 }
 
 static void TestSample(void)
@@ -125,9 +141,46 @@ static void TestSample(void)
   FF_TEST_CLOSE(FFTestJsonNumber(uq, "/residual_generated/mean"), r_mean, 1e-4, 0);
   CU_ASSERT(FFTestJsonNumber(uq, "/residual_reference/max") < 1e-20);
   CU_ASSERT(FFTestJsonNumber(uq, "/wd") > 0);
-  CU_ASSERT(Exists("uq/uq.md") && Exists("uq/ensemble.vtu"));
+  CU_ASSERT(Exists("uq/uq.md") && Exists("uq/ensemble.vtu") && Exists("uq/rank_histogram.png"));
+  /* calibration: shares in [0, 1], a histogram that sums to 1, the Monte Carlo floor (6 of the
+   * 16 solves against the other 10) */
+  const char *keys[4] = {"coverage50", "coverage90", "spread_skill", "crps"};
+  for (int k = 0; k < 4; k++) {
+    char ptr[64];
+    snprintf(ptr, sizeof ptr, "/fields/p/%s", keys[k]);
+    const double v = FFTestJsonNumber(uq, ptr);
+    CU_ASSERT(isfinite(v) && v >= 0 && (k > 1 || v <= 1));
+  }
+  double hist = 0;
+  for (int b = 0; b < 20; b++) {
+    char ptr[64];
+    snprintf(ptr, sizeof ptr, "/fields/K/rank_histogram/%d", b);
+    hist += FFTestJsonNumber(uq, ptr);
+  }
+  FF_TEST_CLOSE(hist, 1.0, 1e-9, 0);
+  CU_ASSERT_EQUAL((int)FFTestJsonNumber(uq, "/monte_carlo_floor/truths"), 10);
+  CU_ASSERT(FFTestJsonNumber(uq, "/monte_carlo_floor/fields/p/std_rel_l2") > 0);
   json_object_put(json), json_object_put(json2), json_object_put(uq);
   free(csv1), free(csv2), free(csv3);
+  /* every model samples with -steps N, seeded: MeanFlow in one and two jumps, flow matching in
+   * one and three steps of either integrator */
+  const struct {
+    const char *args;
+    int steps;
+  } runs[6] = {
+      {"-model mf.h5 -steps 1", 1},   {"-model mf.h5 -steps 2", 2},
+      {"-model pbmf.h5 -steps 2", 2}, {"-model fm.h5 -steps 1", 1},
+      {"-model fm.h5 -steps 3", 3},   {"-model fm.h5 -steps 3 -integrator euler -grid uniform -t_star 0.2", 3}};
+  for (int k = 0; k < 6; k++) {
+    CU_ASSERT_EQUAL(Run("%s sample %s -n 5 -batch 2 -seed 9 -o k1 && %s sample %s -n 5 -batch 5 -seed 9 -o k2 && cmp "
+                        "k1/samples.csv k2/samples.csv && cmp k1/ensemble.vtu k2/ensemble.vtu",
+                        FF_CLI, runs[k].args, FF_CLI, runs[k].args),
+                    0);
+    json_object *j = Json("k1/summary.json");
+    CU_ASSERT_FATAL(j != NULL);
+    CU_ASSERT_EQUAL((int)FFTestJsonNumber(j, "/sampler/steps"), runs[k].steps);
+    json_object_put(j);
+  }
 }
 
 /* mpiexec -n 2: the ranks share the samples; the ensemble is the one of one rank. */
@@ -139,6 +192,14 @@ static void TestTwoRanks(void)
   FF_TEST_CLOSE(FFTestJsonNumber(b, "/residual_ms/mean"), FFTestJsonNumber(a, "/residual_ms/mean"), 1e-4, 0);
   CU_ASSERT_EQUAL((int)FFTestJsonNumber(b, "/ranks"), 2);
   json_object_put(a), json_object_put(b);
+  /* MeanFlow's one- and two-step ensembles too, field for field */
+  for (int steps = 1; steps <= 2; steps++) {
+    CU_ASSERT_EQUAL(Run("%s sample -model mf.h5 -steps %d -n 5 -batch 2 -seed 2 -o r1 && %s -n 2 %s sample -model "
+                        "mf.h5 -steps %d -n 5 -batch 2 -seed 2 -o r2 && cmp r1/samples.csv r2/samples.csv && cmp "
+                        "r1/ensemble.vtu r2/ensemble.vtu",
+                        FF_CLI, steps, FF_MPIEXEC, FF_CLI, steps),
+                    0);
+  }
 }
 
 static void TestBadInput(void)
@@ -151,6 +212,15 @@ static void TestBadInput(void)
   Expect("fields must be (K, p)");
   CU_ASSERT_NOT_EQUAL(Run("%s sample -model pbfm.h5 -n 0", FF_CLI), 0);
   Expect("-n 0");
+  CU_ASSERT_NOT_EQUAL(Run("%s sample -model pbfm.h5 -n 2 -integrator rk4 -o bad", FF_CLI), 0);
+  Expect("option -integrator: 'rk4'");
+  CU_ASSERT_NOT_EQUAL(Run("%s sample -model pbfm.h5 -n 2 -grid_range 3,1 -o bad", FF_CLI), 0);
+  Expect("option -grid_range");
+  CU_ASSERT_NOT_EQUAL(Run("%s train -model xf -data data -o x.h5", FF_CLI), 0);
+  Expect("option -model: 'xf'");
+  CU_ASSERT_NOT_EQUAL(
+      Run("%s train -model mf -data data -split all -o x.h5 -time_sampling beta -epochs 1 " NET, FF_CLI), 0);
+  Expect("option -time_sampling: 'beta'");
   CU_ASSERT_EQUAL(Run("%s sample -help", FF_CLI), 0);
   Expect("-t_star");
   CU_ASSERT_EQUAL(Run("%s train -model pbfm -help", FF_CLI), 0);

@@ -468,6 +468,22 @@ static void TestOptimizerSafety(void)
   FF_TEST_CALL(FFOptimizerSwapEMA(opt, P));
   CU_ASSERT_EQUAL(P->values[0], live);
   FFOptimizerDestroy(&opt);
+  /* with the warm-up the decay of step k is min(0.9, (1 + k) / (10 + k)): 2/11 at the first
+   * step, so the average forgets the initial weights at once */
+  c.ema_warmup = 1;
+  FF_TEST_CALL(FFOptimizerCreate(P, &c, &opt));
+  float start[6], ema = P->values[2];
+  memcpy(start, P->values, sizeof start);
+  for (int k = 1; k <= 30; k++) {
+    float g[6] = {1, -1, 0.5f, 0, 0, 0};
+    FF_TEST_CALL(FFOptimizerStep(opt, P, g, 1.0, &info));
+    const double d = fmin(0.9, (1.0 + k) / (10.0 + k));
+    ema = (float)(d * ema + (1 - d) * P->values[2]);
+  }
+  FFOptimizerGetState(opt, &st);
+  FF_TEST_CLOSE(st.ema[2], ema, 1e-5, 1e-7);
+  CU_ASSERT(fabs(st.ema[2] - start[2]) > 0.5 * fabs(P->values[2] - start[2])); /* it follows the weights */
+  FFOptimizerDestroy(&opt);
   FFParamsDestroy(&P);
 }
 

@@ -281,6 +281,14 @@ static void TestBadInput(void)
   }
   snprintf(args, sizeof args, "compare -model %s -data %s -split all -o %s/rep2", model, darcy, Dir());
   Expect(args, 1, "predicts field 'u' with 2 components, which dataset");
+  /* a model of p from K: its residual is the solver's on the state (K of the sample, p predicted) */
+  snprintf(args, sizeof args,
+           "train -model gnn -data %s -split all -val_split none -input_fields K -o %s/pK.h5 -epochs 1 -width 8 "
+           "-blocks 1",
+           darcy, Dir());
+  Expect(args, 0, "trained after");
+  snprintf(args, sizeof args, "compare -model %s/pK.h5 -data %s -split all -o %s/repK", Dir(), darcy, Dir());
+  Expect(args, 0, "residual norm of the predictions");
   /* parameters outside the training range: a warning, and the prediction goes on */
   snprintf(args, sizeof args,
            "predict -model %s -case %s/tests/data/sweep_airfoil_coarse.opts -naca_t 0.12 -aoa 3 -re 800 -o %s/ex.vtu",

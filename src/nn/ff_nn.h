@@ -359,6 +359,9 @@ typedef struct {
   double weight_decay; /* Adam: L2 added to the gradient; AdamW: decoupled */
   double clip_norm;    /* global gradient norm limit; 0 = off */
   double ema_decay;    /* exponential moving average of the weights; 0 = off */
+  int ema_warmup;      /* decay min(ema_decay, (1 + k) / (10 + k)) at step k, so that the average
+                        * forgets the initial weights within tens of steps (a plain EMA of decay d
+                        * keeps d^k of them: 0.999^600 = 55% after 600 steps) */
   FFScheduleConfig schedule;
 } FFOptimizerConfig;
 

@@ -169,7 +169,9 @@ FFErrorCode FFOptimizerStep(FFOptimizer *opt, FFParams *params, float *grad, dou
     p[i] -= step_size * m[i] / denom;
   }
   if (st->ema) {
-    float d = (float)c->ema_decay;
+    double dk = c->ema_decay;
+    if (c->ema_warmup) dk = fmin(dk, (1.0 + (double)st->step) / (10.0 + (double)st->step));
+    const float d = (float)dk;
 #pragma omp parallel for schedule(static) if (n > FF_PAR_MIN)
     for (size_t i = 0; i < n; i++) st->ema[i] = d * st->ema[i] + (1.0f - d) * p[i];
   }

@@ -23,7 +23,7 @@ static PetscErrorCode Blocks(MPI_Comm comm, long n, size_t per, long *first, lon
 }
 
 PetscErrorCode FFFlowEnsembleGenerate(MPI_Comm comm, FFFlowModel m, FFFlowPhysics phys, const char *body,
-                                      const FFFlowSamplerConfig *config, uint64_t seed, long n, int batch,
+                                      const FFFlowSamplerConfig *config, uint64_t seed, long n, int batch, long n_sets,
                                       const double cond[], FFFlowEnsemble *e)
 {
   const int nc = m->config.n_cond, C = m->cols;
@@ -41,10 +41,12 @@ PetscErrorCode FFFlowEnsembleGenerate(MPI_Comm comm, FFFlowModel m, FFFlowPhysic
   e->cols = C;
   PetscCall(PetscMalloc1(n * per, &e->fields));
   PetscCall(Blocks(comm, n, per, &first, &count, &counts, &displs));
+  PetscCheck(!nc || (cond && n_sets >= 1), comm, PETSC_ERR_ARG_NULL,
+             "the model is conditioned on %d parameters: give their values", nc);
   if (nc) {
     PetscCall(PetscMalloc1((size_t)PetscMax(count, 1) * nc, &conds));
     for (long k = 0; k < count; k++)
-      for (int j = 0; j < nc; j++) conds[k * nc + j] = cond[j];
+      for (int j = 0; j < nc; j++) conds[k * nc + j] = cond[((first + k) % n_sets) * nc + j];
   }
   t0 = MPI_Wtime();
   if (count > 0)
@@ -56,7 +58,7 @@ PetscErrorCode FFFlowEnsembleGenerate(MPI_Comm comm, FFFlowModel m, FFFlowPhysic
     t0 = MPI_Wtime();
     for (long k = first; k < first + count; k++) {
       FFFlowResidual r;
-      PetscCall(FFFlowPhysicsEvaluate(phys, e->fields + k * per, cond, &r, NULL));
+      PetscCall(FFFlowPhysicsEvaluate(phys, e->fields + k * per, nc ? cond + (k % n_sets) * nc : NULL, &r, NULL));
       double *st = stats + k * n_stats;
       st[0] = r.r, st[1] = r.f_norm, st[2] = r.mismatch, st[3] = r.re, st[4] = (double)r.n_unknowns;
       st[5] = st[6] = NAN;

@@ -5,7 +5,23 @@
 #include <math.h>
 #include <string.h>
 
-const char *FFFlowKindName(FFFlowKind kind) { return kind == FF_FLOW_PBFM ? "pbfm" : "fm"; }
+static const char *const kind_names[] = {"fm", "pbfm", "mf", "pbmf"};
+
+const char *FFFlowKindName(FFFlowKind kind) { return kind_names[kind]; }
+
+PetscErrorCode FFFlowKindFromName(const char *name, FFFlowKind *kind)
+{
+  PetscFunctionBegin;
+  for (int k = 0; k < 4; k++)
+    if (!strcmp(name, kind_names[k])) {
+      *kind = (FFFlowKind)k;
+      PetscFunctionReturn(0);
+    }
+  SETERRQ(PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "flow model '%s': fm, pbfm, mf or pbmf", name);
+}
+
+PetscBool FFFlowKindPhysics(FFFlowKind kind) { return kind == FF_FLOW_PBFM || kind == FF_FLOW_PBMF; }
+PetscBool FFFlowKindAverage(FFFlowKind kind) { return kind == FF_FLOW_MF || kind == FF_FLOW_PBMF; }
 
 void FFFlowModelConfigDefault(FFFlowModelConfig *c)
 {
@@ -53,7 +69,8 @@ PetscErrorCode FFFlowMeshFree(FFSampleMesh *mesh, char ***names)
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode Velocity(void *ctx, FFTape *tape, int n, const float t[], FFTensor *x, FFTensor **v)
+static PetscErrorCode Velocity(void *ctx, FFTape *tape, int n, const float t[], const float h[], FFTensor *x,
+                               FFTensor **v)
 {
   FFFlowModel m = (FFFlowModel)ctx;
   const int nc = m->config.n_cond;
@@ -68,7 +85,7 @@ static PetscErrorCode Velocity(void *ctx, FFTape *tape, int n, const float t[], 
         m->cond_x[s * nc + j] = (float)((m->cond_raw[s * nc + j] - m->cond_mean[j]) / m->cond_std[j]);
   }
   const FFFlowNetInputs in = {m->graph, m->sample_of, m->inv_count, m->u_static, m->u_edge, nc ? m->cond_x : NULL};
-  PetscCall(FFFlowNetForward(&m->net, tape, &in, n, t, x, v));
+  PetscCall(FFFlowNetForward(&m->net, tape, &in, n, t, h, x, v));
   PetscFunctionReturn(0);
 }
 
@@ -108,6 +125,7 @@ PetscErrorCode FFFlowModelAssemble(MPI_Comm comm, const FFFlowModelConfig *confi
   nc.static_in = FF_FLOW_STATIC_IN;
   nc.edge_in = FF_FLOW_EDGE_IN;
   nc.cond_in = config->n_cond;
+  nc.interval = FFFlowKindAverage(config->kind) ? 1 : 0; /* MeanFlow: u(x, t, h) */
   m->config.net = nc;
   PetscCallFF(FFParamsCreate(&m->params));
   PetscCall(FFFlowNetCreate(m->params, "flow", &nc, &m->net));
@@ -290,6 +308,7 @@ PetscErrorCode FFFlowModelVelocity(FFFlowModel m, int max_batch, FFFlowVelocity 
   vel->ctx = m;
   vel->rows = m->rows;
   vel->cols = m->cols;
+  vel->average = FFFlowKindAverage(m->config.kind);
   PetscFunctionReturn(0);
 }
 

@@ -32,6 +32,7 @@ static PetscErrorCode ConfigToKeyValues(FFFlowModel m, FFKeyValues *kv)
   PetscCallFF(FFKeyValuesSetInt(kv, "flow.blocks", c->net.blocks));
   PetscCallFF(FFKeyValuesSetInt(kv, "flow.hidden_layers", c->net.hidden_layers));
   PetscCallFF(FFKeyValuesSetInt(kv, "flow.time_dim", c->net.time_dim));
+  PetscCallFF(FFKeyValuesSetReal(kv, "flow.time_scale", c->net.time_scale));
   PetscCallFF(FFKeyValuesSet(kv, "flow.act", FFActivationName(c->net.act)));
   PetscCallFF(FFKeyValuesSetInt(kv, "flow.seed", (long)c->seed));
   PetscCallFF(FFKeyValuesSetInt(kv, "flow.rows", m->rows));
@@ -72,13 +73,16 @@ static PetscErrorCode ConfigFromKeyValues(const FFKeyValues *kv, FFFlowModelConf
   PetscCheck(model && norm && act && cond, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
              "flow model: the configuration lacks model, flow.normalization, flow.act or flow.conditions");
   FFFlowModelConfigDefault(c);
-  c->kind = !strcmp(model, "pbfm") ? FF_FLOW_PBFM : FF_FLOW_FM;
+  PetscCall(FFFlowKindFromName(model, &c->kind));
   c->normalization = !strcmp(norm, "global") ? FF_FLOW_NORM_GLOBAL : FF_FLOW_NORM_NODE;
   PetscCallFF(FFKeyValuesGetReal(kv, "flow.sigma_min", &c->sigma_min));
   PetscCallFF(FFKeyValuesGetInt32(kv, "flow.width", &c->net.width));
   PetscCallFF(FFKeyValuesGetInt32(kv, "flow.blocks", &c->net.blocks));
   PetscCallFF(FFKeyValuesGetInt32(kv, "flow.hidden_layers", &c->net.hidden_layers));
   PetscCallFF(FFKeyValuesGetInt32(kv, "flow.time_dim", &c->net.time_dim));
+  /* files written before the time scale was a setting embed 1000 t */
+  c->net.time_scale = 1000.0;
+  if (FFKeyValuesGet(kv, "flow.time_scale")) PetscCallFF(FFKeyValuesGetReal(kv, "flow.time_scale", &c->net.time_scale));
   PetscCallFF(FFActivationFromName(act, &c->net.act));
   PetscCallFF(FFKeyValuesGetInt(kv, "flow.seed", &seed));
   c->seed = (uint64_t)seed;

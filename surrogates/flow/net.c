@@ -7,7 +7,13 @@
 
 void FFFlowNetConfigDefault(FFFlowNetConfig *c)
 {
-  *c = (FFFlowNetConfig){.width = 64, .blocks = 6, .hidden_layers = 2, .time_dim = 32, .act = FF_ACT_SILU};
+  *c = (FFFlowNetConfig){.width = 64,
+                         .blocks = 6,
+                         .hidden_layers = 2,
+                         .time_dim = 32,
+                         .time_scale = 1000.0,
+                         .interval = 0,
+                         .act = FF_ACT_SILU};
 }
 
 static PetscErrorCode CreateMLP(FFParams *P, const char *prefix, const char *name, int in, int hidden, int out,
@@ -29,7 +35,7 @@ PetscErrorCode FFFlowNetCreate(FFParams *P, const char *prefix, const FFFlowNetC
 
   PetscFunctionBegin;
   PetscCheck(c->cols > 0 && c->static_in >= 0 && c->edge_in > 0 && c->cond_in >= 0 && w > 0 && c->blocks >= 1 &&
-                 L >= 1 && c->time_dim >= 2 && c->time_dim % 2 == 0,
+                 L >= 1 && c->time_dim >= 2 && c->time_dim % 2 == 0 && c->time_scale > 0,
              PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE,
              "flow network: columns %d, width %d, blocks %d, hidden layers %d, time embedding %d (even) must be "
              "positive",
@@ -38,7 +44,8 @@ PetscErrorCode FFFlowNetCreate(FFParams *P, const char *prefix, const FFFlowNetC
   net->config = *c;
   PetscCall(CreateMLP(P, prefix, "encoder_node", c->cols + c->static_in, w, w, L, c->act, 1, &net->node_encoder));
   PetscCall(CreateMLP(P, prefix, "encoder_edge", c->edge_in, w, w, L, c->act, 1, &net->edge_encoder));
-  PetscCall(CreateMLP(P, prefix, "context", c->time_dim + c->cond_in, w, w, 1, c->act, 0, &net->context));
+  PetscCall(CreateMLP(P, prefix, "context", c->time_dim * (c->interval ? 2 : 1) + c->cond_in, w, w, 1, c->act, 0,
+                      &net->context));
   PetscCall(PetscCalloc3(c->blocks, &net->edge_mlp, c->blocks, &net->node_mlp, c->blocks, &net->global_mlp));
   for (int k = 0; k < c->blocks; k++) {
     snprintf(name, sizeof name, "block%d.global", k);
@@ -58,26 +65,30 @@ void FFFlowNetDestroy(FFFlowNet *net)
   net->edge_mlp = net->node_mlp = net->global_mlp = NULL;
 }
 
-/* c = MLP([embedding of 1000 t, conditions]): n x width. */
+/* c = MLP([embedding of time_scale t, (interval) embedding of time_scale h, conditions]): n x width. */
 static PetscErrorCode Context(const FFFlowNet *net, FFTape *tape, const FFFlowNetInputs *in, int n, const float t[],
-                              FFTensor **ctx)
+                              const float h[], FFTensor **ctx)
 {
   const FFFlowNetConfig *c = &net->config;
-  FFTensor *emb, *xs[2];
+  FFTensor *xs[3];
   float *scaled;
+  int k = 0;
 
   PetscFunctionBegin;
   PetscCall(PetscMalloc1(n, &scaled));
-  for (int s = 0; s < n; s++) scaled[s] = 1000.0f * t[s];
-  PetscCallFF(FFTimeEmbedding(tape, n, scaled, c->time_dim, 10000.0f, &emb));
+  for (int s = 0; s < n; s++) scaled[s] = (float)(c->time_scale * t[s]);
+  PetscCallFF(FFTimeEmbedding(tape, n, scaled, c->time_dim, 10000.0f, &xs[k++]));
+  if (c->interval) {
+    for (int s = 0; s < n; s++) scaled[s] = h ? (float)(c->time_scale * h[s]) : 0.0f;
+    PetscCallFF(FFTimeEmbedding(tape, n, scaled, c->time_dim, 10000.0f, &xs[k++]));
+  }
   PetscCall(PetscFree(scaled));
-  xs[0] = emb;
   if (c->cond_in > 0) {
     PetscCheck(in->cond, PETSC_COMM_SELF, PETSC_ERR_ARG_NULL, "flow network: %d conditions expected, none given",
                c->cond_in);
-    PetscCallFF(FFTapeLeaf(tape, n, c->cond_in, in->cond, 0, &xs[1]));
+    PetscCallFF(FFTapeLeaf(tape, n, c->cond_in, in->cond, 0, &xs[k++]));
   }
-  PetscCallFF(FFMLPForwardMulti(&net->context, tape, c->cond_in > 0 ? 2 : 1, xs, NULL, NULL, ctx));
+  PetscCallFF(FFMLPForwardMulti(&net->context, tape, k, xs, NULL, NULL, ctx));
   PetscFunctionReturn(0);
 }
 
@@ -104,7 +115,7 @@ static PetscErrorCode AddGlobal(const FFMLP *mlp, FFTape *tape, const FFFlowNetI
 }
 
 PetscErrorCode FFFlowNetForward(const FFFlowNet *net, FFTape *tape, const FFFlowNetInputs *in, int n, const float t[],
-                                FFTensor *x, FFTensor **v)
+                                const float interval[], FFTensor *x, FFTensor **v)
 {
   const FFFlowNetConfig *c = &net->config;
   const FFGraph *graph = in->graph;
@@ -116,7 +127,7 @@ PetscErrorCode FFFlowNetForward(const FFFlowNet *net, FFTape *tape, const FFFlow
   PetscCheck(in->sample_of->n == graph->n_nodes && in->sample_of->n_src == n, PETSC_COMM_SELF, PETSC_ERR_ARG_SIZ,
              "flow network: the node -> sample map has %d nodes and %d samples, the batch %d and %d", in->sample_of->n,
              in->sample_of->n_src, graph->n_nodes, n);
-  PetscCall(Context(net, tape, in, n, t, &ctx));
+  PetscCall(Context(net, tape, in, n, t, interval, &ctx));
   xs[0] = x;
   if (c->static_in > 0) {
     PetscCallFF(FFTapeLeaf(tape, graph->n_nodes, c->static_in, in->static_x, 0, &stat));

@@ -4,6 +4,7 @@
 #include "ff_petsc.h"
 
 #include <math.h>
+#include <string.h>
 
 void FFFlowInterpolate(size_t n, double sigma_min, float t, const float x0[], const float x1[], float xt[],
                        float target[])
@@ -13,6 +14,32 @@ void FFFlowInterpolate(size_t n, double sigma_min, float t, const float x0[], co
     xt[i] = a * x0[i] + t * x1[i];
     target[i] = x1[i] - b * x0[i];
   }
+}
+
+void FFFlowTimeConfigDefault(FFFlowTimeConfig *c)
+{
+  *c = (FFFlowTimeConfig){.kind = FF_FLOW_TIME_UNIFORM, .mean = 0.0, .std = 1.0, .interval_share = 0.0};
+}
+
+double FFFlowTimeDraw(const FFFlowTimeConfig *c, FFRng *rng)
+{
+  if (c->kind == FF_FLOW_TIME_UNIFORM) return FFRngUniform(rng);
+  return 1.0 / (1.0 + exp(-(c->mean + c->std * FFRngNormal(rng))));
+}
+
+static const char *const time_names[] = {"uniform", "logit_normal"};
+
+const char *FFFlowTimeKindName(FFFlowTimeKind kind) { return time_names[kind]; }
+
+PetscErrorCode FFFlowTimeKindFromName(const char *name, FFFlowTimeKind *kind)
+{
+  PetscFunctionBegin;
+  for (int k = 0; k < 2; k++)
+    if (!strcmp(name, time_names[k])) {
+      *kind = (FFFlowTimeKind)k;
+      PetscFunctionReturn(0);
+    }
+  SETERRQ(PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "time sampling '%s': uniform or logit_normal", name);
 }
 
 PetscErrorCode FFFlowBatchCreate(int max_samples, int rows, int cols, FFFlowBatch *b)
@@ -26,40 +53,113 @@ PetscErrorCode FFFlowBatchCreate(int max_samples, int rows, int cols, FFFlowBatc
   b->rows = rows;
   b->cols = cols;
   b->cap = max_samples;
-  PetscCall(PetscMalloc4(max_samples, &b->t, n, &b->x0, n, &b->xt, n, &b->target));
+  PetscCall(PetscMalloc5(max_samples, &b->t, max_samples, &b->h, n, &b->x0, n, &b->xt, n, &b->target));
   PetscFunctionReturn(0);
 }
 
 PetscErrorCode FFFlowBatchDestroy(FFFlowBatch *b)
 {
   PetscFunctionBegin;
-  if (b->t) PetscCall(PetscFree4(b->t, b->x0, b->xt, b->target));
+  if (b->t) PetscCall(PetscFree5(b->t, b->h, b->x0, b->xt, b->target));
   PetscCall(PetscMemzero(b, sizeof *b));
+  PetscFunctionReturn(0);
+}
+
+void FFFlowBatchView(FFFlowBatch *b, int first, int n, FFFlowBatch *view)
+{
+  const size_t off = (size_t)first * b->rows * b->cols;
+  *view = (FFFlowBatch){.n = n,
+                        .rows = b->rows,
+                        .cols = b->cols,
+                        .cap = n,
+                        .t = b->t + first,
+                        .h = b->h + first,
+                        .x0 = b->x0 + off,
+                        .xt = b->xt + off,
+                        .target = b->target + off};
+}
+
+PetscErrorCode FFFlowBatchDraw(FFFlowBatch *b, const FFFlowTimeConfig *time, double sigma_min, int n, const float x1[],
+                               FFRng rng[], PetscBool shared)
+{
+  const size_t per = (size_t)b->rows * b->cols;
+
+  PetscFunctionBegin;
+  PetscCheck(n > 0 && n <= b->cap, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "flow batch of %d samples (at most %d)",
+             n, b->cap);
+  PetscCheck(time->interval_share >= 0 && time->interval_share <= 1 &&
+                 (time->kind == FF_FLOW_TIME_UNIFORM || time->std > 0),
+             PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE,
+             "flow time sampling: interval share %g outside [0, 1] or std %g", time->interval_share, time->std);
+  b->n = n;
+  for (int s = 0; s < n; s++) {
+    FFRng *r = shared ? &rng[0] : &rng[s];
+    double t = FFFlowTimeDraw(time, r), h = 0;
+    if (time->interval_share > 0) { /* MeanFlow: three draws always, so the streams do not depend on the outcome */
+      const double a = FFFlowTimeDraw(time, r), u = FFRngUniform(r);
+      if (u < time->interval_share) h = fabs(a - t), t = fmin(a, t);
+    }
+    b->t[s] = (float)t;
+    b->h[s] = (float)h;
+    FFRngNormalFill(r, b->x0 + s * per, per, 1.0f);
+    FFFlowInterpolate(per, sigma_min, b->t[s], b->x0 + s * per, x1 + s * per, b->xt + s * per, b->target + s * per);
+  }
+  b->x_t = b->v = b->loss = NULL;
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode FFFlowBatchCouple(FFFlowBatch *b, double sigma_min, const float x1[])
+{
+  const size_t per = (size_t)b->rows * b->cols;
+  const int n = b->n;
+  double *cost;
+  int *perm;
+  float *x0;
+
+  PetscFunctionBegin;
+  if (n < 2) PetscFunctionReturn(0);
+  PetscCall(PetscMalloc3((size_t)n * n, &cost, n, &perm, (size_t)n * per, &x0));
+  /* rows: data samples, columns: noises */
+  for (int i = 0; i < n; i++)
+    for (int j = 0; j < n; j++) {
+      double d = 0;
+      for (size_t k = 0; k < per; k++)
+        d += ((double)x1[i * per + k] - b->x0[j * per + k]) * ((double)x1[i * per + k] - b->x0[j * per + k]);
+      cost[i * n + j] = d;
+    }
+  PetscCall(FFLinearAssignment(n, cost, perm));
+  PetscCall(PetscArraycpy(x0, b->x0, (size_t)n * per));
+  for (int i = 0; i < n; i++) {
+    PetscCall(PetscArraycpy(b->x0 + i * per, x0 + (size_t)perm[i] * per, per));
+    FFFlowInterpolate(per, sigma_min, b->t[i], b->x0 + i * per, x1 + i * per, b->xt + i * per, b->target + i * per);
+  }
+  PetscCall(PetscFree3(cost, perm, x0));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode FFFlowMatchingLoss(const FFFlowVelocity *vel, FFTape *tape, FFFlowBatch *b)
+{
+  FFTensor *target;
+
+  PetscFunctionBegin;
+  PetscCheck(vel->rows == b->rows && vel->cols == b->cols, PETSC_COMM_SELF, PETSC_ERR_ARG_SIZ,
+             "velocity field of %d x %d values for a batch of %d x %d", vel->rows, vel->cols, b->rows, b->cols);
+  PetscCallFF(FFTapeLeaf(tape, b->n * b->rows, b->cols, b->xt, 0, &b->x_t));
+  PetscCallFF(FFTapeLeaf(tape, b->n * b->rows, b->cols, b->target, 0, &target));
+  PetscCall(vel->fn(vel->ctx, tape, b->n, b->t, NULL, b->x_t, &b->v));
+  PetscCallFF(FFOpMSE(tape, b->v, target, &b->loss));
   PetscFunctionReturn(0);
 }
 
 PetscErrorCode FFFlowMatchingForward(const FFFlowVelocity *vel, FFTape *tape, double sigma_min, int n, const float x1[],
                                      FFRng rng[], PetscBool shared, FFFlowBatch *b)
 {
-  const size_t per = (size_t)b->rows * b->cols;
-  FFTensor *target;
+  FFFlowTimeConfig time;
 
   PetscFunctionBegin;
-  PetscCheck(n > 0 && n <= b->cap, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "flow batch of %d samples (at most %d)",
-             n, b->cap);
-  PetscCheck(vel->rows == b->rows && vel->cols == b->cols, PETSC_COMM_SELF, PETSC_ERR_ARG_SIZ,
-             "velocity field of %d x %d values for a batch of %d x %d", vel->rows, vel->cols, b->rows, b->cols);
-  b->n = n;
-  for (int s = 0; s < n; s++) {
-    FFRng *r = shared ? &rng[0] : &rng[s];
-    b->t[s] = (float)FFRngUniform(r);
-    FFRngNormalFill(r, b->x0 + s * per, per, 1.0f);
-    FFFlowInterpolate(per, sigma_min, b->t[s], b->x0 + s * per, x1 + s * per, b->xt + s * per, b->target + s * per);
-  }
-  PetscCallFF(FFTapeLeaf(tape, n * b->rows, b->cols, b->xt, 0, &b->x_t));
-  PetscCallFF(FFTapeLeaf(tape, n * b->rows, b->cols, b->target, 0, &target));
-  PetscCall(vel->fn(vel->ctx, tape, n, b->t, b->x_t, &b->v));
-  PetscCallFF(FFOpMSE(tape, b->v, target, &b->loss));
+  FFFlowTimeConfigDefault(&time);
+  PetscCall(FFFlowBatchDraw(b, &time, sigma_min, n, x1, rng, shared));
+  PetscCall(FFFlowMatchingLoss(vel, tape, b));
   PetscFunctionReturn(0);
 }
 
@@ -82,9 +182,13 @@ static PetscErrorCode StepSizes(FFTape *tape, const FFFlowBatch *b, int steps, F
   PetscFunctionReturn(0);
 }
 
-static void StepTimes(const FFFlowBatch *b, int steps, int k, float times[])
+/* The times t + k (1 - t)/steps of step k of the batch's samples, and its size (1 - t)/steps. */
+static void StepTimes(const FFFlowBatch *b, int steps, int k, float times[], float sizes[])
 {
-  for (int s = 0; s < b->n; s++) times[s] = b->t[s] + (float)k * (1.0f - b->t[s]) / (float)steps;
+  for (int s = 0; s < b->n; s++) {
+    sizes[s] = (1.0f - b->t[s]) / (float)steps;
+    times[s] = b->t[s] + (float)k * sizes[s];
+  }
 }
 
 /* x + dt v on a tape (dt per row). */
@@ -98,10 +202,25 @@ static PetscErrorCode EulerStep(FFTape *tape, FFTensor *x, FFTensor *dt, FFTenso
   PetscFunctionReturn(0);
 }
 
-/* Steps 1 .. steps-1 without gradients on aux: the start of the last step, copied into the
+/* The velocity of step k at x: the batch's own for the first step of an instantaneous field,
+ * else a forward (an average field over the step: h = the step's size). */
+static PetscErrorCode StepVelocity(const FFFlowVelocity *vel, FFTape *tape, FFFlowBatch *b, int steps, int k,
+                                   FFTensor *x, float times[], float sizes[], FFTensor **v)
+{
+  PetscFunctionBegin;
+  if (k == 0 && !vel->average) {
+    *v = b->v;
+    PetscFunctionReturn(0);
+  }
+  StepTimes(b, steps, k, times, sizes);
+  PetscCall(vel->fn(vel->ctx, tape, b->n, times, vel->average ? sizes : NULL, x, v));
+  PetscFunctionReturn(0);
+}
+
+/* Steps 0 .. steps-2 without gradients on aux: the start of the last step, copied into the
  * main tape as a constant leaf. */
 static PetscErrorCode DetachedSteps(const FFFlowVelocity *vel, FFTape *tape, FFTape *aux, FFFlowBatch *b, int steps,
-                                    float times[], FFTensor **x_last)
+                                    float times[], float sizes[], FFTensor **x_last)
 {
   FFTensor *x, *dt, *v;
   const size_t n = (size_t)b->n * b->rows * b->cols;
@@ -112,11 +231,11 @@ static PetscErrorCode DetachedSteps(const FFFlowVelocity *vel, FFTape *tape, FFT
   FFTapeSetGradEnabled(aux, 0);
   PetscCallFF(FFTapeLeaf(aux, b->n * b->rows, b->cols, b->xt, 0, &x));
   PetscCall(StepSizes(aux, b, steps, &dt));
-  PetscCallFF(FFTapeLeaf(aux, b->n * b->rows, b->cols, b->v->data, 0, &v));
-  PetscCall(EulerStep(aux, x, dt, v, &x));
-  for (int k = 1; k < steps - 1; k++) {
-    StepTimes(b, steps, k, times);
-    PetscCall(vel->fn(vel->ctx, aux, b->n, times, x, &v));
+  for (int k = 0; k < steps - 1; k++) {
+    if (k == 0 && !vel->average)
+      PetscCallFF(FFTapeLeaf(aux, b->n * b->rows, b->cols, b->v->data, 0, &v));
+    else
+      PetscCall(StepVelocity(vel, aux, b, steps, k, x, times, sizes, &v));
     PetscCall(EulerStep(aux, x, dt, v, &x));
   }
   PetscCallFF(FFTapeNew(tape, b->n * b->rows, b->cols, 0, x_last));
@@ -130,28 +249,27 @@ PetscErrorCode FFFlowPredictClean(const FFFlowVelocity *vel, FFTape *tape, FFTap
                                   PetscBool last_only, FFTensor **x1_hat)
 {
   FFTensor *x, *dt, *v;
-  float *times;
+  float *times, *sizes;
 
   PetscFunctionBegin;
   PetscCheck(steps >= 1, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "flow matching: %d unrolling steps", steps);
-  PetscCheck(b->v, PETSC_COMM_SELF, PETSC_ERR_ORDER, "flow matching: predict the clean sample after the forward");
-  PetscCall(PetscMalloc1(b->n, &times));
+  PetscCheck(b->x_t && (b->v || vel->average), PETSC_COMM_SELF, PETSC_ERR_ORDER,
+             "flow matching: predict the clean sample after the forward");
+  PetscCall(PetscMalloc2(b->n, &times, b->n, &sizes));
   PetscCall(StepSizes(tape, b, steps, &dt));
   if (steps == 1 || !last_only) {
-    PetscCall(EulerStep(tape, b->x_t, dt, b->v, &x));
-    for (int k = 1; k < steps; k++) {
-      StepTimes(b, steps, k, times);
-      PetscCall(vel->fn(vel->ctx, tape, b->n, times, x, &v));
+    x = b->x_t;
+    for (int k = 0; k < steps; k++) {
+      PetscCall(StepVelocity(vel, tape, b, steps, k, x, times, sizes, &v));
       PetscCall(EulerStep(tape, x, dt, v, &x));
     }
   } else {
-    PetscCall(DetachedSteps(vel, tape, aux, b, steps, times, &x));
-    StepTimes(b, steps, steps - 1, times);
-    PetscCall(vel->fn(vel->ctx, tape, b->n, times, x, &v));
+    PetscCall(DetachedSteps(vel, tape, aux, b, steps, times, sizes, &x));
+    PetscCall(StepVelocity(vel, tape, b, steps, steps - 1, x, times, sizes, &v));
     PetscCall(EulerStep(tape, x, dt, v, &x));
   }
   *x1_hat = x;
-  PetscCall(PetscFree(times));
+  PetscCall(PetscFree2(times, sizes));
   PetscFunctionReturn(0);
 }
 

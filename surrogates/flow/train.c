@@ -13,7 +13,8 @@ struct _p_FFFlowFit {
   float *x_train, *x_val;  /* normalized samples */
   double *c_train, *c_val; /* raw conditions */
   FFTape *tape, *aux;
-  FFFlowBatch batch;
+  FFFlowBatch batch; /* the rank's share of one optimizer step (coupled as a whole), grown on demand */
+  int cap;           /* samples it holds */
   FFFlowVelocity vel;
   float *x1, *seeds;
   double *cond;
@@ -23,7 +24,27 @@ struct _p_FFFlowFit {
 
 void FFFlowFitOptionsDefault(FFFlowFitOptions *o)
 {
-  *o = (FFFlowFitOptions){.unroll_max = 4, .unroll_last_only = PETSC_FALSE, .chunk = 4, .total_steps = 0};
+  *o = (FFFlowFitOptions){
+      .unroll_max = 4, .unroll_last_only = PETSC_FALSE, .chunk = 4, .total_steps = 0, .ot = PETSC_FALSE};
+  FFFlowTimeConfigDefault(&o->time);
+  FFFlowMeanFlowConfigDefault(&o->meanflow);
+}
+
+/* Room for n samples of a step (and at least a chunk). */
+static PetscErrorCode Reserve(FFFlowFit f, int n)
+{
+  PetscFunctionBegin;
+  n = PetscMax(n, f->o.chunk);
+  if (n <= f->cap) PetscFunctionReturn(0);
+  if (f->cap) {
+    PetscCall(FFFlowBatchDestroy(&f->batch));
+    PetscCall(PetscFree4(f->x1, f->seeds, f->cond, f->rngs));
+  }
+  PetscCall(FFFlowBatchCreate(n, f->rows, f->cols, &f->batch));
+  PetscCall(PetscMalloc4((size_t)n * f->per, &f->x1, (size_t)n * f->per, &f->seeds, (size_t)n * f->n_cond + 1, &f->cond,
+                         n, &f->rngs));
+  f->cap = n;
+  PetscFunctionReturn(0);
 }
 
 static PetscErrorCode Normalize(FFFlowFit f, long n, const FFSample s[], float **x, double **c)
@@ -47,6 +68,21 @@ static void Gather(FFFlowFit f, const float *x, const double *c, int n, const lo
   }
 }
 
+/* The data loss of one chunk on the tape: flow matching, or MeanFlow for an average velocity. */
+static PetscErrorCode ChunkLoss(FFFlowFit f, FFFlowBatch *view, double *data)
+{
+  PetscFunctionBegin;
+  if (f->vel.average)
+    PetscCall(FFFlowMeanFlowLoss(&f->vel, f->tape, f->aux, view, &f->o.meanflow, data));
+  else {
+    PetscCall(FFFlowMatchingLoss(&f->vel, f->tape, view));
+    *data = FFTensorScalar(view->loss);
+  }
+  PetscFunctionReturn(0);
+}
+
+/* The rank's share of a step: every sample's times and noise from its own stream, optionally
+ * coupled by minibatch OT over the share, then forwards of at most `chunk` samples. */
 static PetscErrorCode Loss(void *ctx, uint64_t seed, long step, int n, const long *items, double weight, float *g_data,
                            float *g_phys, FFTrainLosses *losses)
 {
@@ -54,24 +90,32 @@ static PetscErrorCode Loss(void *ctx, uint64_t seed, long step, int n, const lon
   const double sigma = f->model->config.sigma_min;
 
   PetscFunctionBegin;
+  if (n < 1) PetscFunctionReturn(0);
+  PetscCall(Reserve(f, n));
+  Gather(f, f->x_train, f->c_train, n, items, f->x1, f->cond);
+  for (int k = 0; k < n; k++) FFTrainItemRng(seed, step, items[k], &f->rngs[k]);
+  PetscCall(FFFlowBatchDraw(&f->batch, &f->o.time, sigma, n, f->x1, f->rngs, PETSC_FALSE));
+  if (f->o.ot) PetscCall(FFFlowBatchCouple(&f->batch, sigma, f->x1));
   for (int i0 = 0; i0 < n; i0 += f->o.chunk) {
     const int c = PetscMin(f->o.chunk, n - i0);
-    Gather(f, f->x_train, f->c_train, c, items + i0, f->x1, f->cond);
-    for (int k = 0; k < c; k++) FFTrainItemRng(seed, step, items[i0 + k], &f->rngs[k]);
-    PetscCall(FFFlowModelSetConditions(f->model, c, f->cond));
+    const double *cond = f->cond + (size_t)i0 * f->n_cond;
+    FFFlowBatch view;
+    double data;
+    FFFlowBatchView(&f->batch, i0, c, &view);
+    PetscCall(FFFlowModelSetConditions(f->model, c, cond));
     FFTapeReset(f->tape);
-    PetscCall(FFFlowMatchingForward(&f->vel, f->tape, sigma, c, f->x1, f->rngs, PETSC_FALSE, &f->batch));
+    PetscCall(ChunkLoss(f, &view, &data));
     /* the loss tensor is the chunk's mean: seed weight x c gives the weighted sum */
     const float sd = (float)(weight * c), *sds[1] = {&sd};
-    PetscCallFF(FFTapeBackwardFrom(f->tape, 1, &f->batch.loss, sds, g_data));
-    losses->data += weight * c * FFTensorScalar(f->batch.loss);
+    PetscCallFF(FFTapeBackwardFrom(f->tape, 1, &view.loss, sds, g_data));
+    losses->data += weight * c * data;
     if (g_phys && f->phys) {
       const int steps = FFFlowUnrollSteps(step, f->o.total_steps, f->o.unroll_max);
       FFTensor *hat;
       double lr, rmean;
-      PetscCall(FFFlowPredictClean(&f->vel, f->tape, f->aux, &f->batch, steps, f->o.unroll_last_only, &hat));
-      PetscCall(FFFlowPhysicsSetBatchConditions(f->phys, c, f->cond));
-      PetscCall(FFFlowResidualLoss(FFFlowPhysicsResidualFn, f->phys, &f->batch, hat, weight, f->seeds, &lr, &rmean));
+      PetscCall(FFFlowPredictClean(&f->vel, f->tape, f->aux, &view, steps, f->o.unroll_last_only, &hat));
+      PetscCall(FFFlowPhysicsSetBatchConditions(f->phys, c, cond));
+      PetscCall(FFFlowResidualLoss(FFFlowPhysicsResidualFn, f->phys, &view, hat, weight, f->seeds, &lr, &rmean));
       const float *seeds[1] = {f->seeds};
       PetscCallFF(FFTapeBackwardFrom(f->tape, 1, &hat, seeds, g_phys));
       losses->physics += lr;
@@ -95,6 +139,7 @@ static PetscErrorCode Validate(void *ctx, double *error)
     PetscFunctionReturn(0);
   }
   PetscCall(PetscMalloc1(f->o.chunk, &items));
+  PetscCall(Reserve(f, f->o.chunk));
   FFTapeSetGradEnabled(f->tape, 0);
   for (long i0 = 0; i0 < f->n_val; i0 += f->o.chunk) {
     const int c = (int)PetscMin(f->o.chunk, f->n_val - i0);
@@ -139,11 +184,11 @@ PetscErrorCode FFFlowFitCreate(FFFlowModel model, long n_train, const FFSample t
   PetscCheck(n_train > 0, model->comm, PETSC_ERR_ARG_OUTOFRANGE, "flow training: no training samples");
   PetscCheck(o->chunk >= 1 && o->unroll_max >= 1, model->comm, PETSC_ERR_ARG_OUTOFRANGE,
              "flow training: chunk %d and unroll_max %d must be positive", o->chunk, o->unroll_max);
-  PetscCheck(model->config.kind == FF_FLOW_FM || physics, model->comm, PETSC_ERR_ARG_NULL,
-             "flow training: a PBFM model needs the physics (the solver's residual)");
+  PetscCheck(!FFFlowKindPhysics(model->config.kind) || physics, model->comm, PETSC_ERR_ARG_NULL,
+             "flow training: a %s model needs the physics (the solver's residual)", FFFlowKindName(model->config.kind));
   PetscCall(PetscNew(&f));
   f->model = model;
-  f->phys = model->config.kind == FF_FLOW_PBFM ? physics : NULL;
+  f->phys = FFFlowKindPhysics(model->config.kind) ? physics : NULL;
   f->o = *o;
   f->rows = model->rows;
   f->cols = model->cols;
@@ -155,14 +200,19 @@ PetscErrorCode FFFlowFitCreate(FFFlowModel model, long n_train, const FFSample t
   PetscCall(Normalize(f, n_val, val, &f->x_val, &f->c_val));
   PetscCallFF(FFTapeCreate(model->params, &f->tape));
   PetscCallFF(FFTapeCreate(model->params, &f->aux));
-  PetscCall(FFFlowBatchCreate(o->chunk, f->rows, f->cols, &f->batch));
   PetscCall(FFFlowModelVelocity(model, o->chunk, &f->vel));
-  PetscCall(PetscMalloc4((size_t)o->chunk * f->per, &f->x1, (size_t)o->chunk * f->per, &f->seeds,
-                         (size_t)o->chunk * f->n_cond + 1, &f->cond, o->chunk, &f->rngs));
+  PetscCall(Reserve(f, o->chunk));
   PetscCallFF(FFKeyValuesCreate(&f->extra));
   PetscCallFF(FFKeyValuesSetInt(f->extra, "flow.unroll_max", o->unroll_max));
   PetscCallFF(FFKeyValuesSetInt(f->extra, "flow.unroll_last_only", o->unroll_last_only));
   PetscCallFF(FFKeyValuesSetInt(f->extra, "flow.chunk", o->chunk));
+  PetscCallFF(FFKeyValuesSet(f->extra, "flow.time_sampling", FFFlowTimeKindName(o->time.kind)));
+  PetscCallFF(FFKeyValuesSetReal(f->extra, "flow.time_mean", o->time.mean));
+  PetscCallFF(FFKeyValuesSetReal(f->extra, "flow.time_std", o->time.std));
+  PetscCallFF(FFKeyValuesSetReal(f->extra, "flow.interval_share", o->time.interval_share));
+  PetscCallFF(FFKeyValuesSetReal(f->extra, "flow.mf_fd_step", o->meanflow.fd_step));
+  PetscCallFF(FFKeyValuesSetReal(f->extra, "flow.mf_adaptive_p", o->meanflow.adaptive_p));
+  PetscCallFF(FFKeyValuesSetInt(f->extra, "flow.ot", o->ot));
   *out = f;
   PetscFunctionReturn(0);
 }
@@ -179,8 +229,10 @@ PetscErrorCode FFFlowFitDestroy(FFFlowFit *fit)
   PetscCall(PetscFree(f->c_val));
   FFTapeDestroy(&f->tape);
   FFTapeDestroy(&f->aux);
-  PetscCall(FFFlowBatchDestroy(&f->batch));
-  PetscCall(PetscFree4(f->x1, f->seeds, f->cond, f->rngs));
+  if (f->cap) {
+    PetscCall(FFFlowBatchDestroy(&f->batch));
+    PetscCall(PetscFree4(f->x1, f->seeds, f->cond, f->rngs));
+  }
   FFKeyValuesDestroy(&f->extra);
   PetscCall(PetscFree(*fit));
   PetscFunctionReturn(0);

@@ -1,12 +1,16 @@
 /* A generated ensemble against Monte Carlo reference solves: mean and std fields, per-node
- * Wasserstein distances, residuals, the Reynolds numbers that explain the samples, forces. */
+ * Wasserstein distances, calibration, residuals, the Reynolds numbers that explain the samples,
+ * forces; and the same numbers for an ensemble of reference solves (the Monte Carlo floor). */
 #include "flow_private.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-static PetscErrorCode FieldErrors(FFFlowModel m, const FFFlowEnsemble *g, long n_ref, const double *ref, FFFlowUQ *uq)
+/* Mean/std field errors, per-node WD and calibration of ensemble a (na fields) against b (nb). */
+static PetscErrorCode FieldErrors(FFFlowModel m, long na, const double *a, long nb, const double *b,
+                                  double mean_error[], double std_error[], double wd[], double *wd_mean,
+                                  FFEnsembleCalibration cal[])
 {
   const int N = m->mesh.n_nodes, C = m->cols;
   double *mg, *sg, *mr, *sr;
@@ -14,21 +18,50 @@ static PetscErrorCode FieldErrors(FFFlowModel m, const FFFlowEnsemble *g, long n
 
   PetscFunctionBegin;
   PetscCall(PetscMalloc4((size_t)N * C, &mg, (size_t)N * C, &sg, (size_t)N * C, &mr, (size_t)N * C, &sr));
-  PetscCall(FFEnsembleMeanStd(g->n, N, C, g->fields, mg, sg));
-  PetscCall(FFEnsembleMeanStd(n_ref, N, C, ref, mr, sr));
+  PetscCall(FFEnsembleMeanStd(na, N, C, a, mg, sg));
+  PetscCall(FFEnsembleMeanStd(nb, N, C, b, mr, sr));
   for (int f = 0, off = 0; f < m->n_fields; f++) {
     const long rows = m->fields[f].location == FF_FIELD_VERTICES ? m->mesh.n_vertices : N;
     const int nc = m->fields[f].n_comp;
-    PetscCall(PetscStrncpy(uq->field_names[f], m->fields[f].name, FF_NAME_LEN));
-    uq->mean_error[f] = FFRelativeL2(rows, C, off, nc, mg, mr);
-    uq->std_error[f] = FFRelativeL2(rows, C, off, nc, sg, sr);
+    mean_error[f] = FFRelativeL2(rows, C, off, nc, mg, mr);
+    std_error[f] = FFRelativeL2(rows, C, off, nc, sg, sr);
+    PetscCall(FFEnsembleCalibrate(na, a, nb, b, N, C, rows, off, nc, &cal[f]));
     for (int c = 0; c < nc; c++) rows_of[off + c] = rows;
     off += nc;
   }
-  PetscCall(FFEnsembleWasserstein(g->n, g->fields, n_ref, ref, N, C, rows_of, uq->wd));
-  uq->wd_mean = 0;
-  for (int c = 0; c < C; c++) uq->wd_mean += uq->wd[c] / C;
+  PetscCall(FFEnsembleWasserstein(na, a, nb, b, N, C, rows_of, wd));
+  *wd_mean = 0;
+  for (int c = 0; c < C; c++) *wd_mean += wd[c] / C;
   PetscCall(PetscFree4(mg, sg, mr, sr));
+  PetscFunctionReturn(0);
+}
+
+/* The Monte Carlo floor: n_gen reference solves (a seeded draw without replacement) as the
+ * ensemble, the others as the truths. */
+static PetscErrorCode Floor(FFFlowModel m, long n_gen, long n_ref, const double *ref, FFFlowUQ *uq)
+{
+  const size_t per = (size_t)m->mesh.n_nodes * m->cols;
+  double *ens, *truth, wd[FF_FLOW_MAX_COLS];
+  int *order;
+  FFRng rng;
+
+  PetscFunctionBegin;
+  uq->n_floor_truth = 0;
+  uq->wd_floor = NAN;
+  for (int f = 0; f < FF_FLOW_MAX_FIELDS; f++) uq->mean_error_floor[f] = uq->std_error_floor[f] = NAN;
+  if (n_gen < 2 || n_ref < n_gen + 8) PetscFunctionReturn(0);
+  PetscCall(PetscMalloc3(n_gen * per, &ens, (n_ref - n_gen) * per, &truth, n_ref, &order));
+  for (long k = 0; k < n_ref; k++) order[k] = (int)k;
+  FFRngSeed(&rng, 0x0f1005ULL, (uint64_t)n_ref);
+  FFRngShuffle(&rng, order, (size_t)n_ref);
+  for (long k = 0; k < n_ref; k++) {
+    double *dst = k < n_gen ? ens + k * per : truth + (k - n_gen) * per;
+    PetscCall(PetscArraycpy(dst, ref + (size_t)order[k] * per, per));
+  }
+  uq->n_floor_truth = n_ref - n_gen;
+  PetscCall(FieldErrors(m, n_gen, ens, n_ref - n_gen, truth, uq->mean_error_floor, uq->std_error_floor, wd,
+                        &uq->wd_floor, uq->cal_floor));
+  PetscCall(PetscFree3(ens, truth, order));
   PetscFunctionReturn(0);
 }
 
@@ -62,7 +95,10 @@ PetscErrorCode FFFlowUQCompare(FFFlowModel m, const FFFlowEnsemble *g, long n_re
   uq->cols = m->cols;
   uq->t_generate = g->t_generate;
   uq->t_solve_now = NAN;
-  PetscCall(FieldErrors(m, g, n_ref, ref_fields, uq));
+  for (int f = 0; f < m->n_fields; f++) PetscCall(PetscStrncpy(uq->field_names[f], m->fields[f].name, FF_NAME_LEN));
+  PetscCall(
+      FieldErrors(m, g->n, g->fields, n_ref, ref_fields, uq->mean_error, uq->std_error, uq->wd, &uq->wd_mean, uq->cal));
+  PetscCall(Floor(m, g->n, n_ref, ref_fields, uq));
   PetscCall(PetscMalloc1(g->n, &v));
   for (long k = 0; k < g->n; k++) v[k] = g->res[k].r;
   FFFlowStatisticsCompute(g->n, v, &uq->res_gen);

@@ -118,27 +118,69 @@ static PetscErrorCode Physics(FFSolver solver, const double *field, Vec u, FFSol
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode CompareWithSolver(const PredictorView *m, const FFSurrogateGraph *g, FFSolver solver,
-                                        PetscBool time_solve, FFSampleEval *e)
+/* The solver's whole state as node fields (every field stored with the sample, in its order: the
+ * solver's) with the model's output fields taken from `pred` (NULL: the sample's own). A model
+ * that predicts some fields from others (-input_fields K: p from K) is judged by the residual
+ * of the state it completes. */
+static PetscErrorCode SolverFields(const PredictorView *m, const FFSample *sample, const double *pred, int n_comp,
+                                   double *out)
+{
+  double *node;
+  int off = 0;
+
+  PetscFunctionBegin;
+  PetscCall(PetscMalloc1((size_t)sample->mesh.n_nodes * FF_SURR_MAX_COLS, &node));
+  for (int f = 0; f < sample->n_fields; f++) {
+    const FFField *field = &sample->fields[f];
+    int out_off = 0, k = 0;
+    for (; k < m->schema->n_fields && strcmp(m->schema->fields[k].name, field->name); k++)
+      out_off += m->schema->fields[k].n_comp;
+    PetscCheck(off + field->n_comp <= n_comp, PETSC_COMM_SELF, PETSC_ERR_ARG_INCOMP,
+               "sample %ld: its fields have more than the solver's %d columns", sample->index, n_comp);
+    if (k < m->schema->n_fields && pred) {
+      for (int i = 0; i < sample->mesh.n_nodes; i++)
+        for (int c = 0; c < field->n_comp; c++)
+          out[(size_t)i * n_comp + off + c] = pred[(size_t)i * m->n_out + out_off + c];
+    } else {
+      PetscCallFF(FFFieldToNodes(sample, field, node));
+      for (int i = 0; i < sample->mesh.n_nodes; i++)
+        for (int c = 0; c < field->n_comp; c++) out[(size_t)i * n_comp + off + c] = node[(size_t)i * field->n_comp + c];
+    }
+    off += field->n_comp;
+  }
+  PetscCall(PetscFree(node));
+  PetscCheck(off == n_comp, PETSC_COMM_SELF, PETSC_ERR_ARG_INCOMP,
+             "sample %ld: its fields have %d columns, the solver's node fields %d", sample->index, off, n_comp);
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode CompareWithSolver(const PredictorView *m, const FFSample *sample, const FFSurrogateGraph *g,
+                                        FFSolver solver, PetscBool time_solve, FFSampleEval *e)
 {
   Vec u;
   FFSolveSummary ps, rs;
   PetscReal rp, rr, *cpp = NULL, *cpr = NULL;
   PetscInt np, nr, n_nodes, n_comp;
+  double *pred = e->pred, *ref = g->target;
 
   PetscFunctionBegin;
   PetscCall(FFSolverGetNodeFieldLayout(solver, &n_nodes, &n_comp));
-  PetscCheck(n_nodes == g->n_nodes && n_comp == m->n_out, PETSC_COMM_SELF, PETSC_ERR_ARG_INCOMP,
-             "sample %ld: the solver's node fields are %d x %d, the predicted ones %d x %d", g->index, (int)n_nodes,
-             (int)n_comp, g->n_nodes, m->n_out);
+  PetscCheck(n_nodes == g->n_nodes, PETSC_COMM_SELF, PETSC_ERR_ARG_INCOMP,
+             "sample %ld: the solver's node fields have %d nodes, the sample %d", g->index, (int)n_nodes, g->n_nodes);
+  if (n_comp != m->n_out) { /* the model predicts part of the state: complete it with the sample's inputs */
+    PetscCall(PetscMalloc2((size_t)n_nodes * n_comp, &pred, (size_t)n_nodes * n_comp, &ref));
+    PetscCall(SolverFields(m, sample, e->pred, (int)n_comp, pred));
+    PetscCall(SolverFields(m, sample, NULL, (int)n_comp, ref));
+  }
   PetscCall(FFSolverCreateState(solver, &u));
   /* the solver's initial state (the free stream of an external flow), kept for the timed solve */
   Vec initial, current;
   PetscCall(FFSolverGetSolution(solver, &current));
   PetscCall(VecDuplicate(current, &initial));
   PetscCall(VecCopy(current, initial));
-  PetscCall(Physics(solver, e->pred, u, &ps, &rp, &np, &cpp));
-  PetscCall(Physics(solver, g->target, u, &rs, &rr, &nr, &cpr));
+  PetscCall(Physics(solver, pred, u, &ps, &rp, &np, &cpp));
+  PetscCall(Physics(solver, ref, u, &rs, &rr, &nr, &cpr));
+  if (pred != e->pred) PetscCall(PetscFree2(pred, ref));
   e->residual_pred = rp;
   e->residual_ref = rr;
   e->has_forces = ps.has_forces;
@@ -198,12 +240,12 @@ static PetscErrorCode Begin(const PredictorView *m, const FFSample *sample, FFSu
 
 /* The one evaluation of a prediction (e->pred, timed by the caller) against the sample, for a
  * model and for predictions made elsewhere alike; frees the graph. */
-static PetscErrorCode Finish(const PredictorView *m, FFSurrogateGraph *g, FFSolver solver, PetscBool time_solve,
-                             FFSampleEval *e)
+static PetscErrorCode Finish(const PredictorView *m, const FFSample *sample, FFSurrogateGraph *g, FFSolver solver,
+                             PetscBool time_solve, FFSampleEval *e)
 {
   PetscFunctionBegin;
   PetscErrorCode ierr = Errors(m, g, e);
-  if (!ierr && solver) ierr = CompareWithSolver(m, g, solver, time_solve, e);
+  if (!ierr && solver) ierr = CompareWithSolver(m, sample, g, solver, time_solve, e);
   PetscCall(FFSurrogateGraphDestroy(g));
   PetscCall(ierr);
   PetscFunctionReturn(0);
@@ -231,7 +273,7 @@ PetscErrorCode FFSurrogateEvaluateSample(FFSurrogate s, const FFSample *sample, 
   if (!ierr) ierr = FFSurrogatePredict(s, &g, e->pred, &e->t_network);
   if (ierr) PetscCall(FFSurrogateGraphDestroy(&g));
   PetscCall(ierr);
-  PetscCall(Finish(&m, &g, solver, time_solve, e));
+  PetscCall(Finish(&m, sample, &g, solver, time_solve, e));
   PetscFunctionReturn(0);
 }
 
@@ -249,6 +291,6 @@ PetscErrorCode FFPredictionEvaluateSample(const FFSurrogateSchema *schema, const
   PetscCall(PetscArraycpy(e->pred, pred, (size_t)g.n_nodes * m.n_out));
   e->t_features = 0; /* made elsewhere: only the producer's own measure of the whole inference */
   e->t_network = seconds;
-  PetscCall(Finish(&m, &g, solver, time_solve, e));
+  PetscCall(Finish(&m, sample, &g, solver, time_solve, e));
   PetscFunctionReturn(0);
 }

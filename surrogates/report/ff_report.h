@@ -149,6 +149,11 @@ PetscErrorCode FFCompareWritePredictions(const char *path, const FFSurrogateSche
                                          const char *split, const char *producer, long parameters, long n,
                                          const FFSampleEval *evals);
 
+/* The rank histogram of an uncertainty comparison (FFFlowUQ, docs/pbfm.md): the density of the
+ * reference solves' ranks among the generated members, one step line per field, beside the flat
+ * line of a calibrated ensemble; rank_histogram.<ext> in dir for each format (0: PNG). */
+PetscErrorCode FFFlowUQWriteFigures(const FFFlowUQ *uq, const char *dir, unsigned formats);
+
 /* ====================================================================== figures
  * Drawn with cairo; the format of a figure is the extension of the file written: .png
  * (pixels), .svg or .pdf (vector; one unit is a point). Files are written atomically. Text

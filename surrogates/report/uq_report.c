@@ -1,10 +1,45 @@
-/* The report of an uncertainty comparison: uq.json, uq.md and the ensembles' mean and std
- * fields as VTU. */
+/* The report of an uncertainty comparison: uq.json, uq.md, the ensembles' mean and std fields
+ * as VTU, and the rank histogram figure. */
 #include "ff_petsc.h"
 #include "ff_report.h"
 
 #include <math.h>
 #include <string.h>
+
+static json_object *CalibrationJSON(const FFEnsembleCalibration *c)
+{
+  json_object *o = json_object_new_object(), *h = json_object_new_array();
+  json_object_object_add(o, "coverage50", FFJsonNumber(c->coverage50));
+  json_object_object_add(o, "coverage90", FFJsonNumber(c->coverage90));
+  json_object_object_add(o, "crps", FFJsonNumber(c->crps));
+  json_object_object_add(o, "crps_over_ref_spread", FFJsonNumber(c->crps / c->ref_spread));
+  json_object_object_add(o, "spread", FFJsonNumber(c->spread));
+  json_object_object_add(o, "ref_spread", FFJsonNumber(c->ref_spread));
+  json_object_object_add(o, "rmse_of_mean", FFJsonNumber(c->rmse));
+  json_object_object_add(o, "spread_skill", FFJsonNumber(c->spread_skill));
+  json_object_object_add(o, "entries", json_object_new_int64(c->n_entries));
+  json_object_object_add(o, "constant_entries", json_object_new_int64(c->n_constant));
+  for (int b = 0; b < FF_FLOW_RANK_BINS; b++) json_object_array_add(h, FFJsonNumber(c->rank_hist[b]));
+  json_object_object_add(o, "rank_histogram", h);
+  return o;
+}
+
+/* The Monte Carlo floor (FFFlowUQ): the same numbers for an ensemble of reference solves. */
+static json_object *FloorJSON(const FFFlowUQ *uq)
+{
+  json_object *o = json_object_new_object(), *fields = json_object_new_object();
+  json_object_object_add(o, "ensemble", json_object_new_int64(uq->n_gen));
+  json_object_object_add(o, "truths", json_object_new_int64(uq->n_floor_truth));
+  for (int k = 0; k < uq->n_fields; k++) {
+    json_object *field = CalibrationJSON(&uq->cal_floor[k]);
+    json_object_object_add(field, "mean_rel_l2", FFJsonNumber(uq->mean_error_floor[k]));
+    json_object_object_add(field, "std_rel_l2", FFJsonNumber(uq->std_error_floor[k]));
+    json_object_object_add(fields, uq->field_names[k], field);
+  }
+  json_object_object_add(o, "fields", fields);
+  json_object_object_add(o, "wd", FFJsonNumber(uq->wd_floor));
+  return o;
+}
 
 /* uq.json: every number of the comparison (docs/pbfm.md); non-finite ones are null. */
 static PetscErrorCode WriteJSON(const FFFlowUQ *uq, const char *model, const char *data, const char *dir)
@@ -20,7 +55,7 @@ static PetscErrorCode WriteJSON(const FFFlowUQ *uq, const char *model, const cha
   json_object_object_add(doc, "generated", json_object_new_int64(uq->n_gen));
   json_object_object_add(doc, "reference", json_object_new_int64(uq->n_ref));
   for (int k = 0; k < uq->n_fields; k++) {
-    json_object *field = json_object_new_object();
+    json_object *field = CalibrationJSON(&uq->cal[k]);
     json_object_object_add(field, "mean_rel_l2", FFJsonNumber(uq->mean_error[k]));
     json_object_object_add(field, "std_rel_l2", FFJsonNumber(uq->std_error[k]));
     json_object_object_add(fields, uq->field_names[k], field);
@@ -29,6 +64,7 @@ static PetscErrorCode WriteJSON(const FFFlowUQ *uq, const char *model, const cha
   for (int c = 0; c < uq->cols; c++) json_object_array_add(wd, FFJsonNumber(uq->wd[c]));
   json_object_object_add(doc, "wd_columns", wd);
   json_object_object_add(doc, "wd", FFJsonNumber(uq->wd_mean));
+  if (uq->n_floor_truth > 0) json_object_object_add(doc, "monte_carlo_floor", FloorJSON(uq));
   json_object_object_add(doc, "residual_generated", FFFlowStatisticsJSON(&uq->res_gen));
   json_object_object_add(doc, "residual_reference", FFFlowStatisticsJSON(&uq->res_ref));
   if (uq->has_re) {
@@ -71,12 +107,47 @@ static PetscErrorCode WriteMarkdown(const FFFlowUQ *uq, const char *model, const
           "# Generated ensemble vs Monte Carlo reference\n\nmodel `%s`, reference `%s`: %ld generated, %ld "
           "reference samples.\n\n",
           model, data, uq->n_gen, uq->n_ref);
-  fprintf(f, "| field | mean rel. L2 | std rel. L2 |\n|---|---|---|\n");
-  for (int k = 0; k < uq->n_fields; k++)
-    fprintf(f, "| %s | %.4f | %.4f |\n", uq->field_names[k], uq->mean_error[k], uq->std_error[k]);
+  const int floor = uq->n_floor_truth > 0;
+  fprintf(f, "| field | mean rel. L2 | std rel. L2 | coverage 50%% | coverage 90%% | spread-skill | CRPS | CRPS / ref. "
+             "spread |\n|---|---|---|---|---|---|---|---|\n");
+  for (int k = 0; k < uq->n_fields; k++) {
+    const FFEnsembleCalibration *c = &uq->cal[k];
+    fprintf(f, "| %s | %.4f | %.4f | %.3f | %.3f | %.3f | %.4g | %.4f |\n", uq->field_names[k], uq->mean_error[k],
+            uq->std_error[k], c->coverage50, c->coverage90, c->spread_skill, c->crps, c->crps / c->ref_spread);
+  }
+  for (int k = 0; floor && k < uq->n_fields; k++) {
+    const FFEnsembleCalibration *c = &uq->cal_floor[k];
+    fprintf(f, "| %s, %ld solves vs %ld | %.4f | %.4f | %.3f | %.3f | %.3f | %.4g | %.4f |\n", uq->field_names[k],
+            uq->n_gen, uq->n_floor_truth, uq->mean_error_floor[k], uq->std_error_floor[k], c->coverage50, c->coverage90,
+            c->spread_skill, c->crps, c->crps / c->ref_spread);
+  }
+  fprintf(f,
+          "\nCalibration (docs/pbfm.md): each reference solve's value at each node ranked among the %ld "
+          "generated values (nodes where the reference does not vary left out); coverage: the share inside the "
+          "ensemble's central 50%% / 90%% (calibrated: 0.50 / 0.90); spread-skill: ensemble std over the RMSE of the "
+          "ensemble mean, times sqrt((m+1)/m) (calibrated: 1; < 1 under-dispersed); CRPS in field units. ",
+          uq->n_gen);
+  if (floor)
+    fprintf(f,
+            "The rows \"%ld solves vs %ld\" are the Monte Carlo floor: %ld reference solves taken as the "
+            "ensemble against the other %ld, what a perfect generator of this ensemble size scores.\n",
+            uq->n_gen, uq->n_floor_truth, uq->n_gen, uq->n_floor_truth);
+  fprintf(f, "\nRank histogram (share of the reference values per twentieth of the ensemble's ranks; flat: 0.05 "
+             "each):\n\n| field |");
+  for (int b = 0; b < FF_FLOW_RANK_BINS; b++) fprintf(f, " %d |", b + 1);
+  fprintf(f, "\n|---|");
+  for (int b = 0; b < FF_FLOW_RANK_BINS; b++) fprintf(f, "---|");
+  fprintf(f, "\n");
+  for (int k = 0; k < uq->n_fields; k++) {
+    fprintf(f, "| %s |", uq->field_names[k]);
+    for (int b = 0; b < FF_FLOW_RANK_BINS; b++) fprintf(f, " %.3f |", uq->cal[k].rank_hist[b]);
+    fprintf(f, "\n");
+  }
   fprintf(f, "\nWD (mean over nodes and columns of the per-node W1, in reference std units): %.4f (", uq->wd_mean);
   for (int c = 0; c < uq->cols; c++) fprintf(f, "%s%.4f", c ? ", " : "", uq->wd[c]);
-  fprintf(f, ")\n\n| | generated | reference |\n|---|---|---|\n");
+  fprintf(f, ")");
+  if (floor) fprintf(f, "; Monte Carlo floor %.4f", uq->wd_floor);
+  fprintf(f, "\n\n| | generated | reference |\n|---|---|---|\n");
   fprintf(f, "| residual (mean squared), mean | %.4e | %.4e |\n", uq->res_gen.mean, uq->res_ref.mean);
   fprintf(f, "| residual, median | %.4e | %.4e |\n", uq->res_gen.median, uq->res_ref.median);
   if (uq->has_re)
@@ -122,5 +193,42 @@ PetscErrorCode FFFlowUQWriteReport(FFFlowModel m, const FFFlowUQ *uq, const FFFl
   snprintf(path, sizeof path, "%s/ensemble.vtu", dir);
   PetscCall(FFFlowWriteFieldsVtu(m, 6, suffix, (const double *const *)s, path));
   for (int k = 0; k < 6; k++) PetscCall(PetscFree(s[k]));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode FFFlowUQWriteFigures(const FFFlowUQ *uq, const char *dir, unsigned formats)
+{
+  static const FFFigureFormat all[] = {FF_FIGURE_PNG, FF_FIGURE_SVG, FF_FIGURE_PDF};
+  enum { B = FF_FLOW_RANK_BINS };
+  double x[2 * B], y[2 * B], flat_x[2] = {0, 1}, flat_y[2] = {1, 1};
+  char path[PETSC_MAX_PATH_LEN + 32], title[256], note[512] = "";
+  FFPlot p;
+
+  PetscFunctionBegin;
+  if (!formats) formats = FF_FIGURE_PNG;
+  snprintf(title, sizeof title, "Rank of the reference solves among %ld generated samples", uq->n_gen);
+  PetscCall(FFPlotCreate(820, 560, title, "rank / (members + 1)", "density (calibrated: 1)", &p));
+  for (int k = 0; k < uq->n_fields; k++) {
+    char label[FF_NAME_LEN + 64], line[160];
+    for (int b = 0; b < B; b++) { /* the histogram as steps: density = share x bins */
+      x[2 * b] = (double)b / B, x[2 * b + 1] = (double)(b + 1) / B;
+      y[2 * b] = y[2 * b + 1] = uq->cal[k].rank_hist[b] * B;
+    }
+    snprintf(label, sizeof label, "%s", uq->field_names[k]);
+    PetscCall(FFPlotAddSeries(p, label, FF_PLOT_LINE, 2 * B, x, y));
+    snprintf(line, sizeof line, "%s%s: coverage 90%% %.3f, spread-skill %.2f", k ? "\n" : "", uq->field_names[k],
+             uq->cal[k].coverage90, uq->cal[k].spread_skill);
+    PetscCall(PetscStrlcat(note, line, sizeof note));
+  }
+  PetscCall(FFPlotAddSeries(p, "calibrated", FF_PLOT_LINE, 2, flat_x, flat_y));
+  PetscCall(FFPlotSetNote(p, note));
+  PetscErrorCode ierr = 0;
+  for (size_t k = 0; k < sizeof all / sizeof *all && !ierr; k++) {
+    if (!(formats & all[k])) continue;
+    snprintf(path, sizeof path, "%s/rank_histogram.%s", dir, FFFigureFormatExtension(all[k]));
+    ierr = FFPlotWrite(p, path);
+  }
+  PetscCall(FFPlotDestroy(&p));
+  PetscCall(ierr);
   PetscFunctionReturn(0);
 }

@@ -52,6 +52,7 @@ PetscErrorCode FFPhysicsLossEvaluate(FFPhysicsLoss pl, long index, const double 
 typedef struct {
   int epochs, batch;
   double lr, min_lr, weight_decay, clip_norm, ema;
+  int ema_warmup; /* FFOptimizerConfig.ema_warmup (default on) */
   FFScheduleType schedule;
   long warmup;
   double plateau_factor;
@@ -66,7 +67,7 @@ typedef struct {
 } FFTrainOptions;
 
 void FFTrainOptionsDefault(FFTrainOptions *o);
-/* -epochs, -batch, -lr, -min_lr, -weight_decay, -clip, -ema, -schedule, -warmup, -optimizer,
+/* -epochs, -batch, -lr, -min_lr, -weight_decay, -clip, -ema, -ema_warmup, -schedule, -warmup, -optimizer,
  * -plateau_factor, -plateau_patience, -seed, -checkpoint_every, -max_time, -stop_at_step (inside
  * the caller's PetscOptionsBegin/End). max_time and stop_step belong to one run: they are not
  * recorded in the model file. */

@@ -18,6 +18,7 @@ void FFTrainOptionsDefault(FFTrainOptions *o)
   o->weight_decay = 0.0;
   o->clip_norm = 0.0;
   o->ema = 0.0;
+  o->ema_warmup = 1;
   o->schedule = FF_SCHEDULE_COSINE;
   o->warmup = 0;
   o->plateau_factor = 0.5;
@@ -46,7 +47,7 @@ PetscErrorCode FFTrainOptionsFromOptions(PetscOptionItems *PetscOptionsObject, F
   PetscInt epochs = o->epochs, batch = o->batch, warmup = o->warmup, every = o->checkpoint_every;
   PetscInt patience = o->plateau_patience, seed = (PetscInt)o->seed, stop = (PetscInt)o->stop_step;
   char schedule[32], optimizer[32];
-  PetscBool set;
+  PetscBool set, warm = o->ema_warmup ? PETSC_TRUE : PETSC_FALSE;
   int k = 0;
 
   PetscFunctionBegin;
@@ -73,6 +74,11 @@ PetscErrorCode FFTrainOptionsFromOptions(PetscOptionItems *PetscOptionsObject, F
   PetscCall(PetscOptionsReal("-clip", "Global gradient-norm clipping (0: off)", "", o->clip_norm, &o->clip_norm, NULL));
   PetscCall(PetscOptionsReal("-ema", "Decay of the exponential moving average of the weights (0: off)", "", o->ema,
                              &o->ema, NULL));
+  PetscCall(PetscOptionsBool("-ema_warmup",
+                             "EMA decay min(ema, (1 + step)/(10 + step)): the average forgets the initial weights "
+                             "(0: a plain EMA from the first step)",
+                             "", warm, &warm, NULL));
+  o->ema_warmup = warm ? 1 : 0;
   PetscCall(PetscOptionsInt("-seed", "Seed of initialization, sample order and random subsets", "", seed, &seed, NULL));
   PetscCall(PetscOptionsInt("-checkpoint_every", "Save the model every N steps (0: at the end only)", "", every, &every,
                             NULL));
@@ -113,6 +119,7 @@ PetscErrorCode FFTrainOptionsToKeyValues(const FFTrainOptions *o, FFKeyValues *k
   PetscCallFF(FFKeyValuesSetReal(kv, "train.weight_decay", o->weight_decay));
   PetscCallFF(FFKeyValuesSetReal(kv, "train.clip", o->clip_norm));
   PetscCallFF(FFKeyValuesSetReal(kv, "train.ema", o->ema));
+  PetscCallFF(FFKeyValuesSetInt(kv, "train.ema_warmup", o->ema_warmup));
   PetscCallFF(FFKeyValuesSetInt(kv, "train.seed", (long)o->seed));
   PetscCallFF(FFKeyValuesSetInt(kv, "train.checkpoint_every", o->checkpoint_every));
   PetscCallFF(FFKeyValuesSetInt(kv, "train.physics", o->physics));
@@ -145,6 +152,9 @@ PetscErrorCode FFTrainOptionsFromKeyValues(const FFKeyValues *kv, FFTrainOptions
   PetscCallFF(FFKeyValuesGetReal(kv, "train.weight_decay", &o->weight_decay));
   PetscCallFF(FFKeyValuesGetReal(kv, "train.clip", &o->clip_norm));
   PetscCallFF(FFKeyValuesGetReal(kv, "train.ema", &o->ema));
+  /* files written before the warm-up existed trained a plain EMA */
+  o->ema_warmup = 0;
+  if (FFKeyValuesGet(kv, "train.ema_warmup")) PetscCallFF(FFKeyValuesGetInt32(kv, "train.ema_warmup", &o->ema_warmup));
   PetscCallFF(FFKeyValuesGetInt(kv, "train.seed", &v));
   o->seed = (uint64_t)v;
   PetscCallFF(FFKeyValuesGetInt(kv, "train.checkpoint_every", &o->checkpoint_every));

@@ -67,6 +67,7 @@ PetscErrorCode FFTrainerCreate(MPI_Comm comm, const FFTrainOptions *o, const FFT
   oc.weight_decay = o->weight_decay;
   oc.clip_norm = o->clip_norm;
   oc.ema_decay = o->ema;
+  oc.ema_warmup = o->ema_warmup;
   oc.schedule.type = o->schedule;
   oc.schedule.warmup_steps = o->warmup;
   oc.schedule.total_steps = t->total_steps;
