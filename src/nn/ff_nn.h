@@ -339,7 +339,8 @@ typedef enum { FF_SCHEDULE_CONSTANT, FF_SCHEDULE_COSINE, FF_SCHEDULE_PLATEAU } F
 typedef struct {
   FFScheduleType type;
   long warmup_steps; /* linear ramp lr * (s + 1) / warmup over the first steps */
-  long total_steps;  /* cosine: decays from lr to min_lr at total_steps */
+  long total_steps;  /* cosine: decays from lr to min_lr at total_steps (or at the end of a time
+                        budget, FFOptimizerSetClock, whichever comes first) */
   double min_lr;
   double plateau_factor;    /* lr *= factor ... */
   long plateau_patience;    /* ... after this many observations without improvement */
@@ -361,6 +362,7 @@ typedef struct {
   long skipped; /* steps refused for a non-finite loss or gradient */
   double plateau_lr, plateau_best;
   long plateau_bad;
+  double clock; /* fraction of a time budget spent (FFOptimizerSetClock); 0 without one */
   size_t n;
   float *m, *v, *ema; /* ema is NULL when off */
 } FFOptimizerState;
@@ -381,6 +383,11 @@ void FFOptimizerDestroy(FFOptimizer **opt);
 FFErrorCode FFOptimizerStep(FFOptimizer *opt, FFParams *params, float *grad, double loss, FFStepInfo *info);
 /* Plateau schedule: feed the monitored metric (e.g. validation loss) once per epoch. */
 void FFOptimizerObserve(FFOptimizer *opt, double metric);
+/* Training to a time budget: the fraction of it spent so far (clamped to [0, 1]; it never goes
+ * back). The cosine schedule's progress is then the larger of this fraction and the fraction of
+ * total_steps done, so a run reaches min_lr when its budget or its steps end, whichever is
+ * first. The caller supplies the clock so that all ranks of a data-parallel run agree on it. */
+void FFOptimizerSetClock(FFOptimizer *opt, double fraction);
 double FFOptimizerLearningRate(const FFOptimizer *opt);
 const FFOptimizerConfig *FFOptimizerGetConfig(const FFOptimizer *opt);
 void FFOptimizerGetState(FFOptimizer *opt, FFOptimizerState *state);
@@ -392,6 +399,9 @@ FFErrorCode FFOptimizerSetCounters(FFOptimizer *opt, const FFOptimizerState *sta
 FFErrorCode FFOptimizerSwapEMA(FFOptimizer *opt, FFParams *params);
 /* The learning rate a schedule gives at a step (plateau_lr is the plateau's current base). */
 double FFScheduleLearningRate(const FFScheduleConfig *schedule, double base_lr, double plateau_lr, long step);
+/* The same with a time budget of which the fraction `clock` is spent (see FFOptimizerSetClock). */
+double FFScheduleLearningRateAt(const FFScheduleConfig *schedule, double base_lr, double plateau_lr, long step,
+                                double clock);
 
 /* Global L2 norm of a flat array (double accumulation, fixed order). */
 double FFGradNorm(const float *grad, size_t n);

@@ -59,7 +59,10 @@ typedef struct {
   FFOptimizerType optimizer;
   uint64_t seed;
   long checkpoint_every; /* steps; 0: only at the end (and on a signal) */
-  double max_time;       /* seconds of this run; 0: no limit (stops after a step, saving) */
+  double max_time;       /* training budget in seconds, this run and the runs it resumes together; 0: none.
+                            The run stops (saving) after the step that reaches it, and the cosine
+                            schedule's progress is the larger of the fraction of the steps and the
+                            fraction of this budget spent, so the decay ends at the budget. */
   long stop_step;        /* stop (saving) once this many steps are done in all; 0: run to the end */
   int physics;           /* combine the physics gradient by ConFIG */
   int progress;          /* print a line per epoch */
@@ -68,8 +71,8 @@ typedef struct {
 void FFTrainOptionsDefault(FFTrainOptions *o);
 /* -epochs, -batch, -lr, -min_lr, -weight_decay, -clip, -ema, -schedule, -warmup, -optimizer,
  * -plateau_factor, -plateau_patience, -seed, -checkpoint_every, -max_time, -stop_at_step (inside
- * the caller's PetscOptionsBegin/End). max_time and stop_step belong to one run: they are not
- * recorded in the model file. */
+ * the caller's PetscOptionsBegin/End). The budget max_time is recorded in the model file (a
+ * resumed run continues it); stop_step belongs to one run and is not. */
 PetscErrorCode FFTrainOptionsFromOptions(PetscOptionItems *PetscOptionsObject, FFTrainOptions *o);
 PetscErrorCode FFTrainOptionsToKeyValues(const FFTrainOptions *o, FFKeyValues *kv);
 PetscErrorCode FFTrainOptionsFromKeyValues(const FFKeyValues *kv, FFTrainOptions *o);
@@ -128,7 +131,7 @@ PetscErrorCode FFTrainerSetOutput(FFTrainer trainer, const char *model_path, con
  * (the task's parameters must already hold the file's). */
 PetscErrorCode FFTrainerResume(FFTrainer trainer, const char *path);
 PetscErrorCode FFTrainerGetOptimizer(FFTrainer trainer, FFOptimizer **opt);
-/* Runs to the last epoch, or until a signal (SIGINT, SIGTERM) or max_time: then saves and
+/* Runs to the last epoch, or until a signal (SIGINT, SIGTERM) or the budget: then saves and
  * returns with result->interrupted / time_limited set. */
 PetscErrorCode FFTrainerRun(FFTrainer trainer, FFTrainResult *result);
 

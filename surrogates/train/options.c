@@ -76,8 +76,10 @@ PetscErrorCode FFTrainOptionsFromOptions(PetscOptionItems *PetscOptionsObject, F
   PetscCall(PetscOptionsInt("-seed", "Seed of initialization, sample order and random subsets", "", seed, &seed, NULL));
   PetscCall(PetscOptionsInt("-checkpoint_every", "Save the model every N steps (0: at the end only)", "", every, &every,
                             NULL));
-  PetscCall(PetscOptionsReal("-max_time", "Stop (and save) after this many seconds of training (0: no limit)", "",
-                             o->max_time, &o->max_time, NULL));
+  PetscCall(PetscOptionsReal("-max_time",
+                             "Training budget in seconds, over this run and the runs it resumes: stop (and save) "
+                             "there, the cosine schedule ending its decay there (0: no budget)",
+                             "", o->max_time, &o->max_time, NULL));
   PetscCall(PetscOptionsInt("-stop_at_step",
                             "Stop (and save) once this many steps are done in all, e.g. to train in "
                             "chunks with -resume (0: run to the end)",
@@ -116,6 +118,7 @@ PetscErrorCode FFTrainOptionsToKeyValues(const FFTrainOptions *o, FFKeyValues *k
   PetscCallFF(FFKeyValuesSetInt(kv, "train.seed", (long)o->seed));
   PetscCallFF(FFKeyValuesSetInt(kv, "train.checkpoint_every", o->checkpoint_every));
   PetscCallFF(FFKeyValuesSetInt(kv, "train.physics", o->physics));
+  PetscCallFF(FFKeyValuesSetReal(kv, "train.max_time", o->max_time));
   PetscFunctionReturn(0);
 }
 
@@ -149,5 +152,7 @@ PetscErrorCode FFTrainOptionsFromKeyValues(const FFKeyValues *kv, FFTrainOptions
   o->seed = (uint64_t)v;
   PetscCallFF(FFKeyValuesGetInt(kv, "train.checkpoint_every", &o->checkpoint_every));
   PetscCallFF(FFKeyValuesGetInt32(kv, "train.physics", &o->physics));
+  /* files written before budgets were recorded have none */
+  if (FFKeyValuesGet(kv, "train.max_time")) PetscCallFF(FFKeyValuesGetReal(kv, "train.max_time", &o->max_time));
   PetscFunctionReturn(0);
 }

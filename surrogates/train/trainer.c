@@ -321,7 +321,9 @@ static PetscErrorCode PrintProgress(FFTrainer t, double val, double lr, double e
   PetscFunctionBegin;
   if (!t->o.progress) PetscFunctionReturn(0);
   const double per_epoch = run_epochs > 0 ? run_time / run_epochs : epoch_time;
-  FFFormatDuration(per_epoch * (t->o.epochs - t->epoch), eta, sizeof eta);
+  double left = per_epoch * (t->o.epochs - t->epoch);
+  if (t->o.max_time > 0) left = PetscMin(left, PetscMax(0.0, t->o.max_time - t->seconds_before - run_time));
+  FFFormatDuration(left, eta, sizeof eta);
   if (isfinite(val)) snprintf(val_text, sizeof val_text, "%6.2f%%", 100 * val);
   const long e = t->n_hist ? (long)t->hist[0][t->n_hist - 1] : t->epoch;
   PetscCall(PetscPrintf(t->comm, "epoch %4ld/%d  step %7ld  loss %.4e", e, t->o.epochs, t->step,
@@ -361,16 +363,22 @@ static PetscErrorCode EndEpoch(FFTrainer t, double start, double epoch_start, lo
   PetscFunctionReturn(0);
 }
 
-/* Stop requests agreed by all ranks: a signal on any, or the time limit on rank 0. */
+/* Stop requests agreed by all ranks: a signal on any, or the time budget on rank 0's clock.
+ * The same clock, the training seconds of this run and of the runs it resumes, drives the
+ * schedule's progress (FFOptimizerSetClock), so every rank steps with the same learning rate. */
 static PetscErrorCode ShouldStop(FFTrainer t, double start, int *stop)
 {
-  int mine = ff_train_signal ? 1 : 0, all;
+  /* one reduction: rank 0's clock, a signal on any rank, the step limit */
+  double mine[3] = {0, ff_train_signal ? 1 : 0, t->o.stop_step > 0 && t->step >= t->o.stop_step}, all[3];
 
   PetscFunctionBegin;
-  if (!t->rank && t->o.max_time > 0 && FFTimeNow() - start >= t->o.max_time) mine |= 2;
-  if (t->o.stop_step > 0 && t->step >= t->o.stop_step) mine |= 2;
-  PetscCallMPI(MPI_Allreduce(&mine, &all, 1, MPI_INT, MPI_BOR, t->comm));
-  *stop = all;
+  if (!t->rank) mine[0] = t->seconds_before + FFTimeNow() - start;
+  PetscCallMPI(MPI_Allreduce(mine, all, 3, MPI_DOUBLE, MPI_MAX, t->comm));
+  *stop = (all[1] > 0 ? 1 : 0) | (all[2] > 0 ? 2 : 0);
+  if (t->o.max_time > 0) {
+    FFOptimizerSetClock(t->opt, all[0] / t->o.max_time);
+    if (all[0] >= t->o.max_time) *stop |= 2;
+  }
   PetscFunctionReturn(0);
 }
 
@@ -420,6 +428,7 @@ PetscErrorCode FFTrainerRun(FFTrainer t, FFTrainResult *r)
   r->val_error = NAN;
   r->train_loss = NAN;
   PetscCall(PetscMalloc1(t->task.n_train, &order));
+  if (t->o.max_time > 0) FFOptimizerSetClock(t->opt, t->seconds_before / t->o.max_time);
   SignalsInstall(&sig);
   PetscErrorCode ierr = RunEpochs(t, order, start, r);
   SignalsRestore(&sig);
