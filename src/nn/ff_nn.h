@@ -27,7 +27,6 @@
 extern "C" {
 #endif
 
-
 /* ====================================================================== parameters */
 
 typedef enum {
@@ -197,6 +196,24 @@ FFErrorCode FFOpMSE(FFTape *tape, FFTensor *pred, FFTensor *target, FFTensor **l
 /* sum_ij w_ij (pred - target)^2 / sum_ij w_ij, with w rows x 1 (one weight per row,
  * e.g. a node mask) or rows x cols; the weights are constants */
 FFErrorCode FFOpWeightedMSE(FFTape *tape, FFTensor *pred, FFTensor *target, FFTensor *weights, FFTensor **loss);
+/* Softmax over each group of `group` consecutive columns of every row (group = cols: the usual
+ * row-wise softmax; group = M with H M columns: one softmax per head), computed as
+ * exp(x - max of the group) / sum. */
+FFErrorCode FFOpSoftmax(FFTape *tape, FFTensor *x, int group, FFTensor **y);
+/* Pooling over a clustering: y[i] = mean of x[r] over the rows r with map->idx[r] == i (map->n_src
+ * rows; a cluster with no rows gives 0). Unpooling is FFOpGather through the same map. */
+FFErrorCode FFOpSegmentMean(FFTape *tape, FFTensor *x, const FFIndexMap *map, FFTensor **y);
+/* Physics attention's slices (Transolver, docs/references.md §7). w: N x (H M) slice weights of
+ * N nodes (for head h the columns [h M, (h+1) M), normally a softmax over them), f: N x (H d).
+ *   aggregate:  tokens T (M x H d),  T[m, h d + j] = sum_n w[n, h M + m] f[n, h d + j] / (sum_n w[n, h M + m] + 1e-5)
+ *   distribute: y (N x H d),         y[n, h d + j] = sum_m w[n, h M + m] T[m, h d + j]
+ * Cost O(N M d H) each way; one graph per call (the sums run over all rows). */
+FFErrorCode FFOpSliceAggregate(FFTape *tape, FFTensor *w, FFTensor *f, int heads, FFTensor **tokens);
+FFErrorCode FFOpSliceDistribute(FFTape *tape, FFTensor *w, FFTensor *tokens, int heads, FFTensor **y);
+/* Multi-head scaled dot-product attention, no mask: q (Mq x H d), k and v (Mk x H d), head h in
+ * the columns [h d, (h+1) d):  y_h = softmax(q_h k_h^T / sqrt(d)) v_h  (y: Mq x H d). Keeps the
+ * H Mq Mk probabilities for the backward: for tens to hundreds of tokens, not for all nodes. */
+FFErrorCode FFOpAttention(FFTape *tape, FFTensor *q, FFTensor *k, FFTensor *v, int heads, FFTensor **y);
 /* [sin(2 pi x B^T), cos(2 pi x B^T), x] with B = freq (n_freq x in); x is appended
  * when include_input. */
 FFErrorCode FFOpFourier(FFTape *tape, FFTensor *x, FFTensor *freq, int include_input, FFTensor **y);
