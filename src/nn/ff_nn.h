@@ -8,7 +8,8 @@
  *              and accumulates parameter gradients into a flat buffer the caller chooses.
  *              Activation memory comes from a pool owned by the tape and is reused by the
  *              next forward (FFTapeReset): no allocation in a steady training loop.
- *   layers     Linear, MLP, MeshGraphNets, modulated MLP, Fourier features, time embedding.
+ *   layers     Linear, MLP, MeshGraphNets, physics attention, multi-level GNN, modulated MLP,
+ *              Fourier features, time embedding.
  *   optimizer  Adam/AdamW, global-norm clipping, warm-up + cosine/plateau schedules, EMA.
  *
  * Tensors are row-major rows x cols matrices (rows = items such as nodes or edges,
@@ -310,6 +311,73 @@ FFErrorCode FFMeshGraphNetBlockForward(const FFMLP *edge_mlp, const FFMLP *node_
                                        FFTensor **h, FFTensor **e);
 /* Floating-point operations of one training step (forward + backward) as implemented. */
 double FFMeshGraphNetStepFlops(const FFMeshGraphNet *net, long n_nodes, long n_edges);
+
+/* Physics attention (Transolver, Wu et al. 2024; docs/references.md §7), a pre-norm residual block
+ * that mixes all rows of its input (the nodes of one graph) at a cost linear in their number:
+ *   x = LN(h),  w = softmax over each head's M slices of (x W_s^T + b_s)   (N x H M)
+ *   T = FFOpSliceAggregate(w, x W_f^T + b_f)                              (M x width tokens)
+ *   h' = h + FFOpSliceDistribute(w, MHA(T W_q^T, T W_k^T, T W_v^T)) W_o^T + b_o
+ *   out = h' + MLP(LN(h'))   (hidden_layers of `width`, activation act)
+ * One graph per forward: the slices pool over every row. */
+typedef struct {
+  int width, heads, slices; /* width: a multiple of heads (head dimension width / heads) */
+  int hidden_layers;
+  FFActivation act;
+} FFPhysicsAttentionConfig;
+
+typedef struct {
+  FFPhysicsAttentionConfig config;
+  int ln1_gamma, ln1_beta, ln2_gamma, ln2_beta;
+  FFLinear values, slice_logits, out;
+  int qkv[3]; /* weights of the query, key and value projections (no biases) */
+  FFMLP mlp;
+} FFPhysicsAttention;
+
+void FFPhysicsAttentionConfigDefault(FFPhysicsAttentionConfig *config); /* 64 wide, 4 heads, 32 slices */
+FFErrorCode FFPhysicsAttentionCreate(FFParams *params, const char *prefix, const FFPhysicsAttentionConfig *config,
+                                     FFPhysicsAttention *block);
+FFErrorCode FFPhysicsAttentionForward(const FFPhysicsAttention *block, FFTape *tape, FFTensor *h, FFTensor **y);
+
+/* Multi-level mesh GNN (docs/references.md §7): MeshGraphNets blocks on a hierarchy of graphs
+ * (level 0 the mesh graph, level l + 1 the clusters of level l), arranged as a U-Net:
+ *   h = enc_node(x);  per level l: e_l = enc_edge_l(x_e,l)
+ *   down, l = 0 .. L-1:  (l > 0: h = cluster mean of the level l - 1 latents), blocks[l] blocks
+ *                        (FFMeshGraphNetBlockForward), skip_l = h
+ *   coarsest:            mix_blocks physics-attention blocks (global mixing)
+ *   up, l = L-2 .. 0:    h = skip_l + MLP_l([skip_l, h of the node's cluster]) (LayerNorm), then
+ *                        blocks[l] more blocks with their own weights (edge latents continue)
+ *   out = dec(h)
+ * Every MLP has hidden_layers layers of `width` (act) and LayerNorm but the decoder's. With one
+ * level and no mixing blocks this is MeshGraphNets with blocks[0] blocks. */
+#define FF_MLGNN_MAX_LEVELS 6
+typedef struct {
+  int node_in, edge_in, out;
+  int width, hidden_layers;
+  FFActivation act;
+  int levels;
+  int blocks[FF_MLGNN_MAX_LEVELS]; /* message-passing blocks per level (each way but at the coarsest) */
+  int mix_blocks, slices, heads;   /* physics attention at the coarsest level */
+} FFMultiLevelGNNConfig;
+
+typedef struct {
+  FFMultiLevelGNNConfig config;
+  FFMLP node_encoder, decoder;
+  FFMLP edge_encoder[FF_MLGNN_MAX_LEVELS], unpool[FF_MLGNN_MAX_LEVELS];
+  int n_blocks;
+  FFMLP *edge_mlp, *node_mlp; /* level by level: down blocks, then up blocks */
+  FFPhysicsAttention *mix;
+} FFMultiLevelGNN;
+
+void FFMultiLevelGNNConfigDefault(FFMultiLevelGNNConfig *config); /* 3 levels of 2 blocks, 1 mixing block */
+FFErrorCode FFMultiLevelGNNCreate(FFParams *params, const char *prefix, const FFMultiLevelGNNConfig *config,
+                                  FFMultiLevelGNN *net);
+void FFMultiLevelGNNDestroy(FFMultiLevelGNN *net);
+/* graphs[l] (levels of them), pools[l]: level l node -> level l + 1 node (levels - 1 of them, each
+ * covering every node of level l), node_x: graphs[0]->n_nodes x node_in, edge_x[l]:
+ * graphs[l]->n_edges x edge_in; out: graphs[0]->n_nodes x out. */
+FFErrorCode FFMultiLevelGNNForward(const FFMultiLevelGNN *net, FFTape *tape, const FFGraph *const *graphs,
+                                   const FFIndexMap *const *pools, FFTensor *node_x, FFTensor *const *edge_x,
+                                   FFTensor **out);
 
 /* Gaussian Fourier features (Tancik et al.; multi-scale as in Aero-Nef): frozen random
  * frequencies B_s ~ N(0, scale_s^2) for each scale, output [sin 2 pi xB, cos 2 pi xB, x]. */
