@@ -6,7 +6,7 @@
 #
 #   usage: bench/mlgnn_targets.sh JOB...     JOB = train-MODEL-SPLIT | compare-MODEL-SPLIT | MODEL-SPLIT (both)
 #          MODEL = field | gnn | mlgnn;  SPLIT = random | holdout_aoa | holdout_re
-#   env:   FF_BUILD (default build-bench: a copy of the build, so that rebuilding meanwhile does not
+#   env:   FF_BUILD (default build-bench2: a copy of the build, so that rebuilding meanwhile does not
 #          touch a running job), FF_DATA (data/airfoil), FF_OUT (out/mlgnn), FF_BUDGET (seconds,
 #          default 3600), FF_LOCK (/work/bench.lock; every job holds it while it runs)
 #
@@ -15,7 +15,7 @@
 # skipped; a finished comparison leaves OUT/report_MODEL_SPLIT/metrics.json and is skipped.
 # The load average is logged every minute beside each job (OUT/MODEL_SPLIT_load.log).
 set -eu
-BUILD=${FF_BUILD:-build-bench}
+BUILD=${FF_BUILD:-build-bench2}
 DATA=${FF_DATA:-data/airfoil}
 OUT=${FF_OUT:-out/mlgnn}
 BUDGET=${FF_BUDGET:-3600}
@@ -33,7 +33,7 @@ recipe() {
   case "$1" in
   field) echo "-model field -width 128 -depth 5 -hyper_width 128 -points 4096 -batch 4 $COMMON" ;;
   gnn) echo "-model gnn -width 64 -blocks 5 -depth 1 -batch 2 $COMMON" ;;
-  mlgnn) echo "-model mlgnn ${FF_MLGNN:--width 64 -depth 1 -levels 4 -level_blocks 1,2,2,2 -mix_blocks 2 -slices 32 -heads 4} -batch 2 -warmup 100 $COMMON" ;;
+  mlgnn) echo "-model mlgnn -width 64 -depth 1 -levels 4 -level_blocks 1,2,2,2 -coarsen 4 -mix_blocks 2 -slices 32 -heads 4 -fourier_freq 16 -batch 2 -warmup 200 $COMMON -lr 3e-3" ;;
   *) echo "unknown model '$1'" >&2 && exit 2 ;;
   esac
 }

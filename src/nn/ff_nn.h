@@ -204,7 +204,7 @@ FFErrorCode FFOpSoftmax(FFTape *tape, FFTensor *x, int group, FFTensor **y);
 /* Pooling over a clustering: y[i] = mean of x[r] over the rows r with map->idx[r] == i (map->n_src
  * rows; a cluster with no rows gives 0). Unpooling is FFOpGather through the same map. */
 FFErrorCode FFOpSegmentMean(FFTape *tape, FFTensor *x, const FFIndexMap *map, FFTensor **y);
-/* Physics attention's slices (Transolver, docs/references.md §7). w: N x (H M) slice weights of
+/* Physics attention's slices (Transolver, docs/references.md §8). w: N x (H M) slice weights of
  * N nodes (for head h the columns [h M, (h+1) M), normally a softmax over them), f: N x (H d).
  *   aggregate:  tokens T (M x H d),  T[m, h d + j] = sum_n w[n, h M + m] f[n, h d + j] / (sum_n w[n, h M + m] + 1e-5)
  *   distribute: y (N x H d),         y[n, h d + j] = sum_m w[n, h M + m] T[m, h d + j]
@@ -312,7 +312,7 @@ FFErrorCode FFMeshGraphNetBlockForward(const FFMLP *edge_mlp, const FFMLP *node_
 /* Floating-point operations of one training step (forward + backward) as implemented. */
 double FFMeshGraphNetStepFlops(const FFMeshGraphNet *net, long n_nodes, long n_edges);
 
-/* Physics attention (Transolver, Wu et al. 2024; docs/references.md §7), a pre-norm residual block
+/* Physics attention (Transolver, Wu et al. 2024; docs/references.md §8), a pre-norm residual block
  * that mixes all rows of its input (the nodes of one graph) at a cost linear in their number:
  *   x = LN(h),  w = softmax over each head's M slices of (x W_s^T + b_s)   (N x H M)
  *   T = FFOpSliceAggregate(w, x W_f^T + b_f)                              (M x width tokens)
@@ -338,7 +338,7 @@ FFErrorCode FFPhysicsAttentionCreate(FFParams *params, const char *prefix, const
                                      FFPhysicsAttention *block);
 FFErrorCode FFPhysicsAttentionForward(const FFPhysicsAttention *block, FFTape *tape, FFTensor *h, FFTensor **y);
 
-/* Multi-level mesh GNN (docs/references.md §7): MeshGraphNets blocks on a hierarchy of graphs
+/* Multi-level mesh GNN (docs/references.md §10): MeshGraphNets blocks on a hierarchy of graphs
  * (level 0 the mesh graph, level l + 1 the clusters of level l), arranged as a U-Net:
  *   h = enc_node(x);  per level l: e_l = enc_edge_l(x_e,l)
  *   down, l = 0 .. L-1:  (l > 0: h = cluster mean of the level l - 1 latents), blocks[l] blocks

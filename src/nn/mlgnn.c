@@ -1,4 +1,4 @@
-/* The multi-level mesh GNN (docs/references.md §7): MeshGraphNets blocks on a hierarchy of graphs,
+/* The multi-level mesh GNN (docs/references.md §10): MeshGraphNets blocks on a hierarchy of graphs,
  * a U-Net over levels. Down: the blocks of level l, then the mean over each cluster makes the
  * nodes of level l + 1. At the coarsest level physics-attention blocks mix all nodes. Up: every
  * node of level l reads its cluster's latent (a gather fused into the first product, as the

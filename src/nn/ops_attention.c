@@ -1,4 +1,4 @@
-/* Multi-head scaled dot-product attention without a mask (docs/references.md §7): for each head
+/* Multi-head scaled dot-product attention without a mask (docs/references.md §8): for each head
  * h, the columns [h d, (h+1) d) of q, k, v,  y_h = softmax(q_h k_h^T / sqrt(d)) v_h.  Meant for
  * a few hundred tokens at most (slice tokens, the nodes of a coarse graph): the Mq x Mk
  * probabilities of every head are kept for the backward. */

@@ -1,4 +1,4 @@
-/* The two ends of physics attention (Transolver, docs/references.md §7): nodes -> slice tokens
+/* The two ends of physics attention (Transolver, docs/references.md §8): nodes -> slice tokens
  * (a weighted mean of the node features per slice) and tokens -> nodes (each node a weighted sum
  * of the tokens). Head h uses the weight columns [h M, (h+1) M) and the feature columns
  * [h d, (h+1) d): per head, two products over the nodes, no node x node matrix. */

@@ -1,4 +1,4 @@
-/* The physics-attention block (Transolver, docs/references.md §7): the nodes are softly assigned
+/* The physics-attention block (Transolver, docs/references.md §8): the nodes are softly assigned
  * to M learned slices per head, each slice becomes one token (the weighted mean of the nodes'
  * features), the tokens attend to each other, and every node reads the tokens back with its own
  * weights. Global mixing at a cost linear in the nodes. Pre-norm residual block:

@@ -161,10 +161,10 @@ PetscErrorCode FFSurrogateEvaluateSample(FFSurrogate s, const FFSample *sample, 
   PetscCall(FFSurrogateGraphFromSample(m.schema, sample, &g));
   for (int k = 0; k < m.schema->n_cond; k++) e->cond[k] = g.cond[k];
   PetscCheck(g.target, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "sample %ld has no reference fields", sample->index);
-  /* inference = the graph's inputs (edges for the GNN; normalized features) + the network; the
-   * neural field reads no edges */
+  /* inference = the graph's inputs (edges and, for the mlgnn, the levels with their METIS
+   * clusters; normalized features) + the network; the neural field reads no edges */
   t0 = FFTimeNow();
-  if (m.config->type == FF_SURROGATE_GNN) PetscCall(FFSurrogateGraphBuildEdges(&g));
+  if (m.config->type != FF_SURROGATE_FIELD) PetscCall(FFSurrogateGraphBuildEdges(&g));
   PetscCall(FFSurrogatePrepareGraph(s, &g));
   e->t_features = FFTimeNow() - t0;
   PetscCall(PetscMalloc1((size_t)g.n_nodes * m.n_out, &e->pred));

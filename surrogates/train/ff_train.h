@@ -63,6 +63,7 @@ typedef struct {
                             The run stops (saving) after the step that reaches it, and the cosine
                             schedule's progress is the larger of the fraction of the steps and the
                             fraction of this budget spent, so the decay ends at the budget. */
+  int budget_cpu;        /* 1: max_time counts the CPU seconds of rank 0's process, not the wall clock */
   long stop_step;        /* stop (saving) once this many steps are done in all; 0: run to the end */
   int physics;           /* combine the physics gradient by ConFIG */
   int progress;          /* print a line per epoch */
@@ -70,7 +71,7 @@ typedef struct {
 
 void FFTrainOptionsDefault(FFTrainOptions *o);
 /* -epochs, -batch, -lr, -min_lr, -weight_decay, -clip, -ema, -schedule, -warmup, -optimizer,
- * -plateau_factor, -plateau_patience, -seed, -checkpoint_every, -max_time, -stop_at_step (inside
+ * -plateau_factor, -plateau_patience, -seed, -checkpoint_every, -max_time, -budget_clock, -stop_at_step (inside
  * the caller's PetscOptionsBegin/End). The budget max_time is recorded in the model file (a
  * resumed run continues it); stop_step belongs to one run and is not. */
 PetscErrorCode FFTrainOptionsFromOptions(PetscOptionItems *PetscOptionsObject, FFTrainOptions *o);
@@ -115,8 +116,9 @@ typedef struct {
   double val_error;  /* after the last epoch (NAN when none) */
   double seconds;    /* training time of this run (excluding a resumed run's past) */
   double total_seconds;
-  int interrupted;  /* stopped by SIGINT/SIGTERM (saved) */
-  int time_limited; /* stopped by max_time or stop_step (saved) */
+  double cpu_seconds; /* CPU seconds of rank 0's process in all runs (the compute it received) */
+  int interrupted;    /* stopped by SIGINT/SIGTERM (saved) */
+  int time_limited;   /* stopped by max_time or stop_step (saved) */
 } FFTrainResult;
 
 typedef struct _p_FFTrainer *FFTrainer;

@@ -80,6 +80,15 @@ PetscErrorCode FFTrainOptionsFromOptions(PetscOptionItems *PetscOptionsObject, F
                              "Training budget in seconds, over this run and the runs it resumes: stop (and save) "
                              "there, the cosine schedule ending its decay there (0: no budget)",
                              "", o->max_time, &o->max_time, NULL));
+  char clock[16];
+  PetscCall(PetscStrncpy(clock, o->budget_cpu ? "cpu" : "wall", sizeof clock));
+  PetscCall(PetscOptionsString("-budget_clock",
+                               "What -max_time counts: wall (seconds on the clock) or cpu (CPU seconds of rank 0's "
+                               "process: equal compute for every model on a machine shared with other jobs)",
+                               "", clock, clock, sizeof clock, NULL));
+  PetscCheck(!strcmp(clock, "wall") || !strcmp(clock, "cpu"), PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG,
+             "option -budget_clock: '%s' (wall or cpu)", clock);
+  o->budget_cpu = !strcmp(clock, "cpu");
   PetscCall(PetscOptionsInt("-stop_at_step",
                             "Stop (and save) once this many steps are done in all, e.g. to train in "
                             "chunks with -resume (0: run to the end)",
@@ -119,6 +128,7 @@ PetscErrorCode FFTrainOptionsToKeyValues(const FFTrainOptions *o, FFKeyValues *k
   PetscCallFF(FFKeyValuesSetInt(kv, "train.checkpoint_every", o->checkpoint_every));
   PetscCallFF(FFKeyValuesSetInt(kv, "train.physics", o->physics));
   PetscCallFF(FFKeyValuesSetReal(kv, "train.max_time", o->max_time));
+  PetscCallFF(FFKeyValuesSet(kv, "train.budget_clock", o->budget_cpu ? "cpu" : "wall"));
   PetscFunctionReturn(0);
 }
 
@@ -154,5 +164,7 @@ PetscErrorCode FFTrainOptionsFromKeyValues(const FFKeyValues *kv, FFTrainOptions
   PetscCallFF(FFKeyValuesGetInt32(kv, "train.physics", &o->physics));
   /* files written before budgets were recorded have none */
   if (FFKeyValuesGet(kv, "train.max_time")) PetscCallFF(FFKeyValuesGetReal(kv, "train.max_time", &o->max_time));
+  s = FFKeyValuesGet(kv, "train.budget_clock");
+  o->budget_cpu = s && !strcmp(s, "cpu");
   PetscFunctionReturn(0);
 }
