@@ -1,8 +1,8 @@
 /* fieldflow compare -model model.h5 -data <dataset> -split test -o report/: the surrogate
  * against the reference solves of a dataset split: errors per field, AirfRANS-style errors,
  * C_L/C_D (relative error, Spearman), PDE residuals, timings and speedup; writes
- * report.md, metrics.json, samples.csv, PNG figures and a VTU per sample (reference,
- * prediction, error), and prints a summary table. */
+ * report.md, metrics.json, samples.csv, figures (PNG, SVG or PDF: plots and colour maps of
+ * the fields) and a VTU per sample (reference, prediction, error), and prints a summary table. */
 #include "cli_private.h"
 #include "ff_petsc.h"
 #include "ff_report.h"
@@ -12,6 +12,8 @@
 
 typedef struct {
   char model[PETSC_MAX_PATH_LEN], data[PETSC_MAX_PATH_LEN], split[FF_NAME_LEN + 16], out[PETSC_MAX_PATH_LEN];
+  char figures[64];
+  unsigned figure_formats;
   PetscInt cp_samples, time_solves, max_samples;
   PetscBool vtu;
 } Args;
@@ -27,7 +29,10 @@ static PetscErrorCode ReadArgs(MPI_Comm comm, Args *a)
   PetscCall(PetscOptionsString("-o", "Report directory", "", a->out, a->out, sizeof a->out, NULL));
   PetscCall(
       PetscOptionsBool("-vtu", "Write a VTU per sample (reference, prediction, error)", "", a->vtu, &a->vtu, NULL));
-  PetscCall(PetscOptionsInt("-cp_samples", "Samples with a C_p figure", "", a->cp_samples, &a->cp_samples, NULL));
+  PetscCall(PetscOptionsInt("-cp_samples", "Samples with C_p and field-map figures", "", a->cp_samples, &a->cp_samples,
+                            NULL));
+  PetscCall(PetscOptionsString("-figures", "Formats of the figures: png, svg, pdf (comma-separated)", "", a->figures,
+                               a->figures, sizeof a->figures, NULL));
   PetscCall(PetscOptionsInt("-time_solves", "Samples solved again to time the solver in this run (-1: all)", "",
                             a->time_solves, &a->time_solves, NULL));
   PetscCall(PetscOptionsInt("-max_samples", "Compare on the first N samples of the split only (0: all)", "",
@@ -39,6 +44,11 @@ static PetscErrorCode ReadArgs(MPI_Comm comm, Args *a)
   PetscCheck(a->model[0], comm, PETSC_ERR_ARG_WRONG, "option -model: give the model file");
   PetscCheck(a->max_samples >= 0 && a->cp_samples >= 0, comm, PETSC_ERR_ARG_OUTOFRANGE,
              "options -max_samples and -cp_samples must be >= 0");
+  FFErrorCapture cap;
+  PetscCall(FFErrorCapturePush(&cap));
+  PetscErrorCode ierr = FFFigureFormatsFromString(a->figures, &a->figure_formats);
+  PetscCall(FFErrorCapturePop());
+  PetscCheck(!ierr, comm, PETSC_ERR_ARG_WRONG, "option -figures: %s", cap.message);
   PetscFunctionReturn(0);
 }
 
@@ -75,8 +85,9 @@ static PetscErrorCode CheckCompatible(MPI_Comm comm, const Args *a, const FFSurr
   PetscFunctionReturn(0);
 }
 
+/* keep_fields: keep the mesh and reference fields for the field maps of the report */
 static PetscErrorCode EvaluateOne(const Args *a, FFSurrogate s, const FFSurrogateSchema *schema, FFDataset ds,
-                                  long index, PetscBool time_solve, FFSampleEval *e)
+                                  long index, PetscBool time_solve, PetscBool keep_fields, FFSampleEval *e)
 {
   FFSample sample;
   FFSweepSolver ss;
@@ -96,6 +107,7 @@ static PetscErrorCode EvaluateOne(const Args *a, FFSurrogate s, const FFSurrogat
   if (!ierr) ierr = FFSweepSolverFromSample(PETSC_COMM_SELF, &sample, &ss);
   if (!ierr) have_solver = PETSC_TRUE;
   if (!ierr) ierr = FFSurrogateEvaluateSample(s, &sample, ss.solver, time_solve, e);
+  if (!ierr && keep_fields) ierr = FFSampleEvalKeepFields(schema, &sample, e);
   if (!ierr && a->vtu) {
     double *ref;
     FFSurrogateGraph g;
@@ -191,12 +203,12 @@ static PetscErrorCode Compare(MPI_Comm comm, const Args *a, FFSurrogate s, FFKey
                           a->model, n, a->data, a->split));
   for (long i = 0; !ierr && i < n; i++) {
     const PetscBool time_solve = a->time_solves < 0 || i < a->time_solves;
-    ierr = EvaluateOne(a, s, schema, ds, indices[i], time_solve, &evals[i]);
+    ierr = EvaluateOne(a, s, schema, ds, indices[i], time_solve, i < a->cp_samples, &evals[i]);
     if (!ierr) ierr = PrintSample(comm, &cols, &evals[i]);
   }
   if (!ierr) {
     PetscCall(FFSurrogateGetParams(s, &P));
-    FFCompareInfo info = {a->model, a->data, a->split, config, history, P->size, 0, a->vtu};
+    FFCompareInfo info = {a->model, a->data, a->split, config, history, P->size, 0, a->vtu, a->figure_formats};
     ierr = FFCompareSummarize(schema, n, evals, &sum);
     info.wall_time = FFTimeNow() - t0;
     if (!ierr) ierr = FFCompareWriteReport(a->out, &info, schema, n, evals, &sum, (int)a->cp_samples);
@@ -226,6 +238,7 @@ PetscErrorCode FFCmdCompare(MPI_Comm comm)
   memset(&a, 0, sizeof a);
   strcpy(a.split, "test");
   strcpy(a.out, "report");
+  strcpy(a.figures, "png");
   a.cp_samples = 4;
   a.time_solves = 3;
   a.vtu = PETSC_TRUE;

@@ -124,11 +124,12 @@ static PetscErrorCode TimeSolves(const Args *a, long n, FFFlowUQ *uq)
     FFSweepSolver ss;
     FFSolveStats st;
     PetscCall(FFSweepSolverFromDataset(PETSC_COMM_SELF, ds, idx[k], &ss));
-    PetscCall(FFSolverSolve(ss.solver, &st));
+    PetscErrorCode ierr = FFSolverSolve(ss.solver, &st);
+    PetscCall(FFSweepSolverDestroy(&ss)); /* also on a failure: its scratch .msh goes */
+    PetscCall(ierr);
     PetscCheck(st.converged, PETSC_COMM_SELF, PETSC_ERR_NOT_CONVERGED, "reference sample %ld did not converge again",
                idx[k]);
     sum += st.wall_time;
-    PetscCall(FFSweepSolverDestroy(&ss));
   }
   free(idx);
   FFDatasetDestroy(&ds);

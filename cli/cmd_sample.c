@@ -117,22 +117,20 @@ static PetscErrorCode WriteEnsemble(FFFlowModel m, const Args *a, const FFFlowEn
 
 static PetscErrorCode WriteCSV(const Args *a, const FFFlowEnsemble *e)
 {
-  char path[PETSC_MAX_PATH_LEN + 64], tmp[PETSC_MAX_PATH_LEN + 128];
-  FILE *f;
+  char path[PETSC_MAX_PATH_LEN + 64];
+  FFAtomicFile af;
 
   PetscFunctionBeginUser;
   snprintf(path, sizeof path, "%s/samples.csv", a->out);
-  PetscCallFF(FFTempPathFor(path, tmp, sizeof tmp));
-  f = fopen(tmp, "w");
-  PetscCheck(f, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "cannot write '%s'", tmp);
+  PetscCallFF(FFAtomicOpen(path, "w", &af));
+  FILE *f = af.f;
   fprintf(f, "sample,residual_ms,residual_norm,bc_mismatch,re,cd,cl\n");
   for (long k = 0; k < e->n; k++) {
     const FFFlowResidual *r = e->res ? &e->res[k] : NULL;
     fprintf(f, "%ld,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g\n", k, r ? r->r : NAN, r ? r->f_norm : NAN, r ? r->mismatch : NAN,
             r ? r->re : NAN, e->cd ? e->cd[k] : NAN, e->cl ? e->cl[k] : NAN);
   }
-  PetscCheck(fclose(f) == 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "cannot write '%s'", tmp);
-  PetscCallFF(FFCommitTemp(tmp, path));
+  PetscCallFF(FFAtomicCommit(&af));
   PetscFunctionReturn(0);
 }
 

@@ -195,30 +195,32 @@ static PetscErrorCode CreatePhysics(const Args *a, Data *d, FFFlowModel m, FFSwe
 
   PetscFunctionBeginUser;
   PetscCall(FFSweepSolverFromDataset(PETSC_COMM_SELF, d->ds, d->train[0].index, ss));
-  PetscCall(FFFlowPhysicsCreate(m, ss->solver, phys));
+  /* a failure takes the rebuilt solver down with it: its scratch .msh must not remain */
+  PetscErrorCode ierr = FFFlowPhysicsCreate(m, ss->solver, phys);
   if (!(hi > 0))
     for (int j = 0; j < spec->n_params; j++)
       if (!strcmp(spec->params[j].name, "re")) lo = spec->params[j].lo / 2, hi = spec->params[j].hi * 2;
-  if (hi > 0) PetscCall(FFFlowPhysicsSetReynoldsRange(*phys, lo, hi));
+  if (!ierr && hi > 0) ierr = FFFlowPhysicsSetReynoldsRange(*phys, lo, hi);
+  if (ierr) {
+    PetscCall(FFFlowPhysicsDestroy(phys));
+    PetscCall(FFSweepSolverDestroy(ss));
+  }
+  PetscCall(ierr);
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode Train(MPI_Comm comm, Args *a, Data *d, FFFlowModel m)
+/* The fit itself, between the physics' creation and destruction. */
+static PetscErrorCode Fit(MPI_Comm comm, Args *a, Data *d, FFFlowModel m, FFFlowPhysics phys, FFTrainResult *r)
 {
-  FFSweepSolver ss;
-  FFFlowPhysics phys = NULL;
   FFFlowFit fit;
   FFTrainTask task;
   FFTrainer trainer;
-  FFTrainResult r;
   FFParams *P;
   PetscMPIInt size;
   char buf[64];
   int rows, cols;
 
   PetscFunctionBeginUser;
-  PetscCall(PetscMemzero(&ss, sizeof ss));
-  if (a->config.kind == FF_FLOW_PBFM) PetscCall(CreatePhysics(a, d, m, &ss, &phys));
   a->fit.total_steps = (long)a->train.epochs * ((d->n_train + a->train.batch - 1) / a->train.batch);
   PetscCall(FFFlowFitCreate(m, d->n_train, d->train, d->n_val, d->val, phys, &a->fit, &fit));
   PetscCall(FFFlowFitSetExtra(fit, "data.split", a->f.split));
@@ -238,9 +240,23 @@ static PetscErrorCode Train(MPI_Comm comm, Args *a, Data *d, FFFlowModel m)
                         a->f.model, P->size, rows, cols, d->n_train, a->f.data, d->n_val, a->train.epochs,
                         a->train.batch, (int)size, size > 1 ? "s" : "", FFNNThreads(), FFNNThreads() > 1 ? "s" : "",
                         phys ? ", residual loss by ConFIG" : ""));
-  PetscErrorCode ierr = FFTrainerRun(trainer, &r);
+  PetscErrorCode ierr = FFTrainerRun(trainer, r);
   PetscCall(FFTrainerDestroy(&trainer));
   PetscCall(FFFlowFitDestroy(&fit));
+  PetscCall(ierr);
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode Train(MPI_Comm comm, Args *a, Data *d, FFFlowModel m)
+{
+  FFSweepSolver ss;
+  FFFlowPhysics phys = NULL;
+  FFTrainResult r;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscMemzero(&ss, sizeof ss));
+  if (a->config.kind == FF_FLOW_PBFM) PetscCall(CreatePhysics(a, d, m, &ss, &phys));
+  PetscErrorCode ierr = Fit(comm, a, d, m, phys, &r);
   PetscCall(FFFlowPhysicsDestroy(&phys));
   if (ss.solver) PetscCall(FFSweepSolverDestroy(&ss));
   PetscCall(ierr);

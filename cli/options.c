@@ -120,9 +120,9 @@ static PetscBool MatchesPattern(const char *pattern, const char *name)
  * of a physics loss), with or without an object prefix: checked at the end of the run. */
 static PetscBool IsPetscObjectOption(const char *name)
 {
-  static const char *const classes[] = {"snes_",  "ksp_", "pc_",   "mat_",       "dm_",      "petsc", "ts_",
-                                        "tao_",   "vec_", "sf_",   "fieldsplit_", "mg_",     "sub_",  "log_",
-                                        "viewer_", "draw_", "options_", "malloc", "memory_", "info",  "device_"};
+  static const char *const classes[] = {"snes_",   "ksp_",  "pc_",      "mat_",        "dm_",     "petsc", "ts_",
+                                        "tao_",    "vec_",  "sf_",      "fieldsplit_", "mg_",     "sub_",  "log_",
+                                        "viewer_", "draw_", "options_", "malloc",      "memory_", "info",  "device_"};
   for (size_t k = 0; k < sizeof classes / sizeof classes[0]; k++) {
     const size_t len = strlen(classes[k]);
     if (!strncmp(name, classes[k], len)) return PETSC_TRUE;
@@ -226,8 +226,8 @@ PetscErrorCode FFCliCheckOptions(const FFCommand *cmd, MPI_Comm comm, int argc, 
     if (used || listed || IsPetscObjectOption(name)) continue;
     const char *near = Closest(&known, name);
     if (near)
-      PetscCall(PetscPrintf(comm, "fieldflow %s: error: unknown option -%s (did you mean -%s?)\n", cmd->name, name,
-                            near));
+      PetscCall(
+          PetscPrintf(comm, "fieldflow %s: error: unknown option -%s (did you mean -%s?)\n", cmd->name, name, near));
     else
       PetscCall(PetscPrintf(comm, "fieldflow %s: error: unknown option -%s (`fieldflow %s -help` lists the options)\n",
                             cmd->name, name, cmd->name));

@@ -73,10 +73,32 @@ PetscBool FFMeshIsInflowName(const char *name);
  * through the VTK bridge) or .geo (a built-in geometry), by extension; atomic. Collective;
  * rank 0 writes. */
 PetscErrorCode FFMeshWrite(FFMesh mesh, const char *path);
+/* Rank 0 only: the whole mesh as a new undistributed FFMesh on PETSC_COMM_SELF, read again
+ * from the .msh the mesh was read from (no gmsh run), so numbered as the mesh was read (see
+ * FFMeshSetUp). For what needs every cell on one rank (the node graph, a .vtu) when the mesh
+ * is distributed. FFMeshDestroy it. */
+PetscErrorCode FFMeshCreateSerial(FFMesh mesh, FFMesh *serial);
+/* The text of the .msh the mesh was read from (MSH 4.1; the converted file for a user's MSH
+ * 2.2), NUL-terminated, on rank 0 (PetscFree it); NULL on the other ranks. Collective: a read
+ * failure on rank 0 is an error on every rank. */
+PetscErrorCode FFMeshGetFileText(FFMesh mesh, char **text);
 /* Vertices, cells, P2 nodes, groups with sizes (faces), node types, min/mean cell quality
  * (normalized radius ratio 2 r_in / r_circ), the partition. */
 PetscErrorCode FFMeshView(FFMesh mesh, PetscViewer viewer);
 PetscErrorCode FFMeshDestroy(FFMesh *mesh);
+
+/* The directed edge graph of a triangle mesh, the one builder behind FFNodeGraph's adjacency,
+ * the surrogates' graphs and the flow model's rows. cells: n_cells rows of `stride` node
+ * numbers in [0, n_nodes). nodes_per_cell 6: the first six of a row are a P2 triangle in VTK
+ * quadratic-triangle order (v0 v1 v2 m01 m12 m20), and its edges are those of its four
+ * sub-triangles (vertex-midpoint along each side, midpoint-midpoint inside); 3: the first
+ * three are a triangle (or the vertices of a P2 one, stride 6), and its edges are its sides.
+ * Out: every undirected edge {a, b}, a < b, once, in ascending (a, b), as two directed edges,
+ * a -> b then b -> a; so the edges into any node come in ascending sender order. Trained
+ * models depend on this order. senders and receivers hold n_edges each (PetscFree them). A
+ * node number out of range or an edge from a node to itself is an error naming the cell. */
+PetscErrorCode FFMeshEdges(int n_nodes, int n_cells, int nodes_per_cell, int stride, const int cells[], int *n_edges,
+                           int **senders, int **receivers);
 
 /* The node graph of the surrogates (docs/design.md, "Field layout"): the P2 nodes, i.e. the mesh
  * vertices (numbered first) and the edge midpoints. Velocity lives on all nodes,
@@ -96,8 +118,8 @@ typedef struct {
 /* Node types: 0 interior fluid, 1 + g on boundary group g. A node on several groups (a
  * corner) takes the first of them in this order: walls (FFMeshIsWallName), then inflow
  * groups (FFMeshIsInflowName), then the others; ties go to the lower group index.
- * Edges: the edges of the four sub-triangles of each P2 triangle (vertex-midpoint along each
- * mesh edge, midpoint-midpoint inside each cell), both directions, rows sorted.
+ * Edges: FFMeshEdges of the cells (P2), as CSR: row i lists the senders of the edges into
+ * node i, ascending.
  * SDF: the distance to the nearest wall segment (the boundary through the P2 nodes); when
  * the mesh has no wall group (the Darcy square), the distance to the whole boundary. */
 PetscErrorCode FFNodeGraphCreate(FFMesh mesh, FFNodeGraph *graph);

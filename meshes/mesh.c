@@ -149,31 +149,6 @@ PetscErrorCode FFMeshSetFromOptions(FFMesh mesh)
 
 /* ---------- errors that happen on rank 0 only ---------- */
 
-/* Runs fn on rank 0; on a failure every rank raises the same error (no rank left waiting in
- * a collective). On one rank fn runs plainly, so -ff_traceback shows where it failed. */
-PetscErrorCode FFRunOnRank0(MPI_Comm comm, PetscErrorCode (*fn)(void *), void *ctx)
-{
-  PetscMPIInt size, rank;
-  FFErrorCapture cap = {""};
-  int ierr = 0;
-  PetscFunctionBegin;
-  PetscCallMPI(MPI_Comm_size(comm, &size));
-  if (size == 1) {
-    PetscCall(fn(ctx));
-    PetscFunctionReturn(0);
-  }
-  PetscCallMPI(MPI_Comm_rank(comm, &rank));
-  if (rank == 0) {
-    PetscCall(FFErrorCapturePush(&cap));
-    ierr = (int)fn(ctx);
-    PetscCall(FFErrorCapturePop());
-  }
-  PetscCallMPI(MPI_Bcast(&ierr, 1, MPI_INT, 0, comm));
-  PetscCallMPI(MPI_Bcast(cap.message, sizeof cap.message, MPI_CHAR, 0, comm));
-  PetscCheck(!ierr, comm, (PetscErrorCode)ierr, "%s", cap.message);
-  PetscFunctionReturn(0);
-}
-
 static PetscErrorCode RunOnRank0(FFMesh mesh, PetscErrorCode (*fn)(void *))
 {
   PetscFunctionBegin;

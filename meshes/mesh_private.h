@@ -99,7 +99,4 @@ PetscErrorCode FFMeshPointCentroid(DM dm, PetscInt point, PetscReal x[2]);
 /* ff_partition.c: distribute with METIS (or PETSc's partitioner); fills info. */
 PetscErrorCode FFMeshDistribute(DM dm, const char *method, DM *dmdist, FFMeshPartitionInfo *info);
 
-/* Runs fn(ctx) on rank 0 of comm; a failure there becomes the same error on every rank. */
-PetscErrorCode FFRunOnRank0(MPI_Comm comm, PetscErrorCode (*fn)(void *), void *ctx);
-
 #endif

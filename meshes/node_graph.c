@@ -183,44 +183,27 @@ static PetscErrorCode NodeSdf(FFMesh mesh, FFNodeGraph *g, PetscInt vStart, Pets
   PetscFunctionReturn(0);
 }
 
-/* Symmetric CSR: per mesh edge (v0, m), (m, v1); per cell the three midpoint pairs. No pair
- * arises twice (two cells share at most one edge), so there is nothing to deduplicate. */
-static PetscErrorCode NodeEdges(DM dm, FFNodeGraph *g)
+/* Symmetric CSR of FFMeshEdges: the edges into each node, whose senders come ascending, so a
+ * stable bucketing by receiver leaves every row sorted. */
+static PetscErrorCode NodeEdges(FFNodeGraph *g)
 {
-  PetscInt eStart, eEnd, vStart, vEnd, *fill;
+  int *cells, *senders, *receivers, n_edges;
+  PetscInt *fill;
   PetscFunctionBegin;
-  PetscCall(DMPlexGetDepthStratum(dm, 0, &vStart, &vEnd));
-  PetscCall(DMPlexGetDepthStratum(dm, 1, &eStart, &eEnd));
+  PetscCall(PetscMalloc1(6 * g->n_cells + 1, &cells));
+  for (PetscInt k = 0; k < 6 * g->n_cells; k++) cells[k] = (int)g->cells[k];
+  PetscCall(FFMeshEdges((int)g->n_nodes, (int)g->n_cells, 6, 6, cells, &n_edges, &senders, &receivers));
+  PetscCall(PetscFree(cells));
   PetscCall(PetscCalloc1(g->n_nodes + 1, &g->row_ptr));
-  PetscInt *deg = g->row_ptr + 1;
-  for (PetscInt e = eStart; e < eEnd; e++) {
-    const PetscInt *cone;
-    PetscCall(DMPlexGetCone(dm, e, &cone));
-    deg[cone[0] - vStart]++, deg[cone[1] - vStart]++, deg[g->n_vertices + e - eStart] += 2;
-  }
-  for (PetscInt c = 0; c < g->n_cells; c++)
-    for (int k = 3; k < 6; k++) deg[g->cells[6 * c + k]] += 2;
+  for (int e = 0; e < n_edges; e++) g->row_ptr[receivers[e] + 1]++;
   for (PetscInt i = 0; i < g->n_nodes; i++) g->row_ptr[i + 1] += g->row_ptr[i];
-  PetscCall(PetscMalloc1(g->row_ptr[g->n_nodes], &g->col));
-  PetscCall(PetscMalloc1(g->n_nodes, &fill));
+  PetscCall(PetscMalloc1(n_edges + 1, &g->col));
+  PetscCall(PetscMalloc1(g->n_nodes + 1, &fill));
   PetscCall(PetscArraycpy(fill, g->row_ptr, g->n_nodes));
-#define ADD_PAIR(a, b) (g->col[fill[a]++] = (b), g->col[fill[b]++] = (a))
-  for (PetscInt e = eStart; e < eEnd; e++) {
-    const PetscInt *cone, m = g->n_vertices + e - eStart;
-    PetscCall(DMPlexGetCone(dm, e, &cone));
-    ADD_PAIR(cone[0] - vStart, m);
-    ADD_PAIR(m, cone[1] - vStart);
-  }
-  for (PetscInt c = 0; c < g->n_cells; c++) {
-    const PetscInt *m = &g->cells[6 * c + 3];
-    ADD_PAIR(m[0], m[1]);
-    ADD_PAIR(m[1], m[2]);
-    ADD_PAIR(m[2], m[0]);
-  }
-#undef ADD_PAIR
+  for (int e = 0; e < n_edges; e++) g->col[fill[receivers[e]]++] = senders[e];
   PetscCall(PetscFree(fill));
-  for (PetscInt i = 0; i < g->n_nodes; i++)
-    PetscCall(PetscSortInt(g->row_ptr[i + 1] - g->row_ptr[i], g->col + g->row_ptr[i]));
+  PetscCall(PetscFree(senders));
+  PetscCall(PetscFree(receivers));
   PetscFunctionReturn(0);
 }
 
@@ -249,7 +232,7 @@ PetscErrorCode FFNodeGraphCreate(FFMesh mesh, FFNodeGraph *g)
   PetscCall(NodeCells(dm, g));
   PetscCall(NodeTypes(mesh, g, vStart, eStart));
   PetscCall(NodeSdf(mesh, g, vStart, eStart));
-  PetscCall(NodeEdges(dm, g));
+  PetscCall(NodeEdges(g));
   PetscFunctionReturn(0);
 }
 

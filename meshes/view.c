@@ -6,7 +6,6 @@
 
 #include <errno.h>
 #include <string.h>
-#include <unistd.h>
 
 PetscErrorCode FFMeshGetPartitionInfo(FFMesh mesh, const char **method, PetscInt *edge_cut, PetscReal *imbalance)
 {
@@ -122,40 +121,35 @@ PetscErrorCode FFMeshView(FFMesh mesh, PetscViewer viewer)
 
 static PetscErrorCode CopyFile(const char *from, const char *to)
 {
-  char tmp[PETSC_MAX_PATH_LEN + 32], buf[65536];
+  char buf[65536];
+  FFAtomicFile af;
+  size_t n;
   PetscFunctionBegin;
-  PetscCallFF(FFTempPathFor(to, tmp, sizeof tmp));
   FILE *in = fopen(from, "rb");
   PetscCheck(in, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "cannot read '%s': %s", from, strerror(errno));
-  FILE *out = fopen(tmp, "wb");
-  if (!out) fclose(in);
-  PetscCheck(out, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "cannot write '%s': %s", to, strerror(errno));
-  size_t n;
-  int bad = 0;
-  while (!bad && (n = fread(buf, 1, sizeof buf, in)) > 0) bad = fwrite(buf, 1, n, out) != n;
-  bad |= ferror(in);
+  FFErrorCode rc = FFAtomicOpen(to, "wb", &af);
+  if (rc) fclose(in);
+  PetscCallFF(rc);
+  while ((n = fread(buf, 1, sizeof buf, in)) > 0 && fwrite(buf, 1, n, af.f) == n) continue;
+  int bad = ferror(in);
   fclose(in);
-  bad |= fclose(out) != 0;
-  if (bad) unlink(tmp);
-  PetscCheck(!bad, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "writing '%s' failed", to);
-  PetscCallFF(FFCommitTemp(tmp, to));
+  if (bad) FFAtomicAbort(&af);
+  PetscCheck(!bad, PETSC_COMM_SELF, PETSC_ERR_FILE_READ, "cannot read '%s'", from);
+  PetscCallFF(FFAtomicCommit(&af)); /* a failed write shows here */
   PetscFunctionReturn(0);
 }
 
 static PetscErrorCode WriteGeo(const FFGeometry *geo, const char *path)
 {
-  char tmp[PETSC_MAX_PATH_LEN + 32];
+  FFAtomicFile af;
   PetscFunctionBegin;
   PetscCheck(geo->type != FF_GEOMETRY_FILE, PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG,
              "cannot write '%s': a user mesh has no .geo", path);
-  PetscCallFF(FFTempPathFor(path, tmp, sizeof tmp));
-  FILE *f = fopen(tmp, "w");
-  PetscCheck(f, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "cannot write '%s': %s", path, strerror(errno));
-  PetscErrorCode ierr = FFGeoWrite(geo, f);
-  int bad = fclose(f) != 0 || ierr;
-  if (bad) unlink(tmp);
-  PetscCheck(!bad, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "writing '%s' failed", path);
-  PetscCallFF(FFCommitTemp(tmp, path));
+  PetscCallFF(FFAtomicOpen(path, "w", &af));
+  PetscErrorCode ierr = FFGeoWrite(geo, af.f);
+  if (ierr) FFAtomicAbort(&af);
+  PetscCall(ierr);
+  PetscCallFF(FFAtomicCommit(&af));
   PetscFunctionReturn(0);
 }
 
@@ -200,14 +194,10 @@ static PetscErrorCode WriteVtu(FFMesh mesh, const char *path)
     PetscFunctionReturn(0);
   }
   FFMesh serial;
-  FFGeometry geo = mesh->geo;
-  geo.type = FF_GEOMETRY_FILE;
-  PetscCall(PetscStrncpy(geo.msh_file, mesh->msh_path, sizeof geo.msh_file));
-  PetscCall(FFMeshCreate(PETSC_COMM_SELF, &serial));
-  PetscCall(FFMeshSetGeometry(serial, &geo));
-  PetscCall(FFMeshSetUp(serial));
-  PetscCall(WriteVtuSerial(serial, path));
+  PetscCall(FFMeshCreateSerial(mesh, &serial));
+  PetscErrorCode ierr = WriteVtuSerial(serial, path);
   PetscCall(FFMeshDestroy(&serial));
+  PetscCall(ierr);
   PetscFunctionReturn(0);
 }
 

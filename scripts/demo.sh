@@ -53,6 +53,7 @@ stage "the surrogate against the solver on the test split (unseen shapes), each 
 
 echo
 echo "demo: done in $(($(date +%s) - T0)) s."
-echo "  report:  $OUT/report/report.md (metrics.json, samples.csv, cl.png, cd.png, cp_*.png, loss.png)"
+echo "  report:  $OUT/report/report.md (metrics.json, samples.csv, cl.png, cd.png, cp_*.png, loss.png,"
+echo "           field_u_*.png and field_p_*.png: reference, predicted and error fields around the airfoil)"
 echo "  fields:  $OUT/report/samples/*.vtu (u, p, their references and errors; ParaView),"
 echo "           $OUT/*.vtu (meshes: node_type, sdf; the DFG solution)"

@@ -6,49 +6,41 @@
 #include "ff_io.h"
 
 #include <stdlib.h>
-#include <unistd.h>
 
-/* The node graph of the undistributed mesh: on several ranks rank 0 rereads the mesh's .msh
- * (a copy) alone, as the graph needs a serial mesh; other ranks get an empty graph. */
+typedef struct {
+  FFMesh mesh;
+  FFNodeGraph *graph;
+} SerialGraph;
+
+static PetscErrorCode SerialGraphOnRank0(void *ctx)
+{
+  SerialGraph *c = ctx;
+  FFMesh serial;
+  PetscFunctionBegin;
+  PetscCall(FFMeshCreateSerial(c->mesh, &serial));
+  PetscErrorCode ierr = FFNodeGraphCreate(serial, c->graph);
+  PetscCall(FFMeshDestroy(&serial));
+  PetscCall(ierr);
+  PetscFunctionReturn(0);
+}
+
+/* The node graph of the undistributed mesh: on several ranks rank 0 builds it from a serial
+ * copy of the mesh (FFMeshCreateSerial), as the graph needs every cell; other ranks get an
+ * empty graph. */
 PetscErrorCode FFSolverCreateNodeGraph(FFSolver s, FFNodeGraph *graph)
 {
-  PetscMPIInt size, rank;
-  char tmp[] = "/tmp/fieldflow-graph-XXXXXX.msh";
-  FFGeometry geo;
-  const FFGeometry *g;
-  FFMesh serial;
-  PetscErrorCode ierr = 0;
+  PetscMPIInt size;
+  SerialGraph ctx = {s->mesh, graph};
 
   PetscFunctionBegin;
   PetscCheck(s->mesh, s->comm, PETSC_ERR_ORDER, "the node graph needs the solver's mesh (FFSolverSetMesh)");
   PetscCall(PetscMemzero(graph, sizeof *graph));
   PetscCallMPI(MPI_Comm_size(s->comm, &size));
-  PetscCallMPI(MPI_Comm_rank(s->comm, &rank));
   if (size == 1) {
     PetscCall(FFNodeGraphCreate(s->mesh, graph));
     PetscFunctionReturn(0);
   }
-  if (!rank) {
-    int fd = mkstemps(tmp, 4);
-    PetscCheck(fd >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "cannot create a temporary file %s", tmp);
-    close(fd);
-  }
-  PetscCallMPI(MPI_Bcast(tmp, sizeof tmp, MPI_CHAR, 0, s->comm));
-  PetscCall(FFMeshWrite(s->mesh, tmp));
-  if (!rank) {
-    PetscCall(FFMeshGetGeometry(s->mesh, &g));
-    geo = *g;
-    geo.type = FF_GEOMETRY_FILE;
-    PetscCall(PetscStrncpy(geo.msh_file, tmp, sizeof geo.msh_file));
-    PetscCall(FFMeshCreate(PETSC_COMM_SELF, &serial));
-    ierr = FFMeshSetGeometry(serial, &geo);
-    if (!ierr) ierr = FFMeshSetUp(serial);
-    if (!ierr) ierr = FFNodeGraphCreate(serial, graph);
-    PetscCall(FFMeshDestroy(&serial));
-    remove(tmp);
-  }
-  PetscCallMPI(MPI_Bcast(&ierr, 1, MPI_INT, 0, s->comm));
-  PetscCheck(!ierr, s->comm, PETSC_ERR_LIB, "building the node graph of the serial mesh failed");
+  PetscCall(FFRunOnRank0(s->comm, SerialGraphOnRank0, &ctx));
   PetscFunctionReturn(0);
 }
 
@@ -58,9 +50,20 @@ static void Column(const PetscReal *field, PetscInt n, PetscInt nc, PetscInt c, 
   for (PetscInt i = 0; i < n; i++) out[i] = (double)field[i * nc + c];
 }
 
-static PetscErrorCode WriteOnRankZero(FFSolver s, const FFNodeGraph *graph, const char *path, PetscReal *field,
-                                      PetscReal *vorticity)
+typedef struct {
+  FFSolver s;
+  const FFNodeGraph *graph;
+  const char *path;
+  PetscReal *field, *vorticity;
+} VtuCtx;
+
+static PetscErrorCode WriteOnRankZero(void *ctx)
 {
+  const VtuCtx *c = ctx;
+  FFSolver s = c->s;
+  const FFNodeGraph *graph = c->graph;
+  const char *path = c->path;
+  PetscReal *field = c->field, *vorticity = c->vorticity;
   const PetscInt n = s->n_nodes, nc = s->n_components;
   double *velocity, *a, *b;
   int64_t *conn;
@@ -92,23 +95,20 @@ static PetscErrorCode WriteOnRankZero(FFSolver s, const FFNodeGraph *graph, cons
 
 PetscErrorCode FFSolverWriteVTU(FFSolver s, const char path[])
 {
-  PetscMPIInt rank;
   PetscReal *field = NULL, *vorticity = NULL;
-  PetscErrorCode ierr = 0;
 
   PetscFunctionBegin;
   PetscCheck(s->solved, s->comm, PETSC_ERR_NOT_CONVERGED, "%s: the solve did not converge; nothing written", path);
-  PetscCallMPI(MPI_Comm_rank(s->comm, &rank));
   FFNodeGraph graph;
   PetscCall(FFSolverCreateNodeGraph(s, &graph));
   if (!s->point_node) PetscCall(FFSolverSetNodeGraph(s, &graph));
   PetscCall(PetscMalloc2((size_t)s->n_nodes * s->n_components, &field, s->n_nodes, &vorticity));
   PetscCall(FFSolverStateToNodeField(s, s->u, field));
   if (s->problem == FF_PROBLEM_NAVIER_STOKES) PetscCall(FFSolverComputeVorticity(s, vorticity));
-  if (!rank) ierr = WriteOnRankZero(s, &graph, path, field, vorticity);
-  PetscCallMPI(MPI_Bcast(&ierr, 1, MPI_INT, 0, s->comm));
+  VtuCtx ctx = {s, &graph, path, field, vorticity};
+  PetscErrorCode ierr = FFRunOnRank0(s->comm, WriteOnRankZero, &ctx);
   PetscCall(PetscFree2(field, vorticity));
   PetscCall(FFNodeGraphDestroy(&graph));
-  PetscCheck(!ierr, s->comm, PETSC_ERR_FILE_WRITE, "writing %s failed", path);
+  PetscCall(ierr);
   PetscFunctionReturn(0);
 }

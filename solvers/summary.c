@@ -137,16 +137,13 @@ PetscErrorCode FFSolverWritePressureCoefficient(FFSolver s, const char body[], c
   PetscCall(FFSolverComputePressureCoefficient(s, body, &n, &xy_cp));
   PetscCallMPI(MPI_Comm_rank(s->comm, &rank));
   if (!rank) {
-    char tmp[PETSC_MAX_PATH_LEN + 16];
+    FFAtomicFile af;
     PetscCallFF(FFCheckWritable(path));
-    PetscCallFF(FFTempPathFor(path, tmp, sizeof tmp));
-    FILE *f = fopen(tmp, "w");
-    PetscCheck(f, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "%s: cannot write", path);
-    fprintf(f, "x,y,cp\n");
+    PetscCallFF(FFAtomicOpen(path, "w", &af));
+    fprintf(af.f, "x,y,cp\n");
     for (PetscInt i = 0; i < n; i++)
-      fprintf(f, "%.10g,%.10g,%.10g\n", (double)xy_cp[3 * i], (double)xy_cp[3 * i + 1], (double)xy_cp[3 * i + 2]);
-    PetscCheck(fclose(f) == 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "%s: write failed", path);
-    PetscCallFF(FFCommitTemp(tmp, path));
+      fprintf(af.f, "%.10g,%.10g,%.10g\n", (double)xy_cp[3 * i], (double)xy_cp[3 * i + 1], (double)xy_cp[3 * i + 2]);
+    PetscCallFF(FFAtomicCommit(&af));
   }
   PetscCall(PetscFree(xy_cp));
   PetscFunctionReturn(0);

@@ -3,23 +3,27 @@
  * node graph is the stored one, so the sample's node fields are states of this solver. */
 #include "sweep_private.h"
 
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-/* Rank 0: the sample's .msh text into a temporary file. */
-static PetscErrorCode WriteMeshFile(const FFSample *s, char *path, size_t len)
+typedef struct {
+  const FFSample *s;
+  char *path; /* PETSC_MAX_PATH_LEN */
+} MeshFileCtx;
+
+/* Rank 0: the sample's .msh text into a scratch file, for the mesh reader, which wants a path. */
+static PetscErrorCode WriteMeshFile(void *ctx)
 {
-  const char *tmpdir = getenv("TMPDIR");
+  const MeshFileCtx *c = ctx;
+  const size_t n = strlen(c->s->mesh.msh);
+  char path[PETSC_MAX_PATH_LEN];
   PetscFunctionBegin;
-  snprintf(path, len, "%s/fieldflow-sample-XXXXXX.msh", tmpdir && *tmpdir ? tmpdir : "/tmp");
-  int fd = mkstemps(path, 4);
-  PetscCheck(fd >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "cannot create a temporary file %s", path);
-  size_t n = strlen(s->mesh.msh);
-  ssize_t w = write(fd, s->mesh.msh, n);
-  int closed = close(fd);
-  if (w != (ssize_t)n || closed) remove(path);
-  PetscCheck(w == (ssize_t)n && !closed, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "cannot write %s", path);
+  PetscCallFF(FFScratchFile("fieldflow-sample", ".msh", path, sizeof path));
+  FILE *f = fopen(path, "wb");
+  int bad = !f || fwrite(c->s->mesh.msh, 1, n, f) != n;
+  if (f) bad |= fclose(f) != 0;
+  if (bad) remove(path);
+  PetscCheck(!bad, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "cannot write the sample's mesh to %s", path);
+  PetscCall(PetscStrncpy(c->path, path, PETSC_MAX_PATH_LEN));
   PetscFunctionReturn(0);
 }
 
@@ -135,18 +139,20 @@ static PetscErrorCode SetGraph(FFSweepSolver *ss, const FFSample *s)
 
 PetscErrorCode FFSweepSolverFromSample(MPI_Comm comm, const FFSample *s, FFSweepSolver *ss)
 {
-  PetscMPIInt rank;
   PetscFunctionBegin;
   PetscCall(PetscMemzero(ss, sizeof *ss));
   ss->comm = comm;
   PetscCall(CheckSample(comm, s));
-  PetscCallMPI(MPI_Comm_rank(comm, &rank));
-  if (!rank) PetscCall(WriteMeshFile(s, ss->msh_path, sizeof ss->msh_path));
-  PetscCallMPI(MPI_Bcast(ss->msh_path, sizeof ss->msh_path, MPI_CHAR, 0, comm));
   PetscCall(FFSweepOptionsCreate(s->options, NULL, &ss->options));
-  PetscCall(PetscOptionsPush(ss->options));
-  PetscErrorCode ierr = Build(ss);
-  PetscCall(PetscOptionsPop());
+  /* from here on a failure destroys what was made, the scratch .msh included */
+  MeshFileCtx file = {s, ss->msh_path};
+  PetscErrorCode ierr = FFRunOnRank0(comm, WriteMeshFile, &file);
+  if (!ierr) {
+    PetscCallMPI(MPI_Bcast(ss->msh_path, sizeof ss->msh_path, MPI_CHAR, 0, comm));
+    PetscCall(PetscOptionsPush(ss->options));
+    ierr = Build(ss);
+    PetscCall(PetscOptionsPop());
+  }
   if (!ierr) ierr = SetGraph(ss, s);
   if (ierr) PetscCall(FFSweepSolverDestroy(ss));
   PetscCall(ierr);

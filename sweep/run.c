@@ -82,27 +82,28 @@ static PetscErrorCode Prepare(FFSweep sw, Work *w)
 }
 
 /* Prepare on rank 0; its error, if any, raised on every rank. */
+typedef struct {
+  FFSweep sw;
+  Work *w;
+} PrepareCtx;
+
+static PetscErrorCode PrepareOnRank0(void *ctx)
+{
+  PetscFunctionBegin;
+  PetscCall(Prepare(((PrepareCtx *)ctx)->sw, ((PrepareCtx *)ctx)->w));
+  PetscFunctionReturn(0);
+}
+
 static PetscErrorCode PrepareEverywhere(FFSweep sw, Work *w)
 {
   PetscMPIInt rank, size;
-  FFErrorCapture caught;
-  int ierr = 0;
+  PrepareCtx ctx = {sw, w};
   PetscFunctionBegin;
   PetscCallMPI(MPI_Comm_rank(sw->comm, &rank));
   PetscCallMPI(MPI_Comm_size(sw->comm, &size));
   PetscCall(PetscMalloc1((size_t)PetscMax(sw->n, 1) * sw->n_params + 1, &w->plan));
-  if (size == 1) {
-    PetscCall(Prepare(sw, w));
-    PetscFunctionReturn(0);
-  }
-  if (!rank) {
-    PetscCall(FFErrorCapturePush(&caught));
-    ierr = (int)Prepare(sw, w);
-    PetscCall(FFErrorCapturePop());
-  }
-  PetscCallMPI(MPI_Bcast(&ierr, 1, MPI_INT, 0, sw->comm));
-  PetscCallMPI(MPI_Bcast(caught.message, sizeof caught.message, MPI_CHAR, 0, sw->comm));
-  PetscCheck(!ierr, sw->comm, PETSC_ERR_ARG_WRONG, "%s", caught.message);
+  PetscCall(FFRunOnRank0(sw->comm, PrepareOnRank0, &ctx));
+  if (size == 1) PetscFunctionReturn(0);
   long counts[2] = {w->n_pending, w->done_before};
   PetscCallMPI(MPI_Bcast(counts, 2, MPI_LONG, 0, sw->comm));
   w->n_pending = counts[0], w->done_before = counts[1];

@@ -3,55 +3,7 @@
  * the options) and write it; a mesh or solve failure becomes a failure record. */
 #include "sweep_private.h"
 
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-
-/* ---------- the .msh text ---------- */
-
-/* The file's bytes, NUL-terminated (PetscFree). */
-static PetscErrorCode ReadWholeFile(const char *path, char **text)
-{
-  FILE *f = fopen(path, "rb");
-  long bytes = -1;
-  PetscFunctionBegin;
-  PetscCheck(f, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "cannot open %s", path);
-  if (!fseek(f, 0, SEEK_END)) bytes = ftell(f);
-  PetscErrorCode ierr =
-      bytes >= 0 && !fseek(f, 0, SEEK_SET) ? PetscMalloc1((size_t)bytes + 1, text) : PETSC_ERR_FILE_READ;
-  if (!ierr && fread(*text, 1, (size_t)bytes, f) != (size_t)bytes) ierr = PETSC_ERR_FILE_READ;
-  fclose(f);
-  if (ierr) PetscCall(PetscFree(*text));
-  PetscCheck(!ierr, PETSC_COMM_SELF, PETSC_ERR_FILE_READ, "cannot read %s", path);
-  (*text)[bytes] = '\0';
-  PetscFunctionReturn(0);
-}
-
-PetscErrorCode FFSweepMeshFileText(FFMesh mesh, char **text)
-{
-  DM dm;
-  MPI_Comm comm;
-  PetscMPIInt rank;
-  const char *tmpdir = getenv("TMPDIR");
-  char path[PETSC_MAX_PATH_LEN];
-  PetscFunctionBegin;
-  *text = NULL;
-  PetscCall(FFMeshGetDM(mesh, &dm));
-  PetscCall(PetscObjectGetComm((PetscObject)dm, &comm));
-  PetscCallMPI(MPI_Comm_rank(comm, &rank));
-  if (!rank) {
-    snprintf(path, sizeof path, "%s/fieldflow-sweep-XXXXXX.msh", tmpdir && *tmpdir ? tmpdir : "/tmp");
-    int fd = mkstemps(path, 4);
-    PetscCheck(fd >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "cannot create a temporary file %s", path);
-    close(fd);
-  }
-  PetscCallMPI(MPI_Bcast(path, sizeof path, MPI_CHAR, 0, comm));
-  PetscErrorCode ierr = FFMeshWrite(mesh, path);
-  if (!rank && !ierr) ierr = ReadWholeFile(path, text);
-  if (!rank) remove(path);
-  PetscCheck(!ierr, PETSC_COMM_SELF, PETSC_ERR_FILE_READ, "cannot read back the mesh file %s", path);
-  PetscFunctionReturn(0);
-}
 
 /* ---------- mesh and solve ---------- */
 
@@ -202,7 +154,7 @@ static PetscErrorCode Collect(MPI_Comm comm, const Solve *sv, Collected *c)
   PetscCall(FFSolverStateToNodeField(sv->solver, u, c->node_field));
   PetscCall(FFSolverComputeSummary(sv->solver, &c->summary));
   PetscCall(SurfacePressure(sv, c));
-  PetscCall(FFSweepMeshFileText(sv->mesh, &c->msh));
+  PetscCall(FFMeshGetFileText(sv->mesh, &c->msh));
   if (!rank) {
     PetscCall(GraphArrays(c));
     PetscCall(SplitFields(sv, nn, nc, c));

@@ -57,7 +57,4 @@ PetscErrorCode FFSweepSolveSample(MPI_Comm comm, FFDataset ds, long index, const
  * mesh or the solver. plan: n x n_params. */
 PetscErrorCode FFSweepProbe(FFSweep sweep, const double *plan);
 
-/* The .msh text of a set-up mesh, on its rank 0 (NULL elsewhere); PetscFree() it. */
-PetscErrorCode FFSweepMeshFileText(FFMesh mesh, char **text);
-
 #endif

@@ -2,11 +2,14 @@
 #include "ff_test.h"
 
 #include <CUnit/Basic.h>
+#include <fcntl.h>
 #include <mpi.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 int FFTestRun(const char *suite_name, const FFTest *tests)
 {
@@ -57,6 +60,17 @@ int FFTestShell(const char *cmdline, char *out, size_t len)
   if (out && len) out[used] = '\0';
   int status = pclose(p);
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+int FFTestLockFile(const char *path)
+{
+  unsetenv("HDF5_USE_FILE_LOCKING");
+  int fd = open(path, O_RDONLY);
+  if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    close(fd);
+    fd = -1;
+  }
+  return fd;
 }
 
 json_object *FFTestJsonRead(const char *path)

@@ -27,6 +27,12 @@ const char *FFTestTempDir(const char *suite);
  * returns the exit status (or -1 if it could not run). */
 int FFTestShell(const char *cmdline, char *out, size_t len);
 
+/* Takes an exclusive flock() on path, as a program holding the file open for writing does
+ * (HDF5 with its default file locking: h5py in mode "a", HDFView), and clears
+ * HDF5_USE_FILE_LOCKING, which would override fieldflow's policy. Returns the descriptor to
+ * close (which releases the lock), or -1. */
+int FFTestLockFile(const char *path);
+
 /* The JSON document in path (FFJsonReadFile: strict); NULL, with the message printed, when it
  * cannot be read or is not valid JSON. json_object_put it. */
 json_object *FFTestJsonRead(const char *path);

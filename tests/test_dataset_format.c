@@ -8,23 +8,45 @@
 #include <string.h>
 #include <unistd.h>
 
+/* A file of the 512-byte header block followed by data, sealed; its header's CRC-32. */
+static uint32_t SealedCrc(const char *path, const unsigned char *data, size_t n)
+{
+  static const unsigned char header[FF_FILE_HEADER_BYTES];
+  FILE *f = fopen(path, "wb");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+  CU_ASSERT_FATAL(fwrite(header, 1, sizeof header, f) == sizeof header && fwrite(data, 1, n, f) == n);
+  CU_ASSERT_FATAL(fclose(f) == 0);
+  FFFileHeader h;
+  FF_TEST_CALL(FFFileSeal(path, "sample", 0, "ok"));
+  FF_TEST_CALL(FFFileVerify(path, FF_VERIFY_FULL, &h));
+  CU_ASSERT_EQUAL(h.bytes, (long long)(FF_FILE_HEADER_BYTES + n));
+  return h.crc32;
+}
+
 static void TestCrc32(void)
 {
-  FFCrc32 c;
-  FFCrc32Init(&c);
-  FFCrc32Update(&c, "123456789", 9);
-  CU_ASSERT_EQUAL(FFCrc32Value(&c), 0xCBF43926u); /* the CRC-32 check value */
-  unsigned char data[10007];
-  FFRng rng;
-  FFRngSeed(&rng, 5, 0);
-  for (size_t i = 0; i < sizeof data; i++) data[i] = (unsigned char)FFRngNext(&rng);
-  FFCrc32 one, parts;
-  FFCrc32Init(&one);
-  FFCrc32Update(&one, data, sizeof data);
-  FFCrc32Init(&parts);
-  size_t cuts[] = {0, 3, 4000, 4001, 9999, sizeof data};
-  for (int k = 0; k + 1 < 6; k++) FFCrc32Update(&parts, data + cuts[k], cuts[k + 1] - cuts[k]);
-  CU_ASSERT_EQUAL(FFCrc32Value(&one), FFCrc32Value(&parts));
+  char path[4200];
+  snprintf(path, sizeof path, "%s/crc.bin", FFTestTempDir("dataset_format_crc"));
+  /* the CRC-32 check value */
+  CU_ASSERT_EQUAL(SealedCrc(path, (const unsigned char *)"123456789", 9), 0xCBF43926u);
+  /* over the 1 MiB read chunk; the value is Python's:
+   *   zlib.crc32(bytes(((i * 2654435761) & 0xffffffff) >> 24 for i in range(2**20 + 4099))) */
+  const size_t n = (1u << 20) + 4099;
+  unsigned char *data = malloc(n);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(data);
+  for (uint32_t i = 0; i < n; i++) data[i] = (unsigned char)((i * 2654435761u) >> 24);
+  CU_ASSERT_EQUAL(SealedCrc(path, data, n), 0x7e9518a3u);
+  free(data);
+  /* a byte changed in the second chunk is caught */
+  FILE *f = fopen(path, "r+b");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+  fseek(f, FF_FILE_HEADER_BYTES + (1L << 20) + 7, SEEK_SET);
+  int c = fgetc(f);
+  fseek(f, -1, SEEK_CUR);
+  fputc(c ^ 0x10, f);
+  fclose(f);
+  CU_ASSERT_EQUAL(FFFileVerify(path, FF_VERIFY_FULL, NULL), FF_ERR_FORMAT);
+  CU_ASSERT_PTR_NOT_NULL(strstr(FFErrorMessage(), "checksum mismatch"));
 }
 
 static void CompareScalars(const FFScalar *a, int na, const FFScalar *b, int nb)
@@ -115,6 +137,14 @@ static void TestRoundTrip(void)
   CU_ASSERT_STRING_EQUAL(h.kind, "sample");
   CU_ASSERT_EQUAL(h.index, 7);
   CU_ASSERT_STRING_EQUAL(h.status, "ok");
+  /* Read while another program holds the file locked (h5py in mode "a"): fieldflow opens its
+   * files without HDF5's file locking (src/io/h5.c). */
+  int fd = FFTestLockFile(path);
+  CU_ASSERT_FATAL(fd >= 0);
+  FF_TEST_CALL(FFSampleRead(path, FF_READ_ALL, &r));
+  CompareSamples(&s, &r);
+  FFSampleDestroy(&r);
+  close(fd);
   FFTestFreeSample(&d);
 }
 
@@ -338,7 +368,7 @@ static void TestFieldToNodes(void)
 int main(void)
 {
   const FFTest tests[] = {
-      {"CRC-32 check value and chunking", TestCrc32},
+      {"CRC-32: zlib's (Python's zlib.crc32), check value, over read chunks", TestCrc32},
       {"sample schema round trip", TestRoundTrip},
       {"failed sample round trip", TestFailedSample},
       {"mesh file blob: compressed, byte-exact, read on request", TestMeshFileRoundTrip},

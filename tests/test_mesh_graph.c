@@ -351,6 +351,37 @@ static void TestNodePartition(void)
   FF_TEST_PETSC(FFMeshDestroy(&mesh));
 }
 
+static void ExpectEdges(int n_nodes, int per, const int *cells, int n, const int (*pairs)[2])
+{
+  int n_edges, *s, *r;
+  FF_TEST_PETSC(FFMeshEdges(n_nodes, 2, per, 6, cells, &n_edges, &s, &r));
+  CU_ASSERT_EQUAL_FATAL(n_edges, 2 * n);
+  for (int k = 0; k < n; k++) {
+    CU_ASSERT(s[2 * k] == pairs[k][0] && r[2 * k] == pairs[k][1]);
+    CU_ASSERT(s[2 * k + 1] == pairs[k][1] && r[2 * k + 1] == pairs[k][0]);
+  }
+  PetscFree(s);
+  PetscFree(r);
+}
+
+/* Two P2 triangles sharing the side 1-2 (midpoint 5): every edge once, in the order trained
+ * models were made with: ascending (a, b), a -> b then b -> a. */
+static void TestMeshEdges(void)
+{
+  const int cells[2][6] = {{0, 1, 2, 4, 5, 6}, {1, 3, 2, 7, 8, 5}};
+  const int p2[16][2] = {{0, 4}, {0, 6}, {1, 4}, {1, 5}, {1, 7}, {2, 5}, {2, 6}, {2, 8},
+                         {3, 7}, {3, 8}, {4, 5}, {4, 6}, {5, 6}, {5, 7}, {5, 8}, {7, 8}};
+  const int p1[5][2] = {{0, 1}, {0, 2}, {1, 2}, {1, 3}, {2, 3}};
+  ExpectEdges(9, 6, cells[0], 16, p2);
+  ExpectEdges(4, 3, cells[0], 5, p1); /* the vertices of the same cells, read in place */
+  int n_edges, *s, *r;
+  PetscPushErrorHandler(PetscReturnErrorHandler, NULL);
+  CU_ASSERT_NOT_EQUAL(FFMeshEdges(8, 2, 6, 6, cells[0], &n_edges, &s, &r), 0); /* node 8 of 8 */
+  const int loop[6] = {0, 1, 1, 3, 4, 5};
+  CU_ASSERT_NOT_EQUAL(FFMeshEdges(6, 1, 3, 6, loop, &n_edges, &s, &r), 0); /* an edge 1 -> 1 */
+  PetscPopErrorHandler();
+}
+
 int main(int argc, char **argv)
 {
   const FFTest tests[] = {
@@ -360,6 +391,7 @@ int main(int argc, char **argv)
       {"node -> dof map through a Taylor-Hood section", TestDofMap},
       {"METIS cell partition: coverage, imbalance, edge cut", TestCellPartition},
       {"node graph partition with halos", TestNodePartition},
+      {"edges of P2 and P1 triangles: each once, in their fixed order", TestMeshEdges},
       {NULL, NULL},
   };
   return FFTestRunPetsc(argc, argv, "mesh_graph", tests);

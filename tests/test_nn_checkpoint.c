@@ -6,6 +6,7 @@
 #include <hdf5.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 typedef struct {
   FFParams *P;
@@ -181,11 +182,63 @@ static void TestMismatch(void)
   FreeModel(&extra);
 }
 
+/* A save that fails half-way (a name HDF5 refuses) leaves the old checkpoint as it was and
+ * no temporary file. */
+static void TestFailedSave(void)
+{
+  Model m, r;
+  MakeModel(6, 1, 1, &m);
+  MakeModel(6, 1, 2, &r);
+  char path[4200], out[4096], cmd[8600];
+  Path("kept.h5", path, sizeof path);
+  FF_TEST_CALL(FFCheckpointSave(path, m.P, NULL, NULL, NULL));
+  FFNamedArrays *bad;
+  const float v[2] = {1, 2};
+  FF_TEST_CALL(FFNamedArraysCreate(&bad));
+  FF_TEST_CALL(FFNamedArraysSet(bad, "x", 2, v));
+  bad->names[0][0] = '/'; /* past FFNamedArraysSet's check: the root, not a dataset name */
+  CU_ASSERT_NOT_EQUAL(FFCheckpointSave(path, r.P, r.opt, NULL, bad), FF_SUCCESS);
+  snprintf(cmd, sizeof cmd, "ls %s", FFTestTempDir("nn_checkpoint"));
+  FFTestShell(cmd, out, sizeof out);
+  CU_ASSERT_PTR_NULL(strstr(out, ".tmp"));
+  FF_TEST_CALL(FFCheckpointLoad(path, r.P, NULL, NULL, NULL));
+  CU_ASSERT(memcmp(r.P->values, m.P->values, m.P->size * sizeof(float)) == 0);
+  FFNamedArraysDestroy(&bad);
+  FreeModel(&m);
+  FreeModel(&r);
+}
+
+/* fieldflow opens its files without HDF5's file locking (src/io/h5.c): a checkpoint loads
+ * while another program holds it locked, where HDF5's default open fails. */
+static void TestLockedFile(void)
+{
+  Model m, r;
+  MakeModel(6, 1, 1, &m);
+  MakeModel(6, 1, 2, &r);
+  char path[4200];
+  Path("locked.h5", path, sizeof path);
+  FF_TEST_CALL(FFCheckpointSave(path, m.P, NULL, NULL, NULL));
+  int fd = FFTestLockFile(path);
+  CU_ASSERT_FATAL(fd >= 0);
+  hid_t f;
+  H5E_BEGIN_TRY { f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT); }
+  H5E_END_TRY;
+  CU_ASSERT(f < 0); /* the lock is one HDF5 honours by default */
+  if (f >= 0) H5Fclose(f);
+  FF_TEST_CALL(FFCheckpointLoad(path, r.P, NULL, NULL, NULL));
+  CU_ASSERT(memcmp(r.P->values, m.P->values, m.P->size * sizeof(float)) == 0);
+  close(fd);
+  FreeModel(&m);
+  FreeModel(&r);
+}
+
 int main(void)
 {
   const FFTest tests[] = {
       {"round trip of configuration, statistics, parameters, optimizer", TestRoundTrip},
       {"mismatched models are refused with the differing parameter named", TestMismatch},
+      {"a failed save keeps the old file and leaves no temporary file", TestFailedSave},
+      {"a checkpoint loads while another program holds it locked", TestLockedFile},
       {NULL, NULL},
   };
   return FFTestRun("nn_checkpoint", tests);

@@ -173,7 +173,7 @@ static FFErrorCode WriteSampleTable(hid_t file, FFDataset ds, const FFDatasetSca
   const char **problems = NULL;
   unsigned char *state = NULL;
   hsize_t dims[1] = {(hsize_t)n};
-  FF_CHECK(FFH5CreateGroup(file, "samples", &g));
+  FF_CHECK(FFH5CreateGroup(file, "samples", FF_H5_LINK_ORDER, &g));
   FFErrorCode rc = FFCalloc(n, sizeof *files, &files);
   if (!rc) rc = FFCalloc(n, sizeof *problems, &problems);
   if (!rc) rc = FFCalloc(n, sizeof *state, &state);
@@ -208,9 +208,9 @@ static FFErrorCode WriteSplitLists(hid_t file, FFDataset ds, const FFDatasetScan
   hid_t g, gs;
   int64_t *idx;
   FF_CHECK(FFMalloc(sizeof *idx * (size_t)scan->n, &idx));
-  FFErrorCode rc = FFH5CreateGroup(file, "splits", &g);
+  FFErrorCode rc = FFH5CreateGroup(file, "splits", FF_H5_LINK_ORDER, &g);
   for (int s = 0; !rc && s < ds->spec.n_splits; s++) {
-    rc = FFH5CreateGroup(g, ds->spec.splits[s].name, &gs);
+    rc = FFH5CreateGroup(g, ds->spec.splits[s].name, FF_H5_LINK_ORDER, &gs);
     for (int p = 0; !rc && p < 3; p++) {
       hsize_t count = 0;
       for (long i = 0; i < scan->n; i++)
@@ -225,11 +225,18 @@ static FFErrorCode WriteSplitLists(hid_t file, FFDataset ds, const FFDatasetScan
   return rc;
 }
 
-static FFErrorCode WriteManifestContent(hid_t file, FFDataset ds, const FFDatasetScan *scan, FFVerifyLevel level)
+typedef struct {
+  FFDataset ds;
+  const FFDatasetScan *scan;
+  FFVerifyLevel level;
+} ManifestCtx;
+
+static FFErrorCode WriteManifestContent(hid_t file, void *ctx)
 {
-  FF_CHECK(FFH5AttrString(file, "format", MANIFEST_FORMAT));
-  FF_CHECK(FFH5AttrInt(file, "schema_version", FF_DATASET_SCHEMA_VERSION));
-  FF_CHECK(FFH5AttrString(file, "fieldflow_version", FF_VERSION));
+  const FFDataset ds = ((ManifestCtx *)ctx)->ds;
+  const FFDatasetScan *scan = ((ManifestCtx *)ctx)->scan;
+  const FFVerifyLevel level = ((ManifestCtx *)ctx)->level;
+  FF_CHECK(FFDatasetStampWrite(file, MANIFEST_FORMAT));
   FF_CHECK(FFH5AttrString(file, "case", ds->spec.case_name));
   FF_CHECK(FFH5AttrString(file, "fingerprint", ds->fingerprint));
   FF_CHECK(FFH5AttrString(file, "verified", level == FF_VERIFY_FULL ? "full" : "quick"));
@@ -246,24 +253,14 @@ static FFErrorCode WriteManifestContent(hid_t file, FFDataset ds, const FFDatase
 
 FFErrorCode FFDatasetWriteManifest(FFDataset ds, FFVerifyLevel level, long counts[4])
 {
-  char path[4200], tmp[4300];
-  hid_t file = -1;
+  char path[4200];
+  const FFH5Seal seal = {"manifest", -1, NULL};
   FFDatasetScan scan;
   snprintf(path, sizeof path, "%s/%s", ds->dir, FF_MANIFEST_FILE);
-  FF_CHECK(FFTempPathFor(path, tmp, sizeof tmp));
   FF_CHECK(FFDatasetScanFiles(ds, level, &scan));
-  FFErrorCode rc;
-  H5E_BEGIN_TRY
-  {
-    rc = FFH5Create(tmp, &file);
-    if (!rc) rc = WriteManifestContent(file, ds, &scan, level);
-    FFH5Close(&file);
-  }
-  H5E_END_TRY;
-  if (!rc) rc = FFFileSeal(tmp, "manifest", -1, NULL);
-  if (!rc) rc = FFCommitTemp(tmp, path);
+  ManifestCtx ctx = {ds, &scan, level};
+  FFErrorCode rc = FFH5WriteFile(path, FF_H5_DATASET_FILE, &seal, WriteManifestContent, &ctx);
   if (rc) {
-    unlink(tmp);
     FFDatasetScanDestroy(&scan);
     return FFErrorTrace(rc, __FILE__, __LINE__, __func__);
   }
@@ -299,8 +296,10 @@ typedef struct {
   uint32_t *crc32;
 } ManifestTable;
 
-static FFErrorCode ReadManifestTable(hid_t file, ManifestTable *m)
+static FFErrorCode ReadManifestTable(hid_t file, void *ctx)
 {
+  ManifestTable *m = ctx;
+  FF_CHECK(FFDatasetStampCheck(file, MANIFEST_FORMAT, "manifest"));
   hid_t g;
   hsize_t dims[1];
   FF_CHECK(FFH5GetAttrString(file, "fingerprint", m->fingerprint, sizeof m->fingerprint));
@@ -342,7 +341,6 @@ static FFErrorCode CompareTable(FFDataset ds, const FFDatasetScan *scan, const M
 FFErrorCode FFDatasetCheckManifest(FFDataset ds, const FFDatasetScan *scan, char ***lines, int *n_lines)
 {
   char path[4200];
-  hid_t file = -1;
   FFFileHeader h;
   *lines = NULL;
   *n_lines = 0;
@@ -358,13 +356,7 @@ FFErrorCode FFDatasetCheckManifest(FFDataset ds, const FFDatasetScan *scan, char
   }
   ManifestTable m;
   memset(&m, 0, sizeof m);
-  H5E_BEGIN_TRY
-  {
-    rc = FFH5Open(path, &file);
-    if (!rc) rc = ReadManifestTable(file, &m);
-    FFH5Close(&file);
-  }
-  H5E_END_TRY;
+  rc = FFH5ReadFile(path, ReadManifestTable, &m);
   if (rc)
     rc = AddLine(lines, n_lines, "manifest %s cannot be read: %.200s", path, FFErrorMessage());
   else

@@ -5,7 +5,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #define SAMPLE_FORMAT "fieldflow-sample"
 
@@ -135,7 +134,7 @@ static FFErrorCode CheckSample(const FFSample *s)
 static FFErrorCode WriteScalars(hid_t file, const char *group, const FFScalar *list, int n)
 {
   hid_t g;
-  FF_CHECK(FFH5CreateGroup(file, group, &g));
+  FF_CHECK(FFH5CreateGroup(file, group, FF_H5_LINK_ORDER, &g));
   for (int i = 0; i < n; i++) FF_CHECK(FFH5WriteScalar(g, list[i].name, list[i].value, list[i].units));
   FFH5Close(&g);
   return FF_SUCCESS;
@@ -144,7 +143,7 @@ static FFErrorCode WriteScalars(hid_t file, const char *group, const FFScalar *l
 static FFErrorCode WriteMesh(hid_t file, const FFSampleMesh *m)
 {
   hid_t g, d;
-  FF_CHECK(FFH5CreateGroup(file, "mesh", &g));
+  FF_CHECK(FFH5CreateGroup(file, "mesh", FF_H5_LINK_ORDER, &g));
   FF_CHECK(FFH5AttrInt(g, "n_nodes", m->n_nodes));
   FF_CHECK(FFH5AttrInt(g, "n_vertices", m->n_vertices));
   FF_CHECK(FFH5AttrInt(g, "n_cells", m->n_cells));
@@ -166,7 +165,7 @@ static FFErrorCode WriteMesh(hid_t file, const FFSampleMesh *m)
   if (m->row_ptr) {
     hid_t gg;
     hsize_t dr[1] = {(hsize_t)m->n_nodes + 1}, dcol[1] = {(hsize_t)m->row_ptr[m->n_nodes]};
-    FF_CHECK(FFH5CreateGroup(g, "graph", &gg));
+    FF_CHECK(FFH5CreateGroup(g, "graph", FF_H5_LINK_ORDER, &gg));
     FF_CHECK(FFH5WriteArray(gg, "row_ptr", H5T_NATIVE_INT, 1, dr, m->row_ptr, NULL,
                             "CSR row pointers of the symmetric node adjacency (no self-loops)", NULL));
     FF_CHECK(FFH5WriteArray(gg, "col", H5T_NATIVE_INT, 1, dcol, m->col, NULL, "CSR column indices", NULL));
@@ -182,7 +181,7 @@ static FFErrorCode WriteMesh(hid_t file, const FFSampleMesh *m)
 static FFErrorCode WriteFields(hid_t file, const FFSample *s)
 {
   hid_t g;
-  FF_CHECK(FFH5CreateGroup(file, "fields", &g));
+  FF_CHECK(FFH5CreateGroup(file, "fields", FF_H5_LINK_ORDER, &g));
   for (int i = 0; i < s->n_fields; i++) {
     const FFField *f = &s->fields[i];
     hid_t d;
@@ -201,7 +200,7 @@ static FFErrorCode WriteSurface(hid_t file, const FFSurfacePressure *c)
 {
   hid_t g;
   hsize_t dims[1] = {(hsize_t)c->n};
-  FF_CHECK(FFH5CreateGroup(file, "surface", &g));
+  FF_CHECK(FFH5CreateGroup(file, "surface", FF_H5_LINK_ORDER, &g));
   FF_CHECK(FFH5AttrString(g, "body", c->body));
   FF_CHECK(FFH5WriteArray(g, "s", H5T_NATIVE_DOUBLE, 1, dims, c->s, "1", "arc position along the body", NULL));
   FF_CHECK(FFH5WriteArray(g, "x", H5T_NATIVE_DOUBLE, 1, dims, c->x, "1", NULL, NULL));
@@ -214,7 +213,7 @@ static FFErrorCode WriteSurface(hid_t file, const FFSurfacePressure *c)
 static FFErrorCode WriteSolver(hid_t file, const FFSolverStats *st)
 {
   hid_t g;
-  FF_CHECK(FFH5CreateGroup(file, "solver", &g));
+  FF_CHECK(FFH5CreateGroup(file, "solver", FF_H5_LINK_ORDER, &g));
   FF_CHECK(FFH5AttrInt(g, "iterations", st->iterations));
   FF_CHECK(FFH5AttrDouble(g, "final_residual", st->final_residual));
   FF_CHECK(FFH5AttrDouble(g, "wall_time", st->wall_time));
@@ -224,11 +223,10 @@ static FFErrorCode WriteSolver(hid_t file, const FFSolverStats *st)
   return FF_SUCCESS;
 }
 
-static FFErrorCode WriteContent(hid_t file, const FFSample *s)
+static FFErrorCode WriteContent(hid_t file, void *ctx)
 {
-  FF_CHECK(FFH5AttrString(file, "format", SAMPLE_FORMAT));
-  FF_CHECK(FFH5AttrInt(file, "schema_version", FF_DATASET_SCHEMA_VERSION));
-  FF_CHECK(FFH5AttrString(file, "fieldflow_version", FF_VERSION));
+  const FFSample *s = ctx;
+  FF_CHECK(FFDatasetStampWrite(file, SAMPLE_FORMAT));
   FF_CHECK(FFH5AttrInt(file, "index", s->index));
   FF_CHECK(FFH5AttrString(file, "case", s->case_name));
   FF_CHECK(FFH5AttrString(file, "status", s->status == FF_SAMPLE_OK ? "ok" : "failed"));
@@ -245,25 +243,9 @@ static FFErrorCode WriteContent(hid_t file, const FFSample *s)
 
 FFErrorCode FFSampleWrite(const char *path, const FFSample *s)
 {
-  char tmp[4200];
-  hid_t file = -1;
+  const FFH5Seal seal = {"sample", s->index, s->status == FF_SAMPLE_OK ? "ok" : "failed"};
   FF_CHECK(CheckSample(s));
-  FF_CHECK(FFCheckWritable(path));
-  FF_CHECK(FFTempPathFor(path, tmp, sizeof tmp));
-  FFErrorCode rc;
-  H5E_BEGIN_TRY
-  {
-    rc = FFH5Create(tmp, &file);
-    if (!rc) rc = WriteContent(file, s);
-    FFH5Close(&file);
-  }
-  H5E_END_TRY;
-  if (!rc) rc = FFFileSeal(tmp, "sample", s->index, s->status == FF_SAMPLE_OK ? "ok" : "failed");
-  if (!rc) rc = FFCommitTemp(tmp, path);
-  if (rc) {
-    unlink(tmp);
-    return FFErrorTrace(rc, __FILE__, __LINE__, __func__);
-  }
+  FF_CHECK(FFH5WriteFile(path, FF_H5_DATASET_FILE, &seal, WriteContent, (void *)s));
   return FF_SUCCESS;
 }
 
@@ -401,15 +383,18 @@ static FFErrorCode ReadSolver(hid_t file, FFSolverStats *st)
   return FF_SUCCESS;
 }
 
-static FFErrorCode ReadContent(hid_t file, unsigned what, FFSample *s)
+typedef struct {
+  unsigned what;
+  FFSample *s;
+} ReadCtx;
+
+static FFErrorCode ReadContent(hid_t file, void *ctx)
 {
-  char format[64], status[16];
-  int64_t version, index;
-  FF_CHECK(FFH5GetAttrString(file, "format", format, sizeof format));
-  FF_ASSERT(!strcmp(format, SAMPLE_FORMAT), FF_ERR_FORMAT, "not a fieldflow sample (format '%s')", format);
-  FF_CHECK(FFH5GetAttrInt(file, "schema_version", &version));
-  FF_ASSERT(version >= 1 && version <= FF_DATASET_SCHEMA_VERSION, FF_ERR_FORMAT,
-            "sample schema version %lld; this fieldflow reads 1..%d", (long long)version, FF_DATASET_SCHEMA_VERSION);
+  const unsigned what = ((ReadCtx *)ctx)->what;
+  FFSample *s = ((ReadCtx *)ctx)->s;
+  char status[16];
+  int64_t index;
+  FF_CHECK(FFDatasetStampCheck(file, SAMPLE_FORMAT, "sample"));
   FF_CHECK(FFH5GetAttrInt(file, "index", &index));
   s->index = (long)index;
   FF_CHECK(FFH5GetAttrString(file, "case", s->case_name, sizeof s->case_name));
@@ -436,18 +421,11 @@ static FFErrorCode ReadContent(hid_t file, unsigned what, FFSample *s)
 FFErrorCode FFSampleRead(const char *path, unsigned what, FFSample *s)
 {
   FFFileHeader h;
-  hid_t file = -1;
   memset(s, 0, sizeof *s);
   FF_CHECK(FFFileVerify(path, FF_VERIFY_FULL, &h));
   FF_ASSERT(!strcmp(h.kind, "sample"), FF_ERR_FORMAT, "'%s' is a fieldflow %s file, not a sample", path, h.kind);
-  FFErrorCode rc;
-  H5E_BEGIN_TRY
-  {
-    rc = FFH5Open(path, &file);
-    if (!rc) rc = ReadContent(file, what, s);
-    FFH5Close(&file);
-  }
-  H5E_END_TRY;
+  ReadCtx ctx = {what, s};
+  FFErrorCode rc = FFH5ReadFile(path, ReadContent, &ctx);
   if (rc) {
     char why[2048];
     snprintf(why, sizeof why, "%s", FFErrorMessage());

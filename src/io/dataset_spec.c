@@ -7,7 +7,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #define DATASET_FORMAT "fieldflow-dataset"
 
@@ -148,7 +147,7 @@ static FFErrorCode WritePlan(hid_t file, const FFDatasetSpec *spec, const double
   int np = spec->n_params;
   const char **names, **units, **scales;
   double *lo, *hi;
-  FF_CHECK(FFH5CreateGroup(file, "plan", &g));
+  FF_CHECK(FFH5CreateGroup(file, "plan", FF_H5_LINK_ORDER, &g));
   FF_CHECK(FFCalloc(np + 1, sizeof *names, &names));
   FF_CHECK(FFCalloc(np + 1, sizeof *units, &units));
   FF_CHECK(FFCalloc(np + 1, sizeof *scales, &scales));
@@ -182,7 +181,7 @@ static FFErrorCode WritePlan(hid_t file, const FFDatasetSpec *spec, const double
 static FFErrorCode WriteSplits(hid_t file, const FFDatasetSpec *spec, unsigned char *const *parts)
 {
   hid_t g;
-  FF_CHECK(FFH5CreateGroup(file, "splits", &g));
+  FF_CHECK(FFH5CreateGroup(file, "splits", FF_H5_LINK_ORDER, &g));
   FF_CHECK(FFH5AttrString(g, "legend", "0 train, 1 val, 2 test; one entry per planned sample"));
   for (int s = 0; s < spec->n_splits; s++) {
     const FFSplitSpec *sp = &spec->splits[s];
@@ -204,12 +203,21 @@ static FFErrorCode WriteSplits(hid_t file, const FFDatasetSpec *spec, unsigned c
   return FF_SUCCESS;
 }
 
-static FFErrorCode WriteDefinition(hid_t file, const FFDatasetSpec *spec, const double *plan,
-                                   unsigned char *const *parts, const char *fingerprint)
+typedef struct {
+  const FFDatasetSpec *spec;
+  const double *plan;
+  unsigned char *const *parts;
+  const char *fingerprint;
+} DefinitionCtx;
+
+static FFErrorCode WriteDefinition(hid_t file, void *ctx)
 {
-  FF_CHECK(FFH5AttrString(file, "format", DATASET_FORMAT));
-  FF_CHECK(FFH5AttrInt(file, "schema_version", FF_DATASET_SCHEMA_VERSION));
-  FF_CHECK(FFH5AttrString(file, "fieldflow_version", FF_VERSION));
+  const DefinitionCtx *c = ctx;
+  const FFDatasetSpec *spec = c->spec;
+  const double *plan = c->plan;
+  unsigned char *const *parts = c->parts;
+  const char *fingerprint = c->fingerprint;
+  FF_CHECK(FFDatasetStampWrite(file, DATASET_FORMAT));
   FF_CHECK(FFH5AttrString(file, "case", spec->case_name));
   FF_CHECK(FFH5AttrString(file, "method", FFSamplingMethodName(spec->method)));
   FF_CHECK(FFH5AttrInt(file, "n", spec->n));
@@ -224,21 +232,10 @@ static FFErrorCode WriteDefinition(hid_t file, const FFDatasetSpec *spec, const 
 FFErrorCode FFDatasetDefinitionWrite(const char *path, const FFDatasetSpec *spec, const double *plan,
                                      unsigned char *const *parts, const char *fingerprint)
 {
-  char tmp[4200];
-  hid_t file = -1;
-  FF_CHECK(FFTempPathFor(path, tmp, sizeof tmp));
-  FFErrorCode rc;
-  H5E_BEGIN_TRY
-  {
-    rc = FFH5Create(tmp, &file);
-    if (!rc) rc = WriteDefinition(file, spec, plan, parts, fingerprint);
-    FFH5Close(&file);
-  }
-  H5E_END_TRY;
-  if (!rc) rc = FFFileSeal(tmp, "dataset", -1, NULL);
-  if (!rc) rc = FFCommitTemp(tmp, path);
-  if (rc) unlink(tmp);
-  return rc;
+  const FFH5Seal seal = {"dataset", -1, NULL};
+  DefinitionCtx ctx = {spec, plan, parts, fingerprint};
+  FF_CHECK(FFH5WriteFile(path, FF_H5_DATASET_FILE, &seal, WriteDefinition, &ctx));
+  return FF_SUCCESS;
 }
 
 static FFErrorCode ReadPlan(hid_t file, FFDatasetSpec *spec, double **plan)
@@ -323,15 +320,20 @@ static FFErrorCode ReadSplits(hid_t file, FFDatasetSpec *spec, unsigned char ***
   return rc;
 }
 
-static FFErrorCode ReadDefinition(hid_t file, FFDatasetSpec *spec, double **plan, unsigned char ***parts)
+typedef struct {
+  FFDatasetSpec *spec;
+  double **plan;
+  unsigned char ***parts;
+} ReadDefinitionCtx;
+
+static FFErrorCode ReadDefinition(hid_t file, void *ctx)
 {
-  char format[64], method[16];
-  int64_t version, n;
-  FF_CHECK(FFH5GetAttrString(file, "format", format, sizeof format));
-  FF_ASSERT(!strcmp(format, DATASET_FORMAT), FF_ERR_FORMAT, "not a fieldflow dataset definition (format '%s')", format);
-  FF_CHECK(FFH5GetAttrInt(file, "schema_version", &version));
-  FF_ASSERT(version >= 1 && version <= FF_DATASET_SCHEMA_VERSION, FF_ERR_FORMAT,
-            "dataset schema version %lld; this fieldflow reads 1..%d", (long long)version, FF_DATASET_SCHEMA_VERSION);
+  FFDatasetSpec *spec = ((ReadDefinitionCtx *)ctx)->spec;
+  double **plan = ((ReadDefinitionCtx *)ctx)->plan;
+  unsigned char ***parts = ((ReadDefinitionCtx *)ctx)->parts;
+  char method[16];
+  int64_t n;
+  FF_CHECK(FFDatasetStampCheck(file, DATASET_FORMAT, "dataset definition"));
   FF_CHECK(FFH5GetAttrString(file, "case", spec->case_name, sizeof spec->case_name));
   FF_CHECK(FFH5GetAttrString(file, "method", method, sizeof method));
   FF_CHECK(FFSamplingMethodFromName(method, &spec->method));
@@ -348,21 +350,14 @@ static FFErrorCode ReadDefinition(hid_t file, FFDatasetSpec *spec, double **plan
 FFErrorCode FFDatasetDefinitionRead(const char *path, FFDatasetSpec *spec, double **plan, unsigned char ***parts)
 {
   FFFileHeader h;
-  hid_t file = -1;
   memset(spec, 0, sizeof *spec);
   *plan = NULL;
   *parts = NULL;
   FF_CHECK(FFFileVerify(path, FF_VERIFY_FULL, &h));
   FF_ASSERT(!strcmp(h.kind, "dataset"), FF_ERR_FORMAT, "'%s' is a fieldflow %s file, not a dataset definition", path,
             h.kind);
-  FFErrorCode rc;
-  H5E_BEGIN_TRY
-  {
-    rc = FFH5Open(path, &file);
-    if (!rc) rc = ReadDefinition(file, spec, plan, parts);
-    FFH5Close(&file);
-  }
-  H5E_END_TRY;
+  ReadDefinitionCtx ctx = {spec, plan, parts};
+  FFErrorCode rc = FFH5ReadFile(path, ReadDefinition, &ctx);
   if (rc) {
     char why[2048];
     snprintf(why, sizeof why, "%s", FFErrorMessage());

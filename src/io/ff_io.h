@@ -102,15 +102,6 @@ FFErrorCode FFCheckpointReadConfig(const char *path, FFKeyValues *config);
  * (one stat: catches truncation); a full check also recomputes the CRC (one read). */
 #define FF_FILE_HEADER_BYTES 512
 
-typedef struct {
-  uint32_t table[8][256];
-  uint32_t crc;
-} FFCrc32;
-
-void FFCrc32Init(FFCrc32 *c);
-void FFCrc32Update(FFCrc32 *c, const void *data, size_t n);
-uint32_t FFCrc32Value(const FFCrc32 *c); /* equals Python's zlib.crc32 of the same bytes */
-
 typedef enum { FF_VERIFY_QUICK, FF_VERIFY_FULL } FFVerifyLevel;
 
 typedef struct {

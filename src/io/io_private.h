@@ -1,5 +1,5 @@
-/* Internals of the dataset module: the dataset object and small HDF5 helpers. Not a
- * public header: only src/io/ff_dataset*.c include it. */
+/* Internals of the io module: the dataset object, the HDF5 helpers of datasets and
+ * checkpoints, small string helpers. Not a public header: only src/io/ sees it. */
 #ifndef IO_PRIVATE_H
 #define IO_PRIVATE_H
 
@@ -35,21 +35,61 @@ FFErrorCode FFDatasetDefinitionWrite(const char *path, const FFDatasetSpec *spec
 /* spec gets owned copies; *plan (n x n_params) and *parts (n_splits arrays of n) are allocated. */
 FFErrorCode FFDatasetDefinitionRead(const char *path, FFDatasetSpec *spec, double **plan, unsigned char ***parts);
 
-/* ---------- HDF5 helpers (ff_dataset_h5.c) ----------
- * Each closes what it opens, also on failure, and names the file and object in errors.
- * Files are opened with the strong close degree, so closing a file closes its objects. */
-FFErrorCode FFH5Create(const char *path, hid_t *file);                     /* with the 512-byte user block */
-FFErrorCode FFH5Open(const char *path, hid_t *file);                       /* read only */
-void FFH5Close(hid_t *id);                                                 /* any id; sets it to -1 */
-FFErrorCode FFH5CreateGroup(hid_t parent, const char *name, hid_t *group); /* tracks creation order */
+/* ---------- the format attributes of every dataset file (dataset_stamp.c) ---------- */
+/* format, schema_version (FF_DATASET_SCHEMA_VERSION) and fieldflow_version. */
+FFErrorCode FFDatasetStampWrite(hid_t file, const char *format);
+/* Fails unless the file has this format and a schema version this fieldflow reads; what names
+ * the kind of file in the message ("sample", "dataset definition", "manifest"). */
+FFErrorCode FFDatasetStampCheck(hid_t file, const char *format, const char *what);
+
+/* ---------- HDF5 (h5.c): every HDF5 file fieldflow writes or reads goes through these ----------
+ * Each helper closes what it opens, also on failure, and names the file and object in errors.
+ * Every file is opened with the strong close degree (closing a file closes its objects) and
+ * without HDF5's file locking (why: h5.c, FileAccess; docs/formats.md). */
+enum {
+  FF_H5_USER_BLOCK = 1 << 0, /* FFH5Create: reserve the 512-byte user block for the sealed header */
+  FF_H5_LINK_ORDER = 1 << 1, /* the file's root or the group lists its links in creation order */
+  FF_H5_ATTR_ORDER = 1 << 2  /* ... its attributes in creation order */
+};
+/* The files of a dataset (samples, definition, manifest). Checkpoints use neither (flags 0). */
+#define FF_H5_DATASET_FILE (FF_H5_USER_BLOCK | FF_H5_LINK_ORDER)
+
+FFErrorCode FFH5Create(const char *path, unsigned flags, hid_t *file);
+FFErrorCode FFH5Open(const char *path, hid_t *file); /* read only; FF_ERR_IO unreadable, FF_ERR_FORMAT not HDF5 */
+/* Closes a file being written, failing (naming path) when the final flush fails. */
+FFErrorCode FFH5CloseFile(hid_t *file, const char *path);
+void FFH5Close(hid_t *id); /* any id; sets it to -1 */
+
+/* Fills a new file (fill) or reads an open one (take). */
+typedef FFErrorCode (*FFH5Content)(hid_t file, void *ctx);
+/* What FFFileSeal writes into a dataset file's header. */
+typedef struct {
+  const char *kind; /* "sample", "dataset", "manifest" */
+  long index;       /* samples: the index; -1 otherwise */
+  const char *status;
+} FFH5Seal;
+/* Writes path atomically: creates a temporary file beside it (flags as FFH5Create), calls
+ * fill, closes it (checked), seals it when seal is not NULL (needs FF_H5_USER_BLOCK) and
+ * renames it over path. On any failure the temporary file is removed and path is as it was.
+ * HDF5's own error stack is not printed: the error names file and object. */
+FFErrorCode FFH5WriteFile(const char *path, unsigned flags, const FFH5Seal *seal, FFH5Content fill, void *ctx);
+/* Opens path read only, calls take, closes it; quiet like FFH5WriteFile. */
+FFErrorCode FFH5ReadFile(const char *path, FFH5Content take, void *ctx);
+
+FFErrorCode FFH5CreateGroup(hid_t parent, const char *name, unsigned order, hid_t *group); /* FF_H5_*_ORDER */
 FFErrorCode FFH5OpenGroup(hid_t parent, const char *name, hid_t *group);
 int FFH5Has(hid_t parent, const char *name); /* a link of that name exists */
 
-FFErrorCode FFH5AttrString(hid_t obj, const char *name, const char *value);
+FFErrorCode FFH5AttrString(hid_t obj, const char *name, const char *value); /* variable-length UTF-8 */
+/* A fixed-length, NUL-terminated ASCII string: the string attributes of checkpoints, which
+ * have always been so (docs/nn.md); dataset files use FFH5AttrString. */
+FFErrorCode FFH5AttrStringFixed(hid_t obj, const char *name, const char *value);
 FFErrorCode FFH5AttrInt(hid_t obj, const char *name, int64_t value);
 FFErrorCode FFH5AttrUInt(hid_t obj, const char *name, uint64_t value);
 FFErrorCode FFH5AttrDouble(hid_t obj, const char *name, double value);
+/* A string attribute of either kind (variable- or fixed-length), copied into buf / a new string. */
 FFErrorCode FFH5GetAttrString(hid_t obj, const char *name, char *buf, size_t len);
+FFErrorCode FFH5GetAttrStringDup(hid_t obj, const char *name, char **value);
 FFErrorCode FFH5GetAttrInt(hid_t obj, const char *name, int64_t *value);
 FFErrorCode FFH5GetAttrUInt(hid_t obj, const char *name, uint64_t *value);
 FFErrorCode FFH5GetAttrDouble(hid_t obj, const char *name, double *value);
@@ -58,6 +98,8 @@ FFErrorCode FFH5GetAttrDouble(hid_t obj, const char *name, double *value);
  * NULL. *dset_out (may be NULL) receives the open dataset for more attributes. */
 FFErrorCode FFH5WriteArray(hid_t parent, const char *name, hid_t type, int rank, const hsize_t *dims, const void *data,
                            const char *units, const char *description, hid_t *dset_out);
+/* The rank (1 .. max_rank, else an error) and dims of a dataset. */
+FFErrorCode FFH5GetShape(hid_t parent, const char *name, int max_rank, int *rank, hsize_t *dims);
 /* Reads an array of rank 1 or 2 (expected rank; dims out) into a new buffer of the native type. */
 FFErrorCode FFH5ReadArray(hid_t parent, const char *name, hid_t type, int rank, hsize_t *dims, void **data);
 /* The same into a caller buffer of exactly `count` elements. */
@@ -72,9 +114,13 @@ FFErrorCode FFH5ReadText(hid_t parent, const char *name, char **text);
 /* Bytes (a file's text) as a compressed 1-d uint8 dataset; read back NUL-terminated. */
 FFErrorCode FFH5WriteBytes(hid_t parent, const char *name, const void *data, size_t n, const char *description);
 FFErrorCode FFH5ReadBytesAsText(hid_t parent, const char *name, char **text);
-/* Names of the links of a group, in creation order; free with FFStringsFree. */
+/* Names of the links of a group, in creation order where it is tracked, else by name; free
+ * with FFStringsFree. */
 FFErrorCode FFH5List(hid_t group, int *n, char ***names);
+/* Names of the attributes of a file, group or dataset, ordered likewise. */
+FFErrorCode FFH5ListAttrs(hid_t obj, int *n, char ***names);
 
+/* ---------- strings (strings.c) ---------- */
 /* Copies s into a fixed buffer, failing when it does not fit. */
 FFErrorCode FFCopyName(char *dst, size_t len, const char *src, const char *what);
 FFErrorCode FFStrdup(const char *s, char **out);

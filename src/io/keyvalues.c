@@ -1,6 +1,6 @@
 /* Containers a checkpoint carries besides parameters: configuration key/values and
  * named float arrays (normalization statistics). */
-#include "ff_io.h"
+#include "io_private.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -38,21 +38,13 @@ static int FindKey(const FFKeyValues *kv, const char *key)
   return -1;
 }
 
-static char *Dup(const char *s)
-{
-  size_t n = strlen(s) + 1;
-  char *d = malloc(n);
-  if (d) memcpy(d, s, n);
-  return d;
-}
-
 FFErrorCode FFKeyValuesSet(FFKeyValues *kv, const char *key, const char *value)
 {
   FF_ASSERT(key && *key && strlen(key) < FF_NAME_LEN && !strchr(key, '/'), FF_ERR_ARG,
             "invalid configuration key '%s' (1..%d characters, no '/')", key ? key : "(null)", FF_NAME_LEN - 1);
   FF_ASSERT(value, FF_ERR_ARG, "configuration key '%s' without a value", key);
-  char *v = Dup(value);
-  FF_ASSERT(v, FF_ERR_MEM, "out of memory");
+  char *v;
+  FF_CHECK(FFStrdup(value, &v));
   int i = FindKey(kv, key);
   if (i >= 0) {
     free(kv->values[i]);
@@ -71,10 +63,10 @@ FFErrorCode FFKeyValuesSet(FFKeyValues *kv, const char *key, const char *value)
     }
     kv->cap = cap;
   }
-  kv->keys[kv->n] = Dup(key);
-  if (!kv->keys[kv->n]) {
+  FFErrorCode rc = FFStrdup(key, &kv->keys[kv->n]);
+  if (rc) {
     free(v);
-    FF_ERROR(FF_ERR_MEM, "out of memory");
+    return FFErrorTrace(rc, __FILE__, __LINE__, __func__);
   }
   kv->values[kv->n++] = v;
   return FF_SUCCESS;
@@ -192,10 +184,10 @@ FFErrorCode FFNamedArraysSet(FFNamedArrays *na, const char *name, size_t n, cons
       na->cap = cap;
     }
     i = na->n;
-    na->names[i] = Dup(name);
-    if (!na->names[i]) {
+    FFErrorCode rc = FFStrdup(name, &na->names[i]);
+    if (rc) {
       free(copy);
-      FF_ERROR(FF_ERR_MEM, "out of memory");
+      return FFErrorTrace(rc, __FILE__, __LINE__, __func__);
     }
     na->data[i] = NULL;
     na->n++;

@@ -177,24 +177,17 @@ extern "C" FFErrorCode FFVtkWrite(const char *path, const FFVtkMesh *mesh)
 
 extern "C" FFErrorCode FFVtkWritePvd(const char *path, int n, const char *const files[], const double times[])
 {
-  char tmp[4200];
+  FFAtomicFile af;
   FF_CHECK(FFCheckWritable(path));
-  FF_CHECK(FFTempPathFor(path, tmp, sizeof tmp));
-  FILE *f = fopen(tmp, "w");
-  FF_ASSERT(f, FF_ERR_IO, "cannot write '%s'", path);
+  FF_CHECK(FFAtomicOpen(path, "w", &af));
+  FILE *f = af.f;
   fprintf(f, "<?xml version=\"1.0\"?>\n<VTKFile type=\"Collection\" version=\"0.1\" byte_order=\"LittleEndian\">\n"
              "  <Collection>\n");
   for (int i = 0; i < n; i++)
     fprintf(f, "    <DataSet timestep=\"%.17g\" group=\"\" part=\"0\" file=\"%s\"/>\n", times ? times[i] : (double)i,
             files[i]);
   fprintf(f, "  </Collection>\n</VTKFile>\n");
-  int bad = ferror(f);
-  bad |= fclose(f) != 0;
-  if (bad) {
-    unlink(tmp);
-    FF_ERROR(FF_ERR_IO, "writing '%s' failed", path);
-  }
-  FF_CHECK(FFCommitTemp(tmp, path));
+  FF_CHECK(FFAtomicCommit(&af));
   return FF_SUCCESS;
 }
 

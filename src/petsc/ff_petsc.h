@@ -24,4 +24,9 @@ typedef struct {
 PetscErrorCode FFErrorCapturePush(FFErrorCapture *cap);
 PetscErrorCode FFErrorCapturePop(void);
 
+/* Runs fn(ctx) on rank 0 of comm; a failure there becomes the same error, with its message,
+ * on every rank (no rank is left waiting in a collective). On one rank fn runs plainly, so
+ * -ff_traceback shows where it failed. Collective. */
+PetscErrorCode FFRunOnRank0(MPI_Comm comm, PetscErrorCode (*fn)(void *), void *ctx);
+
 #endif

@@ -208,7 +208,7 @@ typedef enum {
 } FFParamScale;
 
 typedef struct {
-  char name[FF_NAME_LEN];   /* the case option it sets, e.g. "aoa" for -aoa */
+  char name[FF_NAME_LEN];         /* the case option it sets, e.g. "aoa" for -aoa */
   char units[FF_PARAM_UNITS_MAX]; /* "deg", "1", ...; may be empty */
   double lo, hi;
   FFParamScale scale;

@@ -1,64 +1,24 @@
 /* The graph the flow network runs on: the model's rows (all P2 nodes, or the vertices), their
  * static features, the mesh edges between them, and the disjoint union of a batch of copies. */
-#include "flow_private.h"
 #include "ff_mesh.h"
+#include "flow_private.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-static int CompareKeys(const void *a, const void *b)
-{
-  const long long x = *(const long long *)a, y = *(const long long *)b;
-  return (x > y) - (x < y);
-}
-
-/* Undirected edges between model rows from the cells: the cell's edges between vertices, or
- * the edges of the four sub-triangles of each P2 triangle (VTK order v0 v1 v2 m01 m12 m20). */
-static PetscErrorCode CollectEdges(FFFlowModel m, long long **keys, long *n_keys)
-{
-  static const int p1[3][2] = {{0, 1}, {1, 2}, {2, 0}};
-  static const int p2[9][2] = {{0, 3}, {0, 5}, {3, 5}, {1, 4}, {1, 3}, {3, 4}, {2, 5}, {2, 4}, {4, 5}};
-  const int per = m->on_vertices ? 3 : 9;
-  const FFSampleMesh *mesh = &m->mesh;
-  long n = 0;
-
-  PetscFunctionBegin;
-  PetscCall(PetscMalloc1((size_t)mesh->n_cells * per, keys));
-  for (int c = 0; c < mesh->n_cells; c++) {
-    const int *cell = mesh->cells + 6 * c;
-    for (int k = 0; k < per; k++) {
-      long long a = cell[m->on_vertices ? p1[k][0] : p2[k][0]], b = cell[m->on_vertices ? p1[k][1] : p2[k][1]];
-      PetscCheck(a >= 0 && a < m->rows && b >= 0 && b < m->rows, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE,
-                 "flow model: cell %d refers to node %lld or %lld outside the %d model nodes", c, a, b, m->rows);
-      (*keys)[n++] = a < b ? a * m->rows + b : b * m->rows + a;
-    }
-  }
-  qsort(*keys, (size_t)n, sizeof **keys, CompareKeys);
-  long u = 0;
-  for (long i = 0; i < n; i++)
-    if (!u || (*keys)[i] != (*keys)[u - 1]) (*keys)[u++] = (*keys)[i];
-  *n_keys = u;
-  PetscFunctionReturn(0);
-}
-
+/* The mesh edges between model rows: the sides of the cells' vertex triangles when the rows
+ * are the vertices, else the edges of the P2 triangles' sub-triangles (FFMeshEdges); edge
+ * features are the offsets and lengths in units of the mean edge length. */
 static PetscErrorCode BuildEdges(FFFlowModel m)
 {
-  long long *keys = NULL;
-  long n = 0;
+  const FFSampleMesh *mesh = &m->mesh;
   double mean_len = 0;
 
   PetscFunctionBegin;
-  PetscCall(CollectEdges(m, &keys, &n));
-  m->n_edges = (int)(2 * n);
-  PetscCall(PetscMalloc3(m->n_edges, &m->senders, m->n_edges, &m->receivers, (size_t)m->n_edges * FF_FLOW_EDGE_IN,
-                         &m->edge_x));
-  for (long i = 0; i < n; i++) {
-    const int a = (int)(keys[i] / m->rows), b = (int)(keys[i] % m->rows);
-    m->senders[2 * i] = a, m->receivers[2 * i] = b;
-    m->senders[2 * i + 1] = b, m->receivers[2 * i + 1] = a;
-  }
-  PetscCall(PetscFree(keys));
+  PetscCall(FFMeshEdges(m->rows, mesh->n_cells, m->on_vertices ? 3 : 6, 6, mesh->cells, &m->n_edges, &m->senders,
+                        &m->receivers));
+  PetscCall(PetscMalloc1((size_t)m->n_edges * FF_FLOW_EDGE_IN + 1, &m->edge_x));
   for (int e = 0; e < m->n_edges; e++) {
     const double *xs = m->mesh.coords + 2 * m->senders[e], *xr = m->mesh.coords + 2 * m->receivers[e];
     mean_len += hypot(xr[0] - xs[0], xr[1] - xs[1]) / m->n_edges;
@@ -158,7 +118,9 @@ PetscErrorCode FFFlowModelFreeGraph(FFFlowModel m)
     PetscCall(PetscFree7(m->u_static, m->u_edge, m->inv_count, m->u_send, m->u_recv, m->u_sample, m->cond_x));
   m->max_batch = m->batch = 0;
   PetscCall(PetscFree(m->static_x));
-  if (m->senders) PetscCall(PetscFree3(m->senders, m->receivers, m->edge_x));
+  PetscCall(PetscFree(m->senders));
+  PetscCall(PetscFree(m->receivers));
+  PetscCall(PetscFree(m->edge_x));
   FFGraphDestroy(&m->graph);
   FFIndexMapDestroy(&m->sample_of);
   PetscFunctionReturn(0);

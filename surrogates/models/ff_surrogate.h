@@ -135,8 +135,8 @@ PetscErrorCode FFSurrogateGraphFromSample(const FFSurrogateSchema *schema, const
  * input fields, when the schema has any, from `inputs` (n_nodes x columns). No targets. */
 PetscErrorCode FFSurrogateGraphFromNodeGraph(const FFSurrogateSchema *schema, const FFNodeGraph *ng,
                                              const double cond[], const double *inputs, FFSurrogateGraph *g);
-/* The directed edges of the P2 node graph from the cells: the edges of each cell's four
- * sub-triangles, both directions, sorted by (receiver, sender) (FFNodeGraph's edges). */
+/* The directed edges of the P2 node graph from the cells (FFMeshEdges, in its order: each
+ * undirected edge {a, b}, a < b, once in ascending (a, b), as a -> b then b -> a). */
 PetscErrorCode FFSurrogateGraphBuildEdges(FFSurrogateGraph *g);
 PetscErrorCode FFSurrogateGraphDestroy(FFSurrogateGraph *g);
 /* Graphs of dataset samples (FFSurrogateGraphFromSample each); free with FFSurrogateGraphsDestroy. */

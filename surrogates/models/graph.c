@@ -8,40 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int CompareKeys(const void *a, const void *b)
-{
-  const uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-  return (x > y) - (x < y);
-}
-
 PetscErrorCode FFSurrogateGraphBuildEdges(FFSurrogateGraph *g)
 {
-  /* The four sub-triangles of a P2 triangle (v0 v1 v2 m01 m12 m20) have these 9 edges. */
-  static const int pairs[9][2] = {{0, 3}, {3, 1}, {1, 4}, {4, 2}, {2, 5}, {5, 0}, {3, 4}, {4, 5}, {5, 3}};
-  uint64_t *keys;
-  long nk = 0, nu = 0;
-
   PetscFunctionBegin;
-  PetscCall(PetscMalloc1(9 * (size_t)g->n_cells + 1, &keys));
-  for (int c = 0; c < g->n_cells; c++)
-    for (int e = 0; e < 9; e++) {
-      uint64_t a = (uint64_t)g->cells[6 * c + pairs[e][0]], b = (uint64_t)g->cells[6 * c + pairs[e][1]];
-      PetscCheck(a < (uint64_t)g->n_nodes && b < (uint64_t)g->n_nodes && a != b, PETSC_COMM_SELF, PETSC_ERR_ARG_CORRUPT,
-                 "cell %d has invalid node numbers", c);
-      keys[nk++] = a < b ? (a << 32 | b) : (b << 32 | a);
-    }
-  qsort(keys, (size_t)nk, sizeof *keys, CompareKeys);
-  for (long k = 0; k < nk; k++)
-    if (!nu || keys[k] != keys[nu - 1]) keys[nu++] = keys[k];
-  PetscCall(PetscFree2(g->senders, g->receivers));
-  g->n_edges = (int)(2 * nu);
-  PetscCall(PetscMalloc2(2 * nu + 1, &g->senders, 2 * nu + 1, &g->receivers));
-  for (long k = 0; k < nu; k++) {
-    const int a = (int)(keys[k] >> 32), b = (int)(keys[k] & 0xffffffffu);
-    g->senders[2 * k] = a, g->receivers[2 * k] = b;
-    g->senders[2 * k + 1] = b, g->receivers[2 * k + 1] = a;
-  }
-  PetscCall(PetscFree(keys));
+  PetscCall(PetscFree(g->senders));
+  PetscCall(PetscFree(g->receivers));
+  PetscCall(FFMeshEdges(g->n_nodes, g->n_cells, 6, 6, g->cells, &g->n_edges, &g->senders, &g->receivers));
   PetscFunctionReturn(0);
 }
 
@@ -152,7 +124,8 @@ PetscErrorCode FFSurrogateGraphDestroy(FFSurrogateGraph *g)
   PetscFunctionBegin;
   PetscCall(PetscFree3(g->coords, g->sdf, g->category));
   PetscCall(PetscFree(g->cells));
-  PetscCall(PetscFree2(g->senders, g->receivers));
+  PetscCall(PetscFree(g->senders));
+  PetscCall(PetscFree(g->receivers));
   PetscCall(PetscFree(g->inputs));
   PetscCall(PetscFree(g->target));
   PetscCall(PetscFree(g->node_x));

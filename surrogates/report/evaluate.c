@@ -14,7 +14,39 @@ PetscErrorCode FFSampleEvalDestroy(FFSampleEval *e)
   PetscFunctionBegin;
   PetscCall(PetscFree(e->pred));
   PetscCall(PetscFree3(e->cp_x, e->cp_ref, e->cp_pred));
+  PetscCall(PetscFree3(e->mesh.coords, e->mesh.cells, e->mesh.category));
+  PetscCall(PetscFree(e->ref));
   memset(e, 0, sizeof *e);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode FFSampleEvalKeepFields(const FFSurrogateSchema *schema, const FFSample *sample, FFSampleEval *e)
+{
+  FFSurrogateGraph g;
+  const int n_out = FFSurrogateSchemaOutputColumns(schema);
+
+  PetscFunctionBegin;
+  PetscCheck(sample->index == e->index, PETSC_COMM_SELF, PETSC_ERR_ARG_INCOMP,
+             "sample %ld is not the one evaluated (%ld)", sample->index, e->index);
+  /* the graph gathers the reference fields on all nodes, vertex fields extended linearly */
+  PetscCall(FFSurrogateGraphFromSample(schema, sample, &g));
+  if (!g.target || g.n_nodes != e->n_nodes) {
+    PetscCall(FFSurrogateGraphDestroy(&g));
+    SETERRQ(PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "sample %ld: no reference fields on its %d nodes", sample->index,
+            e->n_nodes);
+  }
+  PetscCall(PetscFree3(e->mesh.coords, e->mesh.cells, e->mesh.category));
+  PetscCall(PetscFree(e->ref));
+  e->mesh.n_nodes = g.n_nodes;
+  e->mesh.n_cells = g.n_cells;
+  PetscCall(PetscMalloc3(2 * (size_t)g.n_nodes, &e->mesh.coords, 6 * (size_t)g.n_cells, &e->mesh.cells, g.n_nodes,
+                         &e->mesh.category));
+  PetscCall(PetscArraycpy(e->mesh.coords, g.coords, 2 * (size_t)g.n_nodes));
+  PetscCall(PetscArraycpy(e->mesh.cells, g.cells, 6 * (size_t)g.n_cells));
+  PetscCall(PetscArraycpy(e->mesh.category, g.category, g.n_nodes));
+  PetscCall(PetscMalloc1((size_t)g.n_nodes * n_out, &e->ref));
+  PetscCall(PetscArraycpy(e->ref, g.target, (size_t)g.n_nodes * n_out));
+  PetscCall(FFSurrogateGraphDestroy(&g));
   PetscFunctionReturn(0);
 }
 
@@ -88,8 +120,8 @@ static PetscErrorCode Physics(FFSolver solver, const double *field, Vec u, FFSol
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode CompareWithSolver(const ModelView *m, const FFSurrogateGraph *g, FFSolver solver, PetscBool time_solve,
-                                        FFSampleEval *e)
+static PetscErrorCode CompareWithSolver(const ModelView *m, const FFSurrogateGraph *g, FFSolver solver,
+                                        PetscBool time_solve, FFSampleEval *e)
 {
   Vec u;
   FFSolveSummary ps, rs;

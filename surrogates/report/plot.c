@@ -1,8 +1,7 @@
-/* Simple 2D plots as PNG (the figures of `fieldflow compare`): a frame with ticks and grid,
- * title and axis labels in a 5 x 7 bitmap font, line and scatter series, a legend, optional
- * log scale, inverted y (C_p) and the diagonal y = x (predicted vs true). */
-#include "ff_petsc.h"
-#include "ff_report.h"
+/* 2D plots (the figures of `fieldflow compare`) drawn with cairo: a frame with ticks at nice
+ * numbers and a light grid, title and axis labels, line and scatter series, a legend and an
+ * optional note in the corners the data leave free, a log scale in decades, inverted y (C_p)
+ * and the diagonal y = x on equal axes (predicted vs true). */
 #include "report_private.h"
 
 #include <math.h>
@@ -10,8 +9,12 @@
 #include <string.h>
 
 #define MAX_SERIES 8
-#define TEXT_SCALE 2
-#define CHAR_W     (6 * TEXT_SCALE)
+
+/* sizes in pixels (points in SVG and PDF) */
+#define TITLE_SIZE 17.0
+#define LABEL_SIZE 15.0
+#define TICK_SIZE  13.0
+#define TICK_LEN   5.0
 
 typedef struct {
   char label[64];
@@ -22,17 +25,18 @@ typedef struct {
 
 struct _p_FFPlot {
   int w, h;
-  char title[160], xlabel[80], ylabel[80];
+  char title[160], xlabel[80], ylabel[80], note[256];
   int log_y, invert_y, diagonal;
   int n_series;
   Series series[MAX_SERIES];
-  unsigned char *rgb;
-  int left, right, top, bottom; /* the plot area in pixels */
-  double x0, x1, y0, y1;        /* its data range (y in log10 when log_y) */
+  double left, right, top, bottom; /* the plot area */
+  double x0, x1, y0, y1;           /* its data range (y in log10 when log_y) */
 };
 
-static const unsigned char palette[MAX_SERIES][3] = {{31, 119, 180},  {255, 127, 14}, {44, 160, 44},   {214, 39, 40},
-                                                     {148, 103, 189}, {140, 86, 75},  {227, 119, 194}, {127, 127, 127}};
+/* matplotlib's tab10: distinct, and the first two (blue, orange) apart for colour-blind readers */
+static const double palette[MAX_SERIES][3] = {{0.122, 0.467, 0.706}, {1.000, 0.498, 0.055}, {0.173, 0.627, 0.173},
+                                              {0.839, 0.153, 0.157}, {0.580, 0.404, 0.741}, {0.549, 0.337, 0.294},
+                                              {0.890, 0.467, 0.761}, {0.498, 0.498, 0.498}};
 
 PetscErrorCode FFPlotCreate(int width, int height, const char *title, const char *xlabel, const char *ylabel,
                             FFPlot *out)
@@ -59,7 +63,6 @@ PetscErrorCode FFPlotDestroy(FFPlot *pp)
   PetscFunctionBegin;
   if (!p) PetscFunctionReturn(0);
   for (int k = 0; k < p->n_series; k++) PetscCall(PetscFree2(p->series[k].x, p->series[k].y));
-  PetscCall(PetscFree(p->rgb));
   PetscCall(PetscFree(*pp));
   PetscFunctionReturn(0);
 }
@@ -70,6 +73,7 @@ PetscErrorCode FFPlotAddSeries(FFPlot p, const char *label, FFPlotStyle style, l
 
   PetscFunctionBegin;
   PetscCheck(p->n_series < MAX_SERIES, PETSC_COMM_SELF, PETSC_ERR_SUP, "at most %d series per plot", MAX_SERIES);
+  PetscCheck(n >= 0, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "a series of %ld points", n);
   s = &p->series[p->n_series++];
   PetscCall(PetscStrncpy(s->label, label ? label : "", sizeof s->label));
   s->style = style;
@@ -101,79 +105,27 @@ PetscErrorCode FFPlotAddDiagonal(FFPlot p)
   PetscFunctionReturn(0);
 }
 
-/* ---------- raster ---------- */
-
-static void Pixel(FFPlot p, int x, int y, const unsigned char c[3])
+PetscErrorCode FFPlotSetNote(FFPlot p, const char *note)
 {
-  if (x < 0 || y < 0 || x >= p->w || y >= p->h) return;
-  memcpy(&p->rgb[3 * ((size_t)y * p->w + x)], c, 3);
+  PetscFunctionBegin;
+  PetscCall(PetscStrncpy(p->note, note ? note : "", sizeof p->note));
+  PetscFunctionReturn(0);
 }
 
-static void Rect(FFPlot p, int x0, int y0, int x1, int y1, const unsigned char c[3])
-{
-  for (int y = y0; y <= y1; y++)
-    for (int x = x0; x <= x1; x++) Pixel(p, x, y, c);
-}
+/* ---------- data to page ---------- */
 
-static int InArea(FFPlot p, int x, int y) { return x >= p->left && x <= p->right && y >= p->top && y <= p->bottom; }
+static double YValue(const FFPlot p, double y) { return p->log_y ? (y > 0 ? log10(y) : NAN) : y; }
 
-/* A line of the given thickness (Bresenham), clipped to the plot area when clip is set. */
-static void Line(FFPlot p, int x0, int y0, int x1, int y1, int thick, int clip, const unsigned char c[3])
-{
-  int dx = abs(x1 - x0), dy = -abs(y1 - y0), sx = x0 < x1 ? 1 : -1, sy = y0 < y1 ? 1 : -1, err = dx + dy;
-  for (int guard = 0; guard < 100000; guard++) {
-    for (int a = 0; a < thick; a++)
-      for (int b = 0; b < thick; b++)
-        if (!clip || InArea(p, x0 + a - thick / 2, y0 + b - thick / 2))
-          Pixel(p, x0 + a - thick / 2, y0 + b - thick / 2, c);
-    if (x0 == x1 && y0 == y1) break;
-    const int e2 = 2 * err;
-    if (e2 >= dy) err += dy, x0 += sx;
-    if (e2 <= dx) err += dx, y0 += sy;
-  }
-}
-
-static void Disc(FFPlot p, int cx, int cy, int r, const unsigned char c[3])
-{
-  for (int y = -r; y <= r; y++)
-    for (int x = -r; x <= r; x++)
-      if (x * x + y * y <= r * r + r && InArea(p, cx + x, cy + y)) Pixel(p, cx + x, cy + y, c);
-}
-
-static void Text(FFPlot p, int x, int y, const char *s, const unsigned char c[3])
-{
-  for (; *s; s++, x += CHAR_W) {
-    const int ch = (unsigned char)*s;
-    if (ch < 32 || ch > 126) continue;
-    for (int r = 0; r < 7; r++)
-      for (int b = 0; b < 5; b++)
-        if (FFFont5x7[ch - 32][r] & (0x10 >> b))
-          Rect(p, x + b * TEXT_SCALE, y + r * TEXT_SCALE, x + b * TEXT_SCALE + TEXT_SCALE - 1,
-               y + r * TEXT_SCALE + TEXT_SCALE - 1, c);
-  }
-}
-
-static int TextWidth(const char *s) { return (int)strlen(s) * CHAR_W; }
-
-/* ---------- axes ---------- */
-
-static double NiceStep(double range, int target)
-{
-  const double raw = range / target, mag = pow(10, floor(log10(raw))), f = raw / mag;
-  return mag * (f < 1.5 ? 1 : f < 3.5 ? 2 : f < 7.5 ? 5 : 10);
-}
-
-static void Range(FFPlot p, int axis, double *lo, double *hi)
+static void Range(const FFPlot p, int axis, double *lo, double *hi)
 {
   *lo = INFINITY;
   *hi = -INFINITY;
   for (int k = 0; k < p->n_series; k++)
     for (long i = 0; i < p->series[k].n; i++) {
-      double v = axis ? p->series[k].y[i] : p->series[k].x[i];
-      if (axis && p->log_y) v = v > 0 ? log10(v) : NAN;
-      if (!isfinite(v) || !isfinite(axis ? p->series[k].x[i] : p->series[k].y[i])) continue;
-      *lo = PetscMin(*lo, v);
-      *hi = PetscMax(*hi, v);
+      const double x = p->series[k].x[i], y = YValue(p, p->series[k].y[i]);
+      if (!isfinite(x) || !isfinite(y)) continue;
+      *lo = PetscMin(*lo, axis ? y : x);
+      *hi = PetscMax(*hi, axis ? y : x);
     }
   if (!isfinite(*lo)) *lo = 0, *hi = 1;
   if (*hi - *lo < 1e-12 * PetscMax(1.0, fabs(*hi))) {
@@ -183,124 +135,354 @@ static void Range(FFPlot p, int axis, double *lo, double *hi)
   }
 }
 
-static double MapX(FFPlot p, double x) { return p->left + (x - p->x0) / (p->x1 - p->x0) * (p->right - p->left); }
+static double MapX(const FFPlot p, double x) { return p->left + (x - p->x0) / (p->x1 - p->x0) * (p->right - p->left); }
 
-static double MapY(FFPlot p, double y)
+/* y already on the axis scale (log10 on a log axis) */
+static double MapYAxis(const FFPlot p, double y)
 {
-  if (p->log_y) y = y > 0 ? log10(y) : NAN;
   const double f = (y - p->y0) / (p->y1 - p->y0);
   return p->invert_y ? p->top + f * (p->bottom - p->top) : p->bottom - f * (p->bottom - p->top);
 }
 
-static void FormatTick(double v, double step, char *buf, size_t len)
+static double MapY(const FFPlot p, double y) { return MapYAxis(p, YValue(p, y)); }
+
+/* crisp one-pixel lines: on pixel centres */
+static double Snap(double v) { return floor(v) + 0.5; }
+
+/* ---------- ticks ---------- */
+
+typedef struct {
+  int n, n_minor;
+  double at[FF_MAX_TICKS], minor[4 * FF_MAX_TICKS]; /* on the axis scale */
+  char label[FF_MAX_TICKS][48];
+} Ticks;
+
+static void XTicks(const FFPlot p, Ticks *t)
 {
-  if (fabs(v) < 1e-9 * step) v = 0;
-  if (fabs(v) >= 1e5 || (v != 0 && fabs(v) < 1e-3))
-    snprintf(buf, len, "%.1e", v);
-  else
-    snprintf(buf, len, "%.*f", step >= 1 ? 0 : (int)PetscMin(6, ceil(-log10(step) - 1e-9)), v);
+  double step;
+  t->n = FFNiceTicks(p->x0, p->x1, 7, t->at, &step);
+  t->n_minor = 0;
+  for (int k = 0; k < t->n; k++) FFTickLabel(t->at[k], step, t->label[k], sizeof t->label[k]);
 }
 
-static void Axes(FFPlot p)
+static void YTicks(const FFPlot p, Ticks *t)
 {
-  const unsigned char black[3] = {0, 0, 0}, grid[3] = {225, 225, 225};
-  char buf[32];
-  /* x ticks */
-  const double sx = NiceStep(p->x1 - p->x0, 6);
-  for (double t = ceil(p->x0 / sx) * sx; t <= p->x1 + 1e-9 * sx; t += sx) {
-    const int px = (int)lround(MapX(p, t));
-    Line(p, px, p->top, px, p->bottom, 1, 1, grid);
-    Line(p, px, p->bottom, px, p->bottom + 5, 1, 0, black);
-    FormatTick(t, sx, buf, sizeof buf);
-    Text(p, px - TextWidth(buf) / 2, p->bottom + 10, buf, black);
+  double step;
+  t->n_minor = 0;
+  if (!p->log_y || p->y1 - p->y0 < 1.2) {
+    /* a linear axis, or a log axis spanning about one decade: nice numbers */
+    double lo = p->y0, hi = p->y1;
+    if (p->log_y) lo = pow(10, lo), hi = pow(10, hi);
+    t->n = FFNiceTicks(lo, hi, 7, t->at, &step);
+    for (int k = 0; k < t->n; k++) {
+      FFTickLabel(t->at[k], step, t->label[k], sizeof t->label[k]);
+      if (p->log_y) t->at[k] = log10(t->at[k]);
+    }
+    return;
   }
-  /* y ticks: decades on a log axis */
-  const double sy = p->log_y ? PetscMax(1.0, round(NiceStep(p->y1 - p->y0, 6))) : NiceStep(p->y1 - p->y0, 6);
-  for (double t = ceil(p->y0 / sy) * sy; t <= p->y1 + 1e-9 * sy; t += sy) {
-    const double v = p->log_y ? pow(10, t) : t;
-    const int py = (int)lround(MapY(p, v));
-    Line(p, p->left, py, p->right, py, 1, 1, grid);
-    Line(p, p->left - 5, py, p->left, py, 1, 0, black);
-    if (p->log_y)
-      snprintf(buf, sizeof buf, "1e%d", (int)lround(t));
+  /* decades, every one or every few; minor ticks at 2..9 when every decade has a label */
+  const int every = (int)ceil((p->y1 - p->y0) / 7);
+  t->n = 0;
+  for (int e = (int)ceil(p->y0 - 1e-9); e <= p->y1 + 1e-9 && t->n < FF_MAX_TICKS; e++) {
+    if (e % every) continue;
+    t->at[t->n] = e;
+    if (e == 0)
+      snprintf(t->label[t->n], sizeof t->label[t->n], "1");
     else
-      FormatTick(t, sy, buf, sizeof buf);
-    Text(p, p->left - 10 - TextWidth(buf), py - 7, buf, black);
+      snprintf(t->label[t->n], sizeof t->label[t->n], "10^{%s%d}", e < 0 ? "\xe2\x88\x92" : "", abs(e));
+    t->n++;
   }
-  Line(p, p->left, p->top, p->right, p->top, 1, 0, black);
-  Line(p, p->left, p->bottom, p->right, p->bottom, 1, 0, black);
-  Line(p, p->left, p->top, p->left, p->bottom, 1, 0, black);
-  Line(p, p->right, p->top, p->right, p->bottom, 1, 0, black);
-  Text(p, (p->w - TextWidth(p->title)) / 2, 10, p->title, black);
-  Text(p, (p->left + p->right - TextWidth(p->xlabel)) / 2, p->h - 24, p->xlabel, black);
-  Text(p, 10, p->top - 22, p->ylabel, black);
+  if (every == 1)
+    for (int e = (int)floor(p->y0); e <= p->y1; e++)
+      for (int m = 2; m <= 9 && t->n_minor < 4 * FF_MAX_TICKS; m++) {
+        const double v = e + log10(m);
+        if (v >= p->y0 && v <= p->y1) t->minor[t->n_minor++] = v;
+      }
 }
 
-static void Legend(FFPlot p)
+/* ---------- layout and drawing ---------- */
+
+static void Layout(FFPlot p, cairo_t *cr, const Ticks *yt)
 {
-  const unsigned char black[3] = {0, 0, 0}, white[3] = {255, 255, 255};
-  int width = 0, n = 0;
+  double wmax = 0;
+  for (int k = 0; k < yt->n; k++) wmax = PetscMax(wmax, FFTextWidth(cr, yt->label[k], TICK_SIZE, 0));
+  p->left = 14 + (p->ylabel[0] ? 1.5 * LABEL_SIZE : 0) + wmax + 8 + TICK_LEN;
+  p->right = p->w - 24;
+  p->top = (p->title[0] ? 18 + 1.6 * TITLE_SIZE : 20);
+  /* from the bottom: margin, the x label (capitals and descenders), a gap, tick labels, ticks */
+  p->bottom = p->h - (12 + (p->xlabel[0] ? LABEL_SIZE + 10 : 0) + TICK_SIZE + 5 + TICK_LEN);
+  if (p->diagonal) { /* equal axes: a square plot area, centred */
+    const double side = PetscMin(p->right - p->left, p->bottom - p->top), c = 0.5 * (p->left + p->right);
+    p->left = PetscMax(p->left, c - side / 2);
+    p->right = p->left + side;
+  }
+}
+
+static void Axes(const FFPlot p, cairo_t *cr, const Ticks *xt, const Ticks *yt)
+{
+  cairo_set_line_width(cr, 1);
+  /* grid: minor decades faint, major lines light */
+  cairo_set_source_rgb(cr, 0.95, 0.95, 0.95);
+  for (int k = 0; k < yt->n_minor; k++) {
+    const double y = Snap(MapYAxis(p, yt->minor[k]));
+    cairo_move_to(cr, p->left, y);
+    cairo_line_to(cr, p->right, y);
+  }
+  cairo_stroke(cr);
+  cairo_set_source_rgb(cr, 0.88, 0.88, 0.88);
+  for (int k = 0; k < xt->n; k++) {
+    const double x = Snap(MapX(p, xt->at[k]));
+    cairo_move_to(cr, x, p->top);
+    cairo_line_to(cr, x, p->bottom);
+  }
+  for (int k = 0; k < yt->n; k++) {
+    const double y = Snap(MapYAxis(p, yt->at[k]));
+    cairo_move_to(cr, p->left, y);
+    cairo_line_to(cr, p->right, y);
+  }
+  cairo_stroke(cr);
+  /* frame and ticks */
+  cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
+  cairo_rectangle(cr, Snap(p->left), Snap(p->top), Snap(p->right) - Snap(p->left), Snap(p->bottom) - Snap(p->top));
+  for (int k = 0; k < xt->n; k++) {
+    const double x = Snap(MapX(p, xt->at[k]));
+    cairo_move_to(cr, x, Snap(p->bottom));
+    cairo_line_to(cr, x, Snap(p->bottom) + TICK_LEN);
+  }
+  for (int k = 0; k < yt->n; k++) {
+    const double y = Snap(MapYAxis(p, yt->at[k]));
+    cairo_move_to(cr, Snap(p->left) - TICK_LEN, y);
+    cairo_line_to(cr, Snap(p->left), y);
+  }
+  for (int k = 0; k < yt->n_minor; k++) {
+    const double y = Snap(MapYAxis(p, yt->minor[k]));
+    cairo_move_to(cr, Snap(p->left) - 0.6 * TICK_LEN, y);
+    cairo_line_to(cr, Snap(p->left), y);
+  }
+  cairo_stroke(cr);
+  for (int k = 0; k < xt->n; k++)
+    FFTextDraw(cr, xt->label[k], TICK_SIZE, 0, MapX(p, xt->at[k]), p->bottom + TICK_LEN + 5, 0.5, 0, 0);
+  for (int k = 0; k < yt->n; k++)
+    FFTextDraw(cr, yt->label[k], TICK_SIZE, 0, p->left - TICK_LEN - 6, MapYAxis(p, yt->at[k]), 1, 0.5, 0);
+  /* labels and title */
+  cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+  if (p->xlabel[0])
+    FFTextDraw(cr, p->xlabel, LABEL_SIZE, 0, 0.5 * (p->left + p->right), p->bottom + TICK_LEN + 5 + TICK_SIZE + 10, 0.5,
+               0, 0);
+  if (p->ylabel[0]) FFTextDraw(cr, p->ylabel, LABEL_SIZE, 0, 14, 0.5 * (p->top + p->bottom), 0.5, 0, -M_PI / 2);
+  if (p->title[0]) FFTextDraw(cr, p->title, TITLE_SIZE, FF_TEXT_BOLD, 0.5 * (p->left + p->right), 18, 0.5, 0, 0);
+}
+
+static void SetColor(cairo_t *cr, const double c[3], double alpha)
+{
+  cairo_set_source_rgba(cr, c[0], c[1], c[2], alpha);
+}
+
+static void Data(const FFPlot p, cairo_t *cr)
+{
+  cairo_save(cr);
+  cairo_rectangle(cr, p->left, p->top, p->right - p->left, p->bottom - p->top);
+  cairo_clip(cr);
+  if (p->diagonal) {
+    const double lo = PetscMin(p->x0, p->y0), hi = PetscMax(p->x1, p->y1);
+    const double dash[2] = {6, 4};
+    cairo_set_source_rgb(cr, 0.45, 0.45, 0.45);
+    cairo_set_line_width(cr, 1.2);
+    cairo_set_dash(cr, dash, 2, 0);
+    cairo_move_to(cr, MapX(p, lo), MapY(p, lo));
+    cairo_line_to(cr, MapX(p, hi), MapY(p, hi));
+    cairo_stroke(cr);
+    cairo_set_dash(cr, NULL, 0, 0);
+  }
+  cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+  cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
+  for (int k = 0; k < p->n_series; k++) {
+    const Series *s = &p->series[k];
+    int have = 0;
+    for (long i = 0; i < s->n; i++) {
+      const double x = MapX(p, s->x[i]), y = MapY(p, s->y[i]);
+      if (!isfinite(x) || !isfinite(y)) {
+        have = 0;
+        continue;
+      }
+      if (s->style == FF_PLOT_SCATTER) {
+        cairo_new_sub_path(cr);
+        cairo_arc(cr, x, y, 5, 0, 2 * M_PI);
+      } else if (have)
+        cairo_line_to(cr, x, y);
+      else
+        cairo_move_to(cr, x, y);
+      have = 1;
+    }
+    if (s->style == FF_PLOT_SCATTER) {
+      SetColor(cr, palette[k], 0.75);
+      cairo_fill_preserve(cr);
+      SetColor(cr, palette[k], 1);
+      cairo_set_line_width(cr, 1.2);
+      cairo_stroke(cr);
+    } else {
+      SetColor(cr, palette[k], 1);
+      cairo_set_line_width(cr, 2);
+      cairo_stroke(cr);
+    }
+  }
+  cairo_restore(cr);
+}
+
+/* ---------- legend and note: where they hide the least data ---------- */
+
+/* How much of the data a box covers: its points, and (less) the diagonal. */
+static int Covered(const FFPlot p, double x0, double y0, double x1, double y1)
+{
+  int n = 0;
   for (int k = 0; k < p->n_series; k++)
-    if (p->series[k].label[0]) width = PetscMax(width, TextWidth(p->series[k].label)), n++;
-  if (!n) return;
-  const int x1 = p->right - 8, x0 = x1 - width - 50, y0 = p->top + 8, y1 = y0 + 22 * n + 6;
-  Rect(p, x0, y0, x1, y1, white);
-  Line(p, x0, y0, x1, y0, 1, 0, black);
-  Line(p, x0, y1, x1, y1, 1, 0, black);
-  Line(p, x0, y0, x0, y1, 1, 0, black);
-  Line(p, x1, y0, x1, y1, 1, 0, black);
-  for (int k = 0, row = 0; k < p->n_series; k++) {
-    if (!p->series[k].label[0]) continue;
-    const int y = y0 + 14 + 22 * row++;
-    if (p->series[k].style == FF_PLOT_LINE)
-      Line(p, x0 + 8, y, x0 + 36, y, 3, 0, palette[k]);
-    else
-      Rect(p, x0 + 18, y - 4, x0 + 26, y + 4, palette[k]);
-    Text(p, x0 + 44, y - 7, p->series[k].label, black);
-  }
+    for (long i = 0; i < p->series[k].n; i++) {
+      const double x = MapX(p, p->series[k].x[i]), y = MapY(p, p->series[k].y[i]);
+      n += 10 * (x >= x0 - 6 && x <= x1 + 6 && y >= y0 - 6 && y <= y1 + 6);
+    }
+  if (p->diagonal)
+    for (int i = 0; i <= 50; i++) {
+      const double v = p->x0 + (p->x1 - p->x0) * i / 50.0, x = MapX(p, v), y = MapY(p, v);
+      n += x >= x0 && x <= x1 && y >= y0 && y <= y1;
+    }
+  return n;
 }
 
-PetscErrorCode FFPlotWritePNG(FFPlot p, const char *path)
+/* The place for a box of w x h that covers the least data and not the box `avoid` (x, y, w,
+ * h; NULL: none): the four corners first (top right, top left, bottom right, bottom left),
+ * then the middles of the sides. Its top left in *x, *y; 0 when there is no place. */
+static int Place(const FFPlot p, double w, double h, const double *avoid, double *x, double *y)
 {
-  const unsigned char gray[3] = {110, 110, 110};
+  const double pad = 10, cx = 0.5 * (p->left + p->right - w), cy = 0.5 * (p->top + p->bottom - h);
+  const double at[8][2] = {{p->right - pad - w, p->top + pad},
+                           {p->left + pad, p->top + pad},
+                           {p->right - pad - w, p->bottom - pad - h},
+                           {p->left + pad, p->bottom - pad - h},
+                           {cx, p->top + pad},
+                           {cx, p->bottom - pad - h},
+                           {p->left + pad, cy},
+                           {p->right - pad - w, cy}};
+  int best = -1, best_n = 0;
+  for (int c = 0; c < 8; c++) {
+    if (avoid && at[c][0] < avoid[0] + avoid[2] + pad && avoid[0] < at[c][0] + w + pad &&
+        at[c][1] < avoid[1] + avoid[3] + pad && avoid[1] < at[c][1] + h + pad)
+      continue;
+    const int n = Covered(p, at[c][0], at[c][1], at[c][0] + w, at[c][1] + h);
+    if (best < 0 || n < best_n) best = c, best_n = n, *x = at[c][0], *y = at[c][1];
+  }
+  return best >= 0;
+}
+
+static void Box(cairo_t *cr, double x, double y, double w, double h)
+{
+  const double r = 4;
+  cairo_new_sub_path(cr);
+  cairo_arc(cr, x + w - r, y + r, r, -M_PI / 2, 0);
+  cairo_arc(cr, x + w - r, y + h - r, r, 0, M_PI / 2);
+  cairo_arc(cr, x + r, y + h - r, r, M_PI / 2, M_PI);
+  cairo_arc(cr, x + r, y + r, r, M_PI, 1.5 * M_PI);
+  cairo_close_path(cr);
+  cairo_set_source_rgba(cr, 1, 1, 1, 0.92);
+  cairo_fill_preserve(cr);
+  cairo_set_source_rgb(cr, 0.8, 0.8, 0.8);
+  cairo_set_line_width(cr, 1);
+  cairo_stroke(cr);
+}
+
+/* The legend; its box in box[4] (x, y, w, h), or 0 when there is none. */
+static int Legend(const FFPlot p, cairo_t *cr, double box[4])
+{
+  const double row = 1.55 * TICK_SIZE, sample = 28;
+  double width = 0, x, y;
+  int n = 0;
+  for (int k = 0; k < p->n_series; k++)
+    if (p->series[k].label[0]) width = PetscMax(width, FFTextWidth(cr, p->series[k].label, TICK_SIZE, 0)), n++;
+  if (p->diagonal) width = PetscMax(width, FFTextWidth(cr, "y = x", TICK_SIZE, FF_TEXT_PLAIN)), n++;
+  if (!n) return 0;
+  const double w = width + sample + 26, h = n * row + 10;
+  Place(p, w, h, NULL, &x, &y);
+  Box(cr, x, y, w, h);
+  box[0] = x, box[1] = y, box[2] = w, box[3] = h;
+  int r = 0;
+  for (int k = 0; k <= p->n_series; k++) {
+    const int diag = k == p->n_series;
+    if (diag ? !p->diagonal : !p->series[k].label[0]) continue;
+    const double cy = y + 5 + (r++ + 0.5) * row, sx = x + 8;
+    if (diag) {
+      const double dash[2] = {6, 4};
+      cairo_set_source_rgb(cr, 0.45, 0.45, 0.45);
+      cairo_set_line_width(cr, 1.2);
+      cairo_set_dash(cr, dash, 2, 0);
+      cairo_move_to(cr, sx, cy);
+      cairo_line_to(cr, sx + sample, cy);
+      cairo_stroke(cr);
+      cairo_set_dash(cr, NULL, 0, 0);
+    } else if (p->series[k].style == FF_PLOT_LINE) {
+      SetColor(cr, palette[k], 1);
+      cairo_set_line_width(cr, 2);
+      cairo_move_to(cr, sx, cy);
+      cairo_line_to(cr, sx + sample, cy);
+      cairo_stroke(cr);
+    } else {
+      cairo_new_path(cr); /* the text left a current point */
+      cairo_arc(cr, sx + sample / 2, cy, 5, 0, 2 * M_PI);
+      SetColor(cr, palette[k], 0.75);
+      cairo_fill_preserve(cr);
+      SetColor(cr, palette[k], 1);
+      cairo_set_line_width(cr, 1.2);
+      cairo_stroke(cr);
+    }
+    cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+    FFTextDraw(cr, diag ? "y = x" : p->series[k].label, TICK_SIZE, diag ? FF_TEXT_PLAIN : 0, sx + sample + 8, cy, 0,
+               0.5, 0);
+  }
+  return 1;
+}
+
+static void Note(const FFPlot p, cairo_t *cr, const double *avoid)
+{
+  char lines[8][128];
+  int n = 0;
+  double width = 0, x, y;
+  const double row = 1.55 * TICK_SIZE;
+  for (const char *s = p->note; *s && n < 8;) {
+    const char *e = strchr(s, '\n');
+    const size_t len = PetscMin(e ? (size_t)(e - s) : strlen(s), sizeof lines[n] - 1);
+    memcpy(lines[n], s, len);
+    lines[n][len] = '\0';
+    width = PetscMax(width, FFTextWidth(cr, lines[n], TICK_SIZE, 0));
+    n++;
+    s = e ? e + 1 : s + len;
+  }
+  if (!n) return;
+  if (!Place(p, width + 20, n * row + 10, avoid, &x, &y)) return;
+  Box(cr, x, y, width + 20, n * row + 10);
+  cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+  for (int k = 0; k < n; k++) FFTextDraw(cr, lines[k], TICK_SIZE, 0, x + 10, y + 5 + (k + 0.5) * row, 0, 0.5, 0);
+}
+
+PetscErrorCode FFPlotWrite(FFPlot p, const char *path)
+{
+  FFCanvas c;
+  Ticks xt, yt;
 
   PetscFunctionBegin;
-  PetscCall(PetscFree(p->rgb));
-  PetscCall(PetscMalloc1(3 * (size_t)p->w * p->h, &p->rgb));
-  memset(p->rgb, 255, 3 * (size_t)p->w * p->h);
-  p->left = 110;
-  p->right = p->w - 25;
-  p->top = 60;
-  p->bottom = p->h - 70;
   Range(p, 0, &p->x0, &p->x1);
   Range(p, 1, &p->y0, &p->y1);
   if (p->diagonal) {
     p->x0 = p->y0 = PetscMin(p->x0, p->y0);
     p->x1 = p->y1 = PetscMax(p->x1, p->y1);
   }
-  const double mx = 0.04 * (p->x1 - p->x0), my = 0.06 * (p->y1 - p->y0);
+  const double mx = 0.04 * (p->x1 - p->x0), my = (p->diagonal ? 0.04 : 0.06) * (p->y1 - p->y0);
   p->x0 -= mx, p->x1 += mx, p->y0 -= my, p->y1 += my;
-  Axes(p);
-  if (p->diagonal)
-    Line(p, (int)MapX(p, p->x0), (int)MapY(p, p->x0), (int)MapX(p, p->x1), (int)MapY(p, p->x1), 1, 1, gray);
-  for (int k = 0; k < p->n_series; k++) {
-    const Series *s = &p->series[k];
-    int have = 0, px = 0, py = 0;
-    for (long i = 0; i < s->n; i++) {
-      const double fx = MapX(p, s->x[i]), fy = MapY(p, s->y[i]);
-      if (!isfinite(fx) || !isfinite(fy)) {
-        have = 0;
-        continue;
-      }
-      const int x = (int)lround(fx), y = (int)lround(fy);
-      if (s->style == FF_PLOT_SCATTER)
-        Disc(p, x, y, 4, palette[k]);
-      else if (have)
-        Line(p, px, py, x, y, 2, 1, palette[k]);
-      have = 1, px = x, py = y;
-    }
-  }
-  Legend(p);
-  PetscCall(FFWritePNG(path, p->w, p->h, p->rgb));
+  XTicks(p, &xt);
+  YTicks(p, &yt);
+  PetscCall(FFCanvasBegin(path, p->w, p->h, &c));
+  Layout(p, c.cr, &yt);
+  Axes(p, c.cr, &xt, &yt);
+  Data(p, c.cr);
+  double legend[4];
+  Note(p, c.cr, Legend(p, c.cr, legend) ? legend : NULL);
+  PetscCall(FFCanvasEnd(&c, PETSC_TRUE));
   PetscFunctionReturn(0);
 }

@@ -1,5 +1,5 @@
 /* The files of a comparison: metrics.json (everything, machine-readable), samples.csv (one
- * row per sample), report.md (tables and figures for people), and the PNG figures. */
+ * row per sample), report.md (tables and figures for people), and the figures. */
 #include "ff_petsc.h"
 #include "ff_report.h"
 
@@ -96,12 +96,11 @@ static PetscErrorCode WriteJSON(const char *path, const FFCompareInfo *info, con
 static PetscErrorCode WriteCSV(const char *path, const FFSurrogateSchema *schema, long n, const FFSampleEval *e,
                                const FFCompareSummary *s)
 {
-  char tmp[PETSC_MAX_PATH_LEN + 64];
+  FFAtomicFile af;
 
   PetscFunctionBegin;
-  PetscCallFF(FFTempPathFor(path, tmp, sizeof tmp));
-  FILE *f = fopen(tmp, "w");
-  PetscCheck(f, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "cannot write '%s'", path);
+  PetscCallFF(FFAtomicOpen(path, "w", &af));
+  FILE *f = af.f;
   fprintf(f, "index");
   for (int k = 0; k < schema->n_cond; k++) fprintf(f, ",%s", schema->cond[k].name);
   for (int c = 0; c < s->n_cols; c++) fprintf(f, ",rel_l2_%s", s->col_names[c]);
@@ -116,8 +115,7 @@ static PetscErrorCode WriteCSV(const char *path, const FFSurrogateSchema *schema
             e[i].residual_ref, e[i].residual_pred, e[i].t_features + e[i].t_network,
             isfinite(e[i].t_solve_now) ? e[i].t_solve_now : e[i].t_solve_stored);
   }
-  PetscCheck(!fclose(f), PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "cannot write '%s'", path);
-  PetscCallFF(FFCommitTemp(tmp, path));
+  PetscCallFF(FFAtomicCommit(&af));
   PetscFunctionReturn(0);
 }
 
@@ -149,15 +147,68 @@ static void MarkdownAggregate(FILE *f, const FFCompareSummary *s)
   fprintf(f, "| speedup (solve / inference, same samples) | %.1fx |\n\n", s->speedup);
 }
 
+/* The figures in the first format of png, svg, pdf that was written (a PDF as a link). */
+static void MarkdownFigure(FILE *f, const FFCompareInfo *info, const char *alt, const char *base)
+{
+  const unsigned formats = info->figures ? info->figures : FF_FIGURE_PNG;
+  const FFFigureFormat first = formats & FF_FIGURE_PNG   ? FF_FIGURE_PNG
+                               : formats & FF_FIGURE_SVG ? FF_FIGURE_SVG
+                                                         : FF_FIGURE_PDF;
+  fprintf(f, "%s[%s](%s.%s)\n", first == FF_FIGURE_PDF ? "" : "!", alt, base, FFFigureFormatExtension(first));
+}
+
+static void MarkdownFigures(FILE *f, const FFCompareInfo *info, const FFSurrogateSchema *schema, long n,
+                            const FFSampleEval *e, const FFCompareSummary *s, int n_cp)
+{
+  char alt[128], base[128];
+  fprintf(f, "\n## Figures\n\n");
+  if (s->has_forces) {
+    fprintf(f, "C_L and C_D of the surrogate against the solver's, one point per sample; on the dashed diagonal they "
+               "agree.\n\n");
+    MarkdownFigure(f, info, "C_L", "cl");
+    MarkdownFigure(f, info, "C_D", "cd");
+    fprintf(f, "\n");
+  }
+  int any_cp = 0, any_map = 0;
+  for (long i = 0; i < n && i < n_cp; i++) any_cp |= e[i].n_cp > 1, any_map |= e[i].ref != NULL;
+  if (any_cp) {
+    fprintf(f, "C_p along the body (suction up) of the solver and of the surrogate.\n\n");
+    for (long i = 0; i < n && i < n_cp; i++) {
+      if (e[i].n_cp < 2) continue;
+      snprintf(alt, sizeof alt, "C_p of sample %ld", e[i].index);
+      snprintf(base, sizeof base, "cp_%06ld", e[i].index);
+      MarkdownFigure(f, info, alt, base);
+    }
+    fprintf(f, "\n");
+  }
+  if (any_map) {
+    fprintf(f, "The fields around the body, grey (`field_<field>_<sample>`; the whole domain when there is no "
+               "body; a vector as its magnitude): the reference solve (left) and the surrogate's prediction (middle) "
+               "share one colour scale, so equal colours are equal values; the error (right, prediction minus "
+               "reference) is blue where the surrogate is below the solver, red where above and white where they "
+               "agree, on a scale symmetric about 0.\n\n");
+    for (long i = 0; i < n && i < n_cp; i++)
+      for (int k = 0; e[i].ref && k < schema->n_fields; k++) {
+        snprintf(alt, sizeof alt, "%.40s of sample %ld", schema->fields[k].name, e[i].index);
+        snprintf(base, sizeof base, "field_%.40s_%06ld", schema->fields[k].name, e[i].index);
+        MarkdownFigure(f, info, alt, base);
+      }
+    fprintf(f, "\n");
+  }
+  if (info->history) {
+    fprintf(f, "The training loss and the validation error per epoch.\n\n");
+    MarkdownFigure(f, info, "loss curves", "loss");
+  }
+}
+
 static PetscErrorCode WriteMarkdown(const char *path, const FFCompareInfo *info, const FFSurrogateSchema *schema,
                                     long n, const FFSampleEval *e, const FFCompareSummary *s, int n_cp)
 {
-  char tmp[PETSC_MAX_PATH_LEN + 64];
+  FFAtomicFile af;
 
   PetscFunctionBegin;
-  PetscCallFF(FFTempPathFor(path, tmp, sizeof tmp));
-  FILE *f = fopen(tmp, "w");
-  PetscCheck(f, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "cannot write '%s'", path);
+  PetscCallFF(FFAtomicOpen(path, "w", &af));
+  FILE *f = af.f;
   fprintf(f, "# Surrogate vs reference solver\n\n");
   fprintf(f, "- model: `%s` (%s, width %s, depth %s%s%s, %zu parameters), trained %s epochs / %s steps in %.0f s\n",
           info->model_path, Get(info, "model"), Get(info, "width"), Get(info, "depth"),
@@ -183,15 +234,10 @@ static PetscErrorCode WriteMarkdown(const char *path, const FFCompareInfo *info,
             e[i].cl_pred, e[i].residual_pred, e[i].residual_ref, e[i].t_features + e[i].t_network,
             isfinite(e[i].t_solve_now) ? e[i].t_solve_now : e[i].t_solve_stored);
   }
-  fprintf(f, "\n## Figures\n\n");
-  if (s->has_forces) fprintf(f, "![C_L](cl.png) ![C_D](cd.png)\n\n");
-  for (long i = 0; i < n && i < n_cp; i++)
-    if (e[i].n_cp) fprintf(f, "![C_p of sample %ld](cp_%06ld.png)\n", e[i].index, e[i].index);
-  if (info->history) fprintf(f, "\n![loss curves](loss.png)\n");
+  MarkdownFigures(f, info, schema, n, e, s, n_cp);
   if (info->vtu)
     fprintf(f, "\nVTU files (reference, prediction, error on the P2 nodes): `samples/sample_NNNNNN.vtu`.\n");
-  PetscCheck(!fclose(f), PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "cannot write '%s'", path);
-  PetscCallFF(FFCommitTemp(tmp, path));
+  PetscCallFF(FFAtomicCommit(&af));
   PetscFunctionReturn(0);
 }
 
@@ -208,6 +254,6 @@ PetscErrorCode FFCompareWriteReport(const char *dir, const FFCompareInfo *info, 
   PetscCall(WriteCSV(path, schema, n, evals, sum));
   snprintf(path, sizeof path, "%s/report.md", dir);
   PetscCall(WriteMarkdown(path, info, schema, n, evals, sum, cp_samples));
-  PetscCall(FFCompareWriteFigures(dir, info, n, evals, sum, cp_samples));
+  PetscCall(FFCompareWriteFigures(dir, info, schema, n, evals, sum, cp_samples));
   PetscFunctionReturn(0);
 }

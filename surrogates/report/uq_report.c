@@ -6,25 +6,6 @@
 #include <math.h>
 #include <string.h>
 
-static PetscErrorCode OpenTemp(const char *dir, const char *name, char *path, size_t len, char *tmp, size_t tlen,
-                               FILE **f)
-{
-  PetscFunctionBegin;
-  snprintf(path, len, "%s/%s", dir, name);
-  PetscCallFF(FFTempPathFor(path, tmp, tlen));
-  *f = fopen(tmp, "w");
-  PetscCheck(*f, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "cannot write '%s'", tmp);
-  PetscFunctionReturn(0);
-}
-
-static PetscErrorCode Commit(FILE *f, const char *tmp, const char *path)
-{
-  PetscFunctionBegin;
-  PetscCheck(fclose(f) == 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "cannot write '%s'", tmp);
-  PetscCallFF(FFCommitTemp(tmp, path));
-  PetscFunctionReturn(0);
-}
-
 /* uq.json: every number of the comparison (docs/pbfm.md); non-finite ones are null. */
 static PetscErrorCode WriteJSON(const FFFlowUQ *uq, const char *model, const char *data, const char *dir)
 {
@@ -79,11 +60,13 @@ static PetscErrorCode WriteJSON(const FFFlowUQ *uq, const char *model, const cha
 
 static PetscErrorCode WriteMarkdown(const FFFlowUQ *uq, const char *model, const char *data, const char *dir)
 {
-  char path[PETSC_MAX_PATH_LEN + 32], tmp[PETSC_MAX_PATH_LEN + 96];
-  FILE *f;
+  char path[PETSC_MAX_PATH_LEN + 32];
+  FFAtomicFile af;
 
   PetscFunctionBegin;
-  PetscCall(OpenTemp(dir, "uq.md", path, sizeof path, tmp, sizeof tmp, &f));
+  snprintf(path, sizeof path, "%s/uq.md", dir);
+  PetscCallFF(FFAtomicOpen(path, "w", &af));
+  FILE *f = af.f;
   fprintf(f,
           "# Generated ensemble vs Monte Carlo reference\n\nmodel `%s`, reference `%s`: %ld generated, %ld "
           "reference samples.\n\n",
@@ -111,7 +94,7 @@ static PetscErrorCode WriteMarkdown(const FFFlowUQ *uq, const char *model, const
           uq->t_generate, uq->t_generate / uq->n_gen, uq->t_solve_stored);
   if (isfinite(uq->t_solve_now)) fprintf(f, ", %.3f s timed now (%ld solves)", uq->t_solve_now, uq->n_timed);
   fprintf(f, ".\n");
-  PetscCall(Commit(f, tmp, path));
+  PetscCallFF(FFAtomicCommit(&af));
   PetscFunctionReturn(0);
 }
 

@@ -228,19 +228,17 @@ PetscErrorCode FFTrainerResume(FFTrainer t, const char *path)
 
 static PetscErrorCode WriteCSV(FFTrainer t)
 {
-  char tmp[PETSC_MAX_PATH_LEN + 64];
+  FFAtomicFile af;
 
   PetscFunctionBegin;
   if (t->rank || !t->csv_path[0]) PetscFunctionReturn(0);
-  PetscCallFF(FFTempPathFor(t->csv_path, tmp, sizeof tmp));
-  FILE *f = fopen(tmp, "w");
-  PetscCheck(f, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "cannot write the loss curves '%s'", t->csv_path);
+  PetscCallFF(FFAtomicOpen(t->csv_path, "w", &af));
+  FILE *f = af.f;
   fprintf(f, "epoch,step,train_loss,physics_loss,val_error,lr,seconds\n");
   for (long k = 0; k < t->n_hist; k++)
     fprintf(f, "%.0f,%.0f,%.8g,%.8g,%.8g,%.6g,%.3f\n", t->hist[0][k], t->hist[1][k], t->hist[2][k], t->hist[3][k],
             t->hist[4][k], t->hist[5][k], t->hist[6][k]);
-  PetscCheck(!fclose(f), PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "cannot write the loss curves '%s'", t->csv_path);
-  PetscCallFF(FFCommitTemp(tmp, t->csv_path));
+  PetscCallFF(FFAtomicCommit(&af));
   PetscFunctionReturn(0);
 }
 

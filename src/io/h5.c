@@ -1,32 +1,15 @@
-/* Small HDF5 helpers of the dataset module: files with a user block, attributes, arrays,
- * strings. Every helper closes what it opens and names file and object in its errors. */
+/* The HDF5 helpers behind every HDF5 file fieldflow writes or reads: dataset files (samples,
+ * definition, manifest) and checkpoints. One way to open a file (one file-locking policy,
+ * below), atomic writes (temporary name, checked close, seal, rename), attributes, arrays and
+ * strings. Every helper closes what it opens, also on failure, and names file and object in
+ * its errors. */
+#define _POSIX_C_SOURCE 200809L
 #include "io_private.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-
-FFErrorCode FFCopyName(char *dst, size_t len, const char *src, const char *what)
-{
-  size_t n = strlen(src);
-  FF_ASSERT(n < len, FF_ERR_ARG, "%s '%s' is too long (at most %zu characters)", what, src, len - 1);
-  memcpy(dst, src, n + 1);
-  return FF_SUCCESS;
-}
-
-FFErrorCode FFStrdup(const char *s, char **out)
-{
-  size_t n = strlen(s);
-  FF_CHECK(FFMalloc(n + 1, out));
-  memcpy(*out, s, n + 1);
-  return FF_SUCCESS;
-}
-
-void FFStringsFree(char ***strings, int n)
-{
-  if (!*strings) return;
-  for (int i = 0; i < n; i++) free((*strings)[i]);
-  FFFree(strings);
-}
+#include <unistd.h>
 
 /* "file.h5:/group/name" for messages. */
 static const char *Where(hid_t obj, const char *name, char *buf, size_t len)
@@ -70,23 +53,42 @@ void FFH5Close(hid_t *id)
   *id = -1;
 }
 
-static hid_t StrongAccess(void)
+/* The file access of every file we open. The strong close degree makes closing a file close
+ * every object still open in it, so error paths cannot leak handles.
+ *
+ * File locking is off, for datasets and checkpoints alike. HDF5 (1.10.7+) otherwise takes
+ * flock() on every open: shared to read, exclusive to write. Our files never need it: each
+ * is written once, by one process, under its own temporary name (FFTempPathFor) that no
+ * reader opens, and published by rename(), so a reader can only ever open a complete file
+ * that nobody writes (a sample is also checked against its sealed size and CRC-32 before it
+ * is read). What the locks would add is failure: on file systems without flock (NFS without
+ * a lock daemon, some Lustre and container mounts) every open fails with "unable to lock
+ * file", and a program that holds one of our files open for writing (h5py in mode "a",
+ * HDFView) would make every rank's read of it fail. Readers of our files (h5py) may keep
+ * their default; HDF5_USE_FILE_LOCKING in the environment still overrides this (HDF5's
+ * rule). docs/formats.md says the same. */
+static hid_t FileAccess(void)
 {
   hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
   if (fapl >= 0) H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG);
 #if H5_VERSION_GE(1, 10, 7)
-  /* Each file is written by one process under a temporary name and read only after its
-   * rename, so HDF5's flock adds nothing and fails on file systems without it (NFS). */
   if (fapl >= 0) H5Pset_file_locking(fapl, 0, 1);
 #endif
   return fapl;
 }
 
-FFErrorCode FFH5Create(const char *path, hid_t *file)
+/* Creation order tracked (and indexed, so it can be listed in that order) per flags. */
+static void SetOrder(hid_t cpl, unsigned flags)
 {
-  hid_t fcpl = H5Pcreate(H5P_FILE_CREATE), fapl = StrongAccess();
-  H5Pset_userblock(fcpl, FF_FILE_HEADER_BYTES);
-  H5Pset_link_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED);
+  if (flags & FF_H5_LINK_ORDER) H5Pset_link_creation_order(cpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED);
+  if (flags & FF_H5_ATTR_ORDER) H5Pset_attr_creation_order(cpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED);
+}
+
+FFErrorCode FFH5Create(const char *path, unsigned flags, hid_t *file)
+{
+  hid_t fcpl = H5Pcreate(H5P_FILE_CREATE), fapl = FileAccess();
+  if (flags & FF_H5_USER_BLOCK) H5Pset_userblock(fcpl, FF_FILE_HEADER_BYTES);
+  SetOrder(fcpl, flags);
   *file = H5Fcreate(path, H5F_ACC_TRUNC, fcpl, fapl);
   H5Pclose(fcpl);
   H5Pclose(fapl);
@@ -96,18 +98,71 @@ FFErrorCode FFH5Create(const char *path, hid_t *file)
 
 FFErrorCode FFH5Open(const char *path, hid_t *file)
 {
-  hid_t fapl = StrongAccess();
+  *file = -1;
+  if (access(path, R_OK) != 0) FF_ERROR(FF_ERR_IO, "cannot read '%s': %s", path, strerror(errno));
+  hid_t fapl = FileAccess();
   *file = H5Fopen(path, H5F_ACC_RDONLY, fapl);
   H5Pclose(fapl);
-  FF_ASSERT(*file >= 0, FF_ERR_FORMAT, "cannot open '%s' as HDF5", path);
+  FF_ASSERT(*file >= 0, FF_ERR_FORMAT, "'%s' is not an HDF5 file", path);
   return FF_SUCCESS;
 }
 
-FFErrorCode FFH5CreateGroup(hid_t parent, const char *name, hid_t *group)
+FFErrorCode FFH5CloseFile(hid_t *file, const char *path)
+{
+  /* Closing flushes what HDF5 still buffers: a full disk may show only here. */
+  herr_t e = *file >= 0 ? H5Fclose(*file) : 0;
+  *file = -1;
+  FF_ASSERT(e >= 0, FF_ERR_IO, "cannot write '%s': closing the HDF5 file failed (disk full?)", path);
+  return FF_SUCCESS;
+}
+
+FFErrorCode FFH5WriteFile(const char *path, unsigned flags, const FFH5Seal *seal, FFH5Content fill, void *ctx)
+{
+  char tmp[4200];
+  hid_t file = -1;
+  FFErrorCode rc;
+  FF_ASSERT(!seal || (flags & FF_H5_USER_BLOCK), FF_ERR_ARG, "'%s': a sealed file needs the user block", path);
+  FF_CHECK(FFCheckWritable(path));
+  FF_CHECK(FFTempPathFor(path, tmp, sizeof tmp));
+  H5E_BEGIN_TRY
+  {
+    rc = FFH5Create(tmp, flags, &file);
+    if (!rc) rc = fill(file, ctx);
+    if (rc)
+      FFH5Close(&file); /* the first error is the one to report */
+    else
+      rc = FFH5CloseFile(&file, path);
+  }
+  H5E_END_TRY;
+  if (!rc && seal) rc = FFFileSeal(tmp, seal->kind, seal->index, seal->status);
+  if (!rc) rc = FFCommitTemp(tmp, path);
+  if (rc) {
+    unlink(tmp);
+    return FFErrorTrace(rc, __FILE__, __LINE__, __func__);
+  }
+  return FF_SUCCESS;
+}
+
+FFErrorCode FFH5ReadFile(const char *path, FFH5Content take, void *ctx)
+{
+  hid_t file = -1;
+  FFErrorCode rc;
+  H5E_BEGIN_TRY
+  {
+    rc = FFH5Open(path, &file);
+    if (!rc) rc = take(file, ctx);
+    FFH5Close(&file);
+  }
+  H5E_END_TRY;
+  if (rc) return FFErrorTrace(rc, __FILE__, __LINE__, __func__);
+  return FF_SUCCESS;
+}
+
+FFErrorCode FFH5CreateGroup(hid_t parent, const char *name, unsigned flags, hid_t *group)
 {
   char w[2048];
   hid_t gcpl = H5Pcreate(H5P_GROUP_CREATE);
-  H5Pset_link_creation_order(gcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED);
+  SetOrder(gcpl, flags);
   *group = H5Gcreate2(parent, name, H5P_DEFAULT, gcpl, H5P_DEFAULT);
   H5Pclose(gcpl);
   FF_ASSERT(*group >= 0, FF_ERR_IO, "cannot create group %s", Where(parent, name, w, sizeof w));
@@ -136,6 +191,7 @@ static hid_t VLString(void)
 static hid_t FileType(hid_t native)
 {
   if (H5Tequal(native, H5T_NATIVE_DOUBLE) > 0) return H5T_IEEE_F64LE;
+  if (H5Tequal(native, H5T_NATIVE_FLOAT) > 0) return H5T_IEEE_F32LE;
   if (H5Tequal(native, H5T_NATIVE_INT) > 0) return H5T_STD_I32LE;
   if (H5Tequal(native, H5T_NATIVE_INT64) > 0) return H5T_STD_I64LE;
   if (H5Tequal(native, H5T_NATIVE_UINT64) > 0) return H5T_STD_U64LE;
@@ -161,6 +217,17 @@ FFErrorCode FFH5AttrString(hid_t obj, const char *name, const char *value)
 {
   hid_t t = VLString();
   FFErrorCode rc = WriteAttr(obj, name, t, &value);
+  H5Tclose(t);
+  if (rc) return FFErrorTrace(rc, __FILE__, __LINE__, __func__);
+  return FF_SUCCESS;
+}
+
+FFErrorCode FFH5AttrStringFixed(hid_t obj, const char *name, const char *value)
+{
+  hid_t t = H5Tcopy(H5T_C_S1);
+  H5Tset_size(t, strlen(value) + 1);
+  H5Tset_strpad(t, H5T_STR_NULLTERM);
+  FFErrorCode rc = WriteAttr(obj, name, t, value);
   H5Tclose(t);
   if (rc) return FFErrorTrace(rc, __FILE__, __LINE__, __func__);
   return FF_SUCCESS;
@@ -213,16 +280,54 @@ FFErrorCode FFH5GetAttrDouble(hid_t obj, const char *name, double *value)
   return FF_SUCCESS;
 }
 
+/* Both kinds of string attribute: variable-length ones (ours, h5py's default) and fixed-length
+ * ones (checkpoints, other writers). HDF5 converts neither into the other, nor ASCII into
+ * UTF-8, so each is read with a memory type made from its own. */
+FFErrorCode FFH5GetAttrStringDup(hid_t obj, const char *name, char **value)
+{
+  char w[2048];
+  *value = NULL;
+  hid_t a = H5Aexists(obj, name) > 0 ? H5Aopen(obj, name, H5P_DEFAULT) : -1;
+  FF_ASSERT(a >= 0, FF_ERR_FORMAT, "missing attribute %s", Where(obj, name, w, sizeof w));
+  hid_t ftype = H5Aget_type(a);
+  FFErrorCode rc = FF_SUCCESS;
+  if (H5Tget_class(ftype) != H5T_STRING) {
+    rc = FFErrorSet(FF_ERR_FORMAT, __FILE__, __LINE__, __func__, "attribute %s is not a string",
+                    Where(obj, name, w, sizeof w));
+  } else if (H5Tis_variable_str(ftype) > 0) {
+    hid_t mem = H5Tcopy(H5T_C_S1);
+    H5Tset_size(mem, H5T_VARIABLE);
+    H5Tset_cset(mem, H5Tget_cset(ftype));
+    char *s = NULL;
+    if (H5Aread(a, mem, &s) < 0)
+      rc = FFErrorSet(FF_ERR_FORMAT, __FILE__, __LINE__, __func__, "cannot read attribute %s",
+                      Where(obj, name, w, sizeof w));
+    else
+      rc = FFStrdup(s ? s : "", value);
+    H5free_memory(s);
+    H5Tclose(mem);
+  } else {
+    rc = FFCalloc(H5Tget_size(ftype) + 1, 1, value); /* the NUL a full-length string lacks */
+    if (!rc && H5Aread(a, ftype, *value) < 0)
+      rc = FFErrorSet(FF_ERR_FORMAT, __FILE__, __LINE__, __func__, "cannot read attribute %s",
+                      Where(obj, name, w, sizeof w));
+  }
+  H5Tclose(ftype);
+  H5Aclose(a);
+  if (rc) {
+    FFFree(value);
+    return FFErrorTrace(rc, __FILE__, __LINE__, __func__);
+  }
+  return FF_SUCCESS;
+}
+
 FFErrorCode FFH5GetAttrString(hid_t obj, const char *name, char *buf, size_t len)
 {
-  char w[2048], *s = NULL;
-  hid_t t = VLString();
-  FFErrorCode rc = ReadAttr(obj, name, t, &s);
-  H5Tclose(t);
-  if (rc) return FFErrorTrace(rc, __FILE__, __LINE__, __func__);
-  size_t n = s ? strlen(s) : 0;
-  if (n < len) memcpy(buf, s ? s : "", n + 1);
-  H5free_memory(s);
+  char w[2048], *s;
+  FF_CHECK(FFH5GetAttrStringDup(obj, name, &s));
+  size_t n = strlen(s);
+  if (n < len) memcpy(buf, s, n + 1);
+  free(s);
   FF_ASSERT(n < len, FF_ERR_FORMAT, "attribute %s is longer than %zu characters", Where(obj, name, w, sizeof w),
             len - 1);
   return FF_SUCCESS;
@@ -264,6 +369,22 @@ static FFErrorCode OpenDataset(hid_t parent, const char *name, int rank, hsize_t
     FFH5Close(d);
     FF_ERROR(FF_ERR_FORMAT, "dataset %s has rank %d, expected %d", Where(parent, name, w, sizeof w), r, rank);
   }
+  return FF_SUCCESS;
+}
+
+FFErrorCode FFH5GetShape(hid_t parent, const char *name, int max_rank, int *rank, hsize_t *dims)
+{
+  char w[2048];
+  hid_t d = FFH5Has(parent, name) ? H5Dopen2(parent, name, H5P_DEFAULT) : -1;
+  FF_ASSERT(d >= 0, FF_ERR_FORMAT, "missing dataset %s", Where(parent, name, w, sizeof w));
+  hid_t space = H5Dget_space(d);
+  *rank = H5Sget_simple_extent_ndims(space);
+  int ok = *rank >= 1 && *rank <= max_rank;
+  if (ok) H5Sget_simple_extent_dims(space, dims, NULL);
+  H5Sclose(space);
+  H5Dclose(d);
+  FF_ASSERT(ok, FF_ERR_FORMAT, "dataset %s has rank %d, expected 1 to %d", Where(parent, name, w, sizeof w), *rank,
+            max_rank);
   return FF_SUCCESS;
 }
 
@@ -442,29 +563,76 @@ FFErrorCode FFH5ReadBytesAsText(hid_t parent, const char *name, char **text)
   return FF_SUCCESS;
 }
 
-FFErrorCode FFH5List(hid_t group, int *n, char ***names)
+/* The creation properties of a file, group or dataset, which say how its links and
+ * attributes are ordered. */
+static hid_t CreatePlist(hid_t obj)
 {
-  H5G_info_t info;
+  switch (H5Iget_type(obj)) {
+  case H5I_FILE:
+    return H5Fget_create_plist(obj);
+  case H5I_GROUP:
+    return H5Gget_create_plist(obj);
+  case H5I_DATASET:
+    return H5Dget_create_plist(obj);
+  default:
+    return -1;
+  }
+}
+
+/* The names of obj's links (attrs 0) or attributes (attrs 1), in creation order where the
+ * object tracks and indexes it, else by name. */
+static FFErrorCode ListNames(hid_t obj, int attrs, int *n, char ***names)
+{
+  char w[2048];
+  hsize_t count = 0;
+  unsigned order = 0;
   *n = 0;
   *names = NULL;
-  FF_ASSERT(H5Gget_info(group, &info) >= 0, FF_ERR_FORMAT, "cannot list an HDF5 group");
-  hid_t gcpl = H5Gget_create_plist(group);
-  unsigned order = 0;
-  H5Pget_link_creation_order(gcpl, &order);
-  H5Pclose(gcpl);
-  H5_index_t index = (order & H5P_CRT_ORDER_INDEXED) ? H5_INDEX_CRT_ORDER : H5_INDEX_NAME;
-  FF_CHECK(FFCalloc(info.nlinks ? info.nlinks : 1, sizeof **names, names));
-  for (hsize_t i = 0; i < info.nlinks; i++) {
+  if (attrs) {
+    H5O_info_t info;
+    FF_ASSERT(H5Oget_info2(obj, &info, H5O_INFO_NUM_ATTRS) >= 0, FF_ERR_FORMAT, "cannot list the attributes of %s",
+              Where(obj, NULL, w, sizeof w));
+    count = info.num_attrs;
+  } else {
+    H5G_info_t info;
+    FF_ASSERT(H5Gget_info(obj, &info) >= 0, FF_ERR_FORMAT, "cannot list the group %s", Where(obj, NULL, w, sizeof w));
+    count = info.nlinks;
+  }
+  hid_t cpl = CreatePlist(obj);
+  if (cpl >= 0) {
+    if (attrs)
+      H5Pget_attr_creation_order(cpl, &order);
+    else
+      H5Pget_link_creation_order(cpl, &order);
+    H5Pclose(cpl);
+  }
+  const H5_index_t index = (order & H5P_CRT_ORDER_INDEXED) ? H5_INDEX_CRT_ORDER : H5_INDEX_NAME;
+  FF_CHECK(FFCalloc(count ? count : 1, sizeof **names, names));
+  for (hsize_t i = 0; i < count; i++) {
     char buf[1024];
-    ssize_t len = H5Lget_name_by_idx(group, ".", index, H5_ITER_INC, i, buf, sizeof buf, H5P_DEFAULT);
+    ssize_t len = attrs ? H5Aget_name_by_idx(obj, ".", index, H5_ITER_INC, i, buf, sizeof buf, H5P_DEFAULT)
+                        : H5Lget_name_by_idx(obj, ".", index, H5_ITER_INC, i, buf, sizeof buf, H5P_DEFAULT);
     FFErrorCode rc = len < 0 || (size_t)len >= sizeof buf
-                         ? FFErrorSet(FF_ERR_FORMAT, __FILE__, __LINE__, __func__, "cannot read a link name")
+                         ? FFErrorSet(FF_ERR_FORMAT, __FILE__, __LINE__, __func__, "cannot read a name in %s",
+                                      Where(obj, NULL, w, sizeof w))
                          : FFStrdup(buf, &(*names)[i]);
     if (rc) {
-      FFStringsFree(names, (int)info.nlinks);
+      FFStringsFree(names, (int)count);
       return rc;
     }
   }
-  *n = (int)info.nlinks;
+  *n = (int)count;
+  return FF_SUCCESS;
+}
+
+FFErrorCode FFH5List(hid_t group, int *n, char ***names)
+{
+  FF_CHECK(ListNames(group, 0, n, names));
+  return FF_SUCCESS;
+}
+
+FFErrorCode FFH5ListAttrs(hid_t obj, int *n, char ***names)
+{
+  FF_CHECK(ListNames(obj, 1, n, names));
   return FF_SUCCESS;
 }
