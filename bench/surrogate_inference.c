@@ -44,7 +44,7 @@ static PetscErrorCode Run(const char *model, const char *data, long index, int r
     FFSurrogateGraph g;
     PetscCall(FFSurrogateGraphFromSample(schema, &sample, &g));
     const double t0 = FFTimeNow();
-    if (config->type == FF_SURROGATE_GNN) PetscCall(FFSurrogateGraphBuildEdges(&g)); /* the field reads none */
+    if (config->type != FF_SURROGATE_FIELD) PetscCall(FFSurrogateGraphBuildEdges(&g)); /* the field reads none */
     PetscCall(FFSurrogatePrepareGraph(s, &g));
     features[r] = FFTimeNow() - t0;
     if (!pred) PetscCall(PetscMalloc1((size_t)g.n_nodes * FFSurrogateSchemaOutputColumns(schema), &pred));

@@ -1,4 +1,4 @@
-/* fieldflow train -model gnn|field -data <dataset> -o model.h5: trains a surrogate on the
+/* fieldflow train -model gnn|mlgnn|field -data <dataset> -o model.h5: trains a surrogate on the
  * reference solves of a dataset (its "train" split, validated on "val"). Prints a progress
  * line per epoch, writes the loss curves as CSV, checkpoints every N steps and on
  * SIGINT/SIGTERM; -resume model.h5 continues exactly where a run stopped. Under
@@ -51,7 +51,10 @@ static PetscErrorCode ReadArgs(MPI_Comm comm, Args *a, FFKeyValues *resumed)
 
   PetscFunctionBeginUser;
   PetscOptionsBegin(comm, NULL, "fieldflow train: train a surrogate on a dataset", "fieldflow");
-  PetscCall(FFTrainFilesOptions(PetscOptionsObject, "gnn (MeshGraphNets) or field (neural field)", &a->f));
+  PetscCall(FFTrainFilesOptions(PetscOptionsObject,
+                                "gnn (MeshGraphNets), mlgnn (multi-level GNN with physics attention) or field "
+                                "(neural field)",
+                                &a->f));
   PetscCall(PetscOptionsString("-fields", "Fields to predict (default: all that are not inputs)", "", a->fields,
                                a->fields, sizeof a->fields, NULL));
   PetscCall(PetscOptionsString("-input_fields", "Fields given to the model as node inputs (e.g. K)", "", a->inputs,
@@ -70,12 +73,15 @@ static PetscErrorCode ReadArgs(MPI_Comm comm, Args *a, FFKeyValues *resumed)
     const char *phys = FFKeyValuesGet(resumed, "train.physics");
     PetscCheck(!strcmp(a->f.model, FFSurrogateTypeName(before.type)), comm, PETSC_ERR_ARG_INCOMP,
                "option -model %s: '%s' holds a %s model", a->f.model, a->f.resume, FFSurrogateTypeName(before.type));
-    PetscCheck(a->config.width == before.width && a->config.depth == before.depth &&
-                   a->config.blocks == before.blocks && a->config.act == before.act &&
-                   a->config.fourier_freq == before.fourier_freq && a->config.hyper_width == before.hyper_width &&
-                   a->config.hyper_layers == before.hyper_layers && a->config.n_scales == before.n_scales,
-               comm, PETSC_ERR_ARG_INCOMP, "the architecture options differ from the model being resumed ('%s')",
-               a->f.resume);
+    PetscCheck(
+        a->config.width == before.width && a->config.depth == before.depth && a->config.blocks == before.blocks &&
+            a->config.act == before.act && a->config.fourier_freq == before.fourier_freq &&
+            a->config.hyper_width == before.hyper_width && a->config.hyper_layers == before.hyper_layers &&
+            a->config.n_scales == before.n_scales && a->config.levels == before.levels &&
+            a->config.coarsen == before.coarsen && a->config.mix_blocks == before.mix_blocks &&
+            a->config.slices == before.slices && a->config.heads == before.heads &&
+            !memcmp(a->config.level_blocks, before.level_blocks, sizeof before.level_blocks),
+        comm, PETSC_ERR_ARG_INCOMP, "the architecture options differ from the model being resumed ('%s')", a->f.resume);
     if (phys && !strcmp(phys, "1") && !strcmp(a->physics, "none")) PetscCall(PetscStrcpy(a->physics, "residual"));
   }
   a->train.physics = !strcmp(a->physics, "residual");
@@ -116,6 +122,12 @@ static PetscErrorCode Train(MPI_Comm comm, const Args *a, FFSurrogate s, FFSurro
                         FFSurrogateTypeName(a->config.type), P->size, d->n_train, a->f.data, d->n_val, a->train.epochs,
                         a->train.batch, (int)size, size > 1 ? "s" : "", FFNNThreads(), FFNNThreads() > 1 ? "s" : "",
                         a->train.physics ? ", physics loss by ConFIG" : ""));
+  if (a->config.type == FF_SURROGATE_MLGNN && d->train[0].levels) {
+    const FFSurrogateLevels *L = d->train[0].levels;
+    PetscCall(PetscPrintf(comm, "graph levels of the first training sample (nodes / directed edges):"));
+    for (int l = 0; l < L->n_levels; l++) PetscCall(PetscPrintf(comm, " %d / %d", L->n_nodes[l], L->n_edges[l]));
+    PetscCall(PetscPrintf(comm, "\n"));
+  }
   PetscErrorCode ierr = FFTrainerRun(trainer, &r);
   PetscCall(FFTrainerDestroy(&trainer));
   PetscCall(FFSurrogateFitDestroy(&fit));

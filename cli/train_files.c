@@ -46,8 +46,10 @@ PetscErrorCode FFTrainFilesReport(MPI_Comm comm, const FFTrainFiles *f, const FF
   PetscCheck(!r->interrupted, comm, PETSC_ERR_USER,
              "interrupted by a signal after step %ld: the model is saved in '%s'; continue with -resume %s", r->step,
              f->out, f->out);
-  PetscCall(PetscPrintf(comm, "%s after %ld steps (%ld epochs) in %s (%.1f s in all runs); wrote %s and %s\n",
+  PetscCall(PetscPrintf(comm,
+                        "%s after %ld steps (%ld epochs) in %s (%.1f s in all runs, %.1f CPU s of rank 0); wrote %s "
+                        "and %s\n",
                         r->time_limited ? "stopped early (-max_time or -stop_at_step)" : "trained", r->step, r->epoch,
-                        took, r->total_seconds, f->out, f->csv));
+                        took, r->total_seconds, r->cpu_seconds, f->out, f->csv));
   PetscFunctionReturn(0);
 }

@@ -185,6 +185,13 @@ PetscErrorCode FFNodeGraphPartition(const FFNodeGraph *graph, PetscInt n_parts, 
                                     FFNodePartition *partition);
 PetscErrorCode FFNodePartitionDestroy(FFNodePartition *partition);
 
+/* Clusters of a graph in CSR form (symmetric, no self-loops) by METIS k-way with n_parts parts
+ * (1 <= n_parts <= n): part[i] in [0, *n_clusters), numbered in the order of their first node,
+ * none empty (METIS may leave a part empty: it is dropped, so *n_clusters <= n_parts), each
+ * contiguous where the graph is connected. Deterministic (a fixed METIS seed). */
+PetscErrorCode FFGraphClusters(PetscInt n, const PetscInt row_ptr[], const PetscInt col[], PetscInt n_parts,
+                               PetscInt part[], PetscInt *n_clusters);
+
 /* How the mesh was distributed: "metis", "petsc" or "none" (one rank), edge cut (faces
  * between ranks) and imbalance (largest part / mean). */
 PetscErrorCode FFMeshGetPartitionInfo(FFMesh mesh, const char **method, PetscInt *edge_cut, PetscReal *imbalance);

@@ -1,5 +1,6 @@
 /* Data-parallel training on 2 ranks (the trainer's FFAllreduceMean of the flat gradient):
- * the same steps on the same batches as one rank, for the GNN and the neural field (whose
+ * the same steps on the same batches as one rank, for the GNN, the multi-level GNN and the
+ * neural field (whose
  * random nodes are drawn per sample, whichever rank takes it). */
 #include "ff_test_surrogate.h"
 
@@ -106,6 +107,12 @@ static void TestGNN(void)
   Compare(FF_SURROGATE_GNN);
 }
 
+static void TestMultiLevel(void)
+{
+  Setup();
+  Compare(FF_SURROGATE_MLGNN);
+}
+
 static void TestField(void)
 {
   Setup();
@@ -117,6 +124,7 @@ int main(int argc, char **argv)
   static const FFTest tests[] = {
       {"GNN: 2 ranks take the steps of 1 rank", TestGNN},
       {"neural field: 2 ranks take the steps of 1 rank", TestField},
+      {"multi-level GNN: 2 ranks take the steps of 1 rank", TestMultiLevel},
       {NULL, NULL},
   };
   return FFTestRunPetsc(argc, argv, "mpi_surrogate", tests);

@@ -205,6 +205,34 @@ static FFErrorCode BuildFourier(FFTape *t, FFTensor **x, void *ctx, FFTensor **y
   return FFOpFourier(t, x[0], x[1], 1, y);
 }
 
+static FFErrorCode BuildSoftmax(FFTape *t, FFTensor **x, void *ctx, FFTensor **y)
+{
+  return FFOpSoftmax(t, x[0], *(int *)ctx, y);
+}
+static FFErrorCode BuildSegmentMean(FFTape *t, FFTensor **x, void *ctx, FFTensor **y)
+{
+  return FFOpSegmentMean(t, x[0], (const FFIndexMap *)ctx, y);
+}
+/* slice weights through a softmax (as physics attention has them), aggregated, then the tokens
+ * mixed with a leaf and distributed back with the same weights */
+static FFErrorCode BuildSlices(FFTape *t, FFTensor **x, void *ctx, FFTensor **y)
+{
+  const int heads = *(int *)ctx;
+  FFTensor *w, *tok, *mixed;
+  FF_CHECK(FFOpSoftmax(t, x[0], x[0]->cols / heads, &w));
+  FF_CHECK(FFOpSliceAggregate(t, w, x[1], heads, &tok));
+  FF_CHECK(FFOpMul(t, tok, x[2], &mixed));
+  return FFOpSliceDistribute(t, w, mixed, heads, y);
+}
+static FFErrorCode BuildSliceAggregate(FFTape *t, FFTensor **x, void *ctx, FFTensor **y)
+{
+  return FFOpSliceAggregate(t, x[0], x[1], *(int *)ctx, y);
+}
+static FFErrorCode BuildAttention(FFTape *t, FFTensor **x, void *ctx, FFTensor **y)
+{
+  return FFOpAttention(t, x[0], x[1], x[2], *(int *)ctx, y);
+}
+
 /* fused linear: the spec's tensors are leaves x[...] in a fixed order */
 typedef struct {
   int n_inputs;
@@ -473,6 +501,96 @@ static void TestLinearFused(void)
   FFIndexMapDestroy(&mr);
 }
 
+static void TestSoftmax(void)
+{
+  int whole = 6, group = 3;
+  GradCase a = {.name = "softmax", .n = 1, .rows = {5}, .cols = {6}, .build = BuildSoftmax, .ctx = &whole};
+  GradCheck(&a);
+  GradCase b = {.name = "softmax in groups", .n = 1, .rows = {5}, .cols = {6}, .build = BuildSoftmax, .ctx = &group};
+  GradCheck(&b);
+  /* large logits: the stable form gives exact probabilities where exp() alone overflows */
+  FFParams *P;
+  FFTape *tape;
+  FFTensor *x, *y;
+  float big[4] = {1000.0f, 1000.0f, -1000.0f, 999.0f};
+  FF_TEST_CALL(FFParamsCreate(&P));
+  FF_TEST_CALL(FFParamsAdd(P, "unused", 1, 1, FF_INIT_ZERO, 0, 0, NULL));
+  FF_TEST_CALL(FFParamsSetUp(P, 1));
+  FF_TEST_CALL(FFTapeCreate(P, &tape));
+  FF_TEST_CALL(FFTapeLeaf(tape, 1, 4, big, 0, &x));
+  FF_TEST_CALL(FFOpSoftmax(tape, x, 4, &y));
+  const double e = exp(-1.0), sum = 2.0 + e;
+  FF_TEST_CLOSE(y->data[0], 1.0 / sum, 1e-6, 0);
+  FF_TEST_CLOSE(y->data[2], 0.0, 0, 1e-30);
+  FF_TEST_CLOSE(y->data[3], e / sum, 1e-6, 0);
+  FFTapeDestroy(&tape);
+  FFParamsDestroy(&P);
+}
+
+static void TestSegmentMean(void)
+{
+  /* 9 rows in 4 clusters of 3, 1, 0 and 5 rows; then a clustering beyond one parallel chunk */
+  int idx[9] = {0, 3, 1, 3, 0, 3, 3, 0, 3};
+  FFIndexMap *map;
+  FF_TEST_CALL(FFIndexMapCreate(&map));
+  FF_TEST_CALL(FFIndexMapSet(map, 4, 9, idx));
+  GradCase a = {.name = "segment mean", .n = 1, .rows = {9}, .cols = {3}, .build = BuildSegmentMean, .ctx = map};
+  GradCheck(&a);
+  int n = 3000, *big = malloc(n * sizeof(int));
+  for (int r = 0; r < n; r++) big[r] = (r * 13) % 400;
+  FF_TEST_CALL(FFIndexMapSet(map, 400, n, big));
+  GradCase b = {.name = "segment mean large",
+                .n = 1,
+                .rows = {n},
+                .cols = {7},
+                .build = BuildSegmentMean,
+                .ctx = map,
+                .max_checks = 20};
+  GradCheck(&b);
+  free(big);
+  FFIndexMapDestroy(&map);
+}
+
+static void TestSlices(void)
+{
+  /* 2 heads of 3 slices and 2 features each, 7 nodes; then one head over 2500 nodes */
+  int two = 2, one = 1;
+  GradCase a = {.name = "slices (softmax, aggregate, distribute)",
+                .n = 3,
+                .rows = {7, 7, 3},
+                .cols = {6, 4, 4},
+                .build = BuildSlices,
+                .ctx = &two};
+  GradCheck(&a);
+  GradCase b = {.name = "slice aggregate, positive weights",
+                .n = 2,
+                .rows = {6, 6},
+                .cols = {4, 6},
+                .positive = {1, 0},
+                .build = BuildSliceAggregate,
+                .ctx = &two};
+  GradCheck(&b);
+  GradCase c = {.name = "slices large",
+                .n = 3,
+                .rows = {2500, 2500, 4},
+                .cols = {4, 3, 3},
+                .build = BuildSlices,
+                .ctx = &one,
+                .max_checks = 12};
+  GradCheck(&c);
+}
+
+static void TestAttention(void)
+{
+  int one = 1, two = 2;
+  GradCase a = {
+      .name = "attention", .n = 3, .rows = {4, 5, 5}, .cols = {3, 3, 3}, .build = BuildAttention, .ctx = &one};
+  GradCheck(&a);
+  GradCase b = {
+      .name = "attention, 2 heads", .n = 3, .rows = {6, 3, 3}, .cols = {4, 4, 4}, .build = BuildAttention, .ctx = &two};
+  GradCheck(&b);
+}
+
 int main(void)
 {
   const FFTest tests[] = {
@@ -485,6 +603,10 @@ int main(void)
       {"mse and weighted mse", TestLosses},
       {"fourier features", TestFourier},
       {"fused linear variants", TestLinearFused},
+      {"softmax (stable, in groups)", TestSoftmax},
+      {"segment mean (pooling)", TestSegmentMean},
+      {"physics-attention slices", TestSlices},
+      {"multi-head attention", TestAttention},
       {NULL, NULL},
   };
   /* once on one thread, once on two (chunked reductions, per-thread scratch) */

@@ -1,5 +1,6 @@
 /* nn against PyTorch: an MLP with LayerNorm (forward, all gradients, three AdamW steps
- * with clipping) and a 2-block MeshGraphNets model (forward and all gradients).
+ * with clipping), a 2-block MeshGraphNets model and a 3-level multi-level GNN with a
+ * physics-attention block (softmax, slices, attention, pooling; forward and all gradients).
  * References from tests/data/make_torch_refs.py (float64 PyTorch 1.13); agreement is
  * max |c - ref| <= 1e-4 max |ref| for every tensor. */
 #include "ff_nn.h"
@@ -216,11 +217,94 @@ static void TestMeshGraphNet(void)
   free(ref);
 }
 
+static int *IntsOf(const RefArray *r)
+{
+  int *v = malloc(sizeof(int) * (size_t)r->cols + 1);
+  for (int k = 0; k < r->cols; k++) v[k] = (int)r->data[k];
+  return v;
+}
+
+static void TestMultiLevelGNN(void)
+{
+  Ref *ref = calloc(1, sizeof(Ref));
+  CU_ASSERT_FATAL(LoadRef("nn_mlgnn_ref.bin", ref) == 0);
+  FFMultiLevelGNNConfig cfg;
+  FFMultiLevelGNNConfigDefault(&cfg);
+  cfg.node_in = 4;
+  cfg.edge_in = 3;
+  cfg.out = 2;
+  cfg.width = 8;
+  cfg.hidden_layers = 1;
+  cfg.levels = 3;
+  cfg.blocks[0] = cfg.blocks[1] = cfg.blocks[2] = 1;
+  cfg.mix_blocks = 1;
+  cfg.heads = 2;
+  cfg.slices = 3;
+  FFParams *P;
+  FFMultiLevelGNN net;
+  FF_TEST_CALL(FFParamsCreate(&P));
+  FF_TEST_CALL(FFMultiLevelGNNCreate(P, "mlgnn", &cfg, &net));
+  FF_TEST_CALL(FFParamsSetUp(P, 0));
+  CU_ASSERT_FATAL(SetParams(P, ref, "") == 0);
+  const RefArray *nx = Get(ref, "node_x"), *target = Get(ref, "target");
+  FFGraph *graphs[3];
+  FFIndexMap *pools[2];
+  int n_nodes[3] = {nx->rows, 0, 0};
+  for (int l = 0; l < 2; l++) {
+    char name[32];
+    snprintf(name, sizeof name, "pool%d", l);
+    const RefArray *r = Get(ref, name);
+    int *idx = IntsOf(r), n_src = 0;
+    for (int k = 0; k < r->cols; k++) n_src = idx[k] + 1 > n_src ? idx[k] + 1 : n_src;
+    n_nodes[l + 1] = n_src;
+    FF_TEST_CALL(FFIndexMapCreate(&pools[l]));
+    FF_TEST_CALL(FFIndexMapSet(pools[l], n_src, r->cols, idx));
+    free(idx);
+  }
+  FFTape *tape;
+  FF_TEST_CALL(FFTapeCreate(P, &tape));
+  FFTensor *ex[3], *tn, *tt, *y, *loss;
+  for (int l = 0; l < 3; l++) {
+    char sn[32], rn[32], en[32];
+    snprintf(sn, sizeof sn, "senders%d", l);
+    snprintf(rn, sizeof rn, "receivers%d", l);
+    snprintf(en, sizeof en, "edge_x%d", l);
+    const RefArray *sr = Get(ref, sn), *rr = Get(ref, rn), *er = Get(ref, en);
+    int *s = IntsOf(sr), *r = IntsOf(rr);
+    FF_TEST_CALL(FFGraphCreate(&graphs[l]));
+    FF_TEST_CALL(FFGraphSetEdges(graphs[l], n_nodes[l], sr->cols, s, r));
+    FF_TEST_CALL(FFTapeLeaf(tape, er->rows, er->cols, er->data, 0, &ex[l]));
+    free(s);
+    free(r);
+  }
+  float *grad;
+  FF_TEST_CALL(FFParamsGradCreate(P, &grad));
+  FF_TEST_CALL(FFTapeLeaf(tape, nx->rows, nx->cols, nx->data, 1, &tn));
+  FF_TEST_CALL(FFTapeLeaf(tape, target->rows, target->cols, target->data, 0, &tt));
+  FF_TEST_CALL(
+      FFMultiLevelGNNForward(&net, tape, (const FFGraph *const *)graphs, (const FFIndexMap *const *)pools, tn, ex, &y));
+  FF_TEST_CALL(FFOpMSE(tape, y, tt, &loss));
+  FF_TEST_CALL(FFTapeBackward(tape, loss, grad));
+  CU_ASSERT(Compare("y", y->data, Get(ref, "y")) <= 1e-4);
+  CU_ASSERT(Compare("loss", loss->data, Get(ref, "loss")) <= 1e-4);
+  CU_ASSERT(Compare("grad.node_x", tn->grad, Get(ref, "grad.node_x")) <= 1e-4);
+  CheckParamGrads(P, grad, ref, "grad.");
+  FFTapeDestroy(&tape);
+  for (int l = 0; l < 3; l++) FFGraphDestroy(&graphs[l]);
+  for (int l = 0; l < 2; l++) FFIndexMapDestroy(&pools[l]);
+  FFMultiLevelGNNDestroy(&net);
+  free(grad);
+  FFParamsDestroy(&P);
+  FreeRef(ref);
+  free(ref);
+}
+
 int main(void)
 {
   const FFTest tests[] = {
       {"MLP with LayerNorm: forward, gradients, AdamW steps", TestMLP},
       {"MeshGraphNets 2 blocks: forward and gradients", TestMeshGraphNet},
+      {"multi-level GNN (3 levels, physics attention): forward and gradients", TestMultiLevelGNN},
       {NULL, NULL},
   };
   return FFTestRun("nn_torch", tests);

@@ -495,6 +495,11 @@ static void TestSchedules(void)
   FF_TEST_CLOSE(FFScheduleLearningRate(&s, 1e-4, 1e-4, 60), 0.5 * (1e-4 + 1e-6), 1e-12, 0);
   FF_TEST_CLOSE(FFScheduleLearningRate(&s, 1e-4, 1e-4, 110), 1e-6, 1e-12, 0);
   FF_TEST_CLOSE(FFScheduleLearningRate(&s, 1e-4, 1e-4, 500), 1e-6, 1e-12, 0);
+  /* a time budget: the progress is the larger of the step and clock fractions */
+  FF_TEST_CLOSE(FFScheduleLearningRateAt(&s, 1e-4, 1e-4, 35, 0.5), 0.5 * (1e-4 + 1e-6), 1e-12, 0);
+  FF_TEST_CLOSE(FFScheduleLearningRateAt(&s, 1e-4, 1e-4, 60, 0.1), 0.5 * (1e-4 + 1e-6), 1e-12, 0);
+  FF_TEST_CLOSE(FFScheduleLearningRateAt(&s, 1e-4, 1e-4, 20, 1.0), 1e-6, 1e-12, 0);
+  FF_TEST_CLOSE(FFScheduleLearningRateAt(&s, 1e-4, 1e-4, 5, 0.9), 6e-5, 1e-12, 0); /* warm-up first */
   /* plateau: halve after 2 observations without a 1% improvement */
   FFParams *P;
   FF_TEST_CALL(FFParamsCreate(&P));
@@ -516,6 +521,19 @@ static void TestSchedules(void)
     FFOptimizerObserve(opt, metrics[k]);
     FF_TEST_CLOSE(FFOptimizerLearningRate(opt), expect[k], 1e-12, 0);
   }
+  FFOptimizerDestroy(&opt);
+  /* the optimizer's clock: clamped, never going back */
+  c.schedule = s;
+  FF_TEST_CALL(FFOptimizerCreate(P, &c, &opt));
+  FF_TEST_CLOSE(FFOptimizerLearningRate(opt), 1e-4, 1e-12, 0); /* step 0 of the warm-up */
+  FFOptimizerState st = {.step = 20};
+  FF_TEST_CALL(FFOptimizerSetCounters(opt, &st));
+  FFOptimizerSetClock(opt, 0.5);
+  FF_TEST_CLOSE(FFOptimizerLearningRate(opt), 0.5 * (1e-3 + 1e-6), 1e-12, 0);
+  FFOptimizerSetClock(opt, 0.3);
+  FF_TEST_CLOSE(FFOptimizerLearningRate(opt), 0.5 * (1e-3 + 1e-6), 1e-12, 0);
+  FFOptimizerSetClock(opt, 7.0);
+  FF_TEST_CLOSE(FFOptimizerLearningRate(opt), 1e-6, 1e-12, 0);
   FFOptimizerDestroy(&opt);
   FFParamsDestroy(&P);
 }

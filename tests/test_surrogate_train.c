@@ -1,7 +1,8 @@
 /* Training (fieldflow train, surrogates/train/trainer.c, fit.c) on small real airfoil solves:
  * the loss falls by a set factor for both models, a model overfits 2 samples to < 1% error,
  * a resumed run (stopped at a step, or by SIGINT) ends bit-equal to an uninterrupted one,
- * and the physics loss (ConFIG) runs and lowers the residual of the predictions. */
+ * the physics loss (ConFIG) runs and lowers the residual of the predictions, and a run trained
+ * to a time budget stops there with its learning rate at the end of its decay. */
 #include "ff_test_surrogate.h"
 
 #include <math.h>
@@ -245,6 +246,77 @@ static void TestPhysics(void)
   CU_ASSERT(ep < 1.5 * ed);
 }
 
+static PetscErrorCode NoSave(void *ctx, const char *path, FFOptimizer *opt, const FFKeyValues *extra,
+                             const FFNamedArrays *history)
+{
+  (void)ctx, (void)path, (void)opt, (void)extra, (void)history;
+  return 0;
+}
+
+/* Training to a budget (-max_time): the run stops within 5% of it and its cosine schedule
+ * follows the clock, ending at min_lr at the budget. */
+static void TestBudget(void)
+{
+  const double budget = 4.0, lr = 1e-3, min_lr = 1e-5;
+  FFSurrogateData d;
+  FFSurrogateConfig c;
+  FFSurrogate s;
+  FFSurrogateFit fit;
+  FFTrainTask task;
+  FFTrainOptions o;
+  FFTrainer trainer;
+  FFTrainResult r;
+  FFOptimizer *opt;
+  const FFNamedArrays *h;
+  size_t n_lr, n_sec;
+  const float *hist_lr, *hist_sec;
+
+  Datasets();
+  FF_TEST_PETSC(FFSurrogateDataLoad(PETSC_COMM_SELF, data6, "train", NULL, NULL, NULL, NULL, &d));
+  FFSurrogateConfigDefault(FF_SURROGATE_FIELD, &c);
+  c.width = 16;
+  c.depth = 2;
+  c.points = 256;
+  FF_TEST_PETSC(FFSurrogateCreate(PETSC_COMM_SELF, &c, &d.schema, 1, &s));
+  FF_TEST_PETSC(FFSurrogateFitNormalizers(s, d.n_train, d.train));
+  for (long i = 0; i < d.n_train; i++) FF_TEST_PETSC(FFSurrogatePrepareGraph(s, &d.train[i]));
+  FF_TEST_PETSC(FFSurrogateFitCreate(s, d.n_train, d.train, 0, NULL, NULL, &fit));
+  FF_TEST_PETSC(FFSurrogateFitGetTask(fit, &task));
+  task.save = NoSave;
+  FFTrainOptionsDefault(&o);
+  o.batch = 2;
+  o.epochs = 1000000; /* the budget ends the run, long before the steps would */
+  o.lr = lr;
+  o.min_lr = min_lr;
+  o.max_time = budget;
+  o.progress = 0;
+  FF_TEST_PETSC(FFTrainerCreate(PETSC_COMM_SELF, &o, &task, &trainer));
+  FF_TEST_PETSC(FFTrainerRun(trainer, &r));
+  fprintf(stderr, "budget %.1f s: stopped after %.3f s, %ld steps, %ld epochs\n", budget, r.seconds, r.step, r.epoch);
+  CU_ASSERT(r.time_limited);
+  CU_ASSERT(fabs(r.seconds - budget) <= 0.05 * budget);
+  FF_TEST_PETSC(FFTrainerGetOptimizer(trainer, &opt));
+  FF_TEST_CLOSE(FFOptimizerLearningRate(opt), min_lr, 1e-12, 0);
+  /* every epoch's learning rate is the cosine of the clock when its last step ended, which lies
+   * within that epoch: off by at most the cosine's slope times the epoch's duration */
+  FF_TEST_PETSC(FFTrainerGetHistory(trainer, &h));
+  CU_ASSERT_FATAL(!FFNamedArraysGet(h, "history_lr", &n_lr, &hist_lr));
+  CU_ASSERT_FATAL(!FFNamedArraysGet(h, "history_seconds", &n_sec, &hist_sec));
+  CU_ASSERT_FATAL(n_lr == n_sec && n_lr > 10);
+  for (size_t k = 1; k < n_lr; k++) {
+    const double cosine = min_lr + 0.5 * (lr - min_lr) * (1 + cos(M_PI * fmin(1.0, hist_sec[k] / budget)));
+    const double slope = 0.5 * M_PI * (lr - min_lr) / budget, epoch = hist_sec[k] - hist_sec[k - 1];
+    CU_ASSERT(hist_lr[k] <= hist_lr[k - 1]);
+    if (!(fabs(hist_lr[k] - cosine) <= slope * epoch + 1e-6 * lr))
+      fprintf(stderr, "epoch %zu at %.3f s: lr %.6g, the clock's cosine %.6g\n", k, hist_sec[k], hist_lr[k], cosine);
+    CU_ASSERT(fabs(hist_lr[k] - cosine) <= slope * epoch + 1e-6 * lr);
+  }
+  FF_TEST_PETSC(FFTrainerDestroy(&trainer));
+  FF_TEST_PETSC(FFSurrogateFitDestroy(&fit));
+  FF_TEST_PETSC(FFSurrogateDestroy(&s));
+  FF_TEST_PETSC(FFSurrogateDataDestroy(&d));
+}
+
 int main(int argc, char **argv)
 {
   static const FFTest tests[] = {
@@ -253,6 +325,7 @@ int main(int argc, char **argv)
       {"resume from a step equals the uninterrupted run (bit-equal)", TestResume},
       {"SIGINT saves; resume equals the uninterrupted run", TestSignal},
       {"physics loss (residual, ConFIG) trains", TestPhysics},
+      {"a budgeted run stops at its budget with its schedule at the end of its decay", TestBudget},
       {NULL, NULL},
   };
   return FFTestRunPetsc(argc, argv, "surrogate_train", tests);

@@ -8,7 +8,8 @@
  *              and accumulates parameter gradients into a flat buffer the caller chooses.
  *              Activation memory comes from a pool owned by the tape and is reused by the
  *              next forward (FFTapeReset): no allocation in a steady training loop.
- *   layers     Linear, MLP, MeshGraphNets, modulated MLP, Fourier features, time embedding.
+ *   layers     Linear, MLP, MeshGraphNets, physics attention, multi-level GNN, modulated MLP,
+ *              Fourier features, time embedding.
  *   optimizer  Adam/AdamW, global-norm clipping, warm-up + cosine/plateau schedules, EMA.
  *
  * Tensors are row-major rows x cols matrices (rows = items such as nodes or edges,
@@ -196,6 +197,24 @@ FFErrorCode FFOpMSE(FFTape *tape, FFTensor *pred, FFTensor *target, FFTensor **l
 /* sum_ij w_ij (pred - target)^2 / sum_ij w_ij, with w rows x 1 (one weight per row,
  * e.g. a node mask) or rows x cols; the weights are constants */
 FFErrorCode FFOpWeightedMSE(FFTape *tape, FFTensor *pred, FFTensor *target, FFTensor *weights, FFTensor **loss);
+/* Softmax over each group of `group` consecutive columns of every row (group = cols: the usual
+ * row-wise softmax; group = M with H M columns: one softmax per head), computed as
+ * exp(x - max of the group) / sum. */
+FFErrorCode FFOpSoftmax(FFTape *tape, FFTensor *x, int group, FFTensor **y);
+/* Pooling over a clustering: y[i] = mean of x[r] over the rows r with map->idx[r] == i (map->n_src
+ * rows; a cluster with no rows gives 0). Unpooling is FFOpGather through the same map. */
+FFErrorCode FFOpSegmentMean(FFTape *tape, FFTensor *x, const FFIndexMap *map, FFTensor **y);
+/* Physics attention's slices (Transolver, docs/references.md §8). w: N x (H M) slice weights of
+ * N nodes (for head h the columns [h M, (h+1) M), normally a softmax over them), f: N x (H d).
+ *   aggregate:  tokens T (M x H d),  T[m, h d + j] = sum_n w[n, h M + m] f[n, h d + j] / (sum_n w[n, h M + m] + 1e-5)
+ *   distribute: y (N x H d),         y[n, h d + j] = sum_m w[n, h M + m] T[m, h d + j]
+ * Cost O(N M d H) each way; one graph per call (the sums run over all rows). */
+FFErrorCode FFOpSliceAggregate(FFTape *tape, FFTensor *w, FFTensor *f, int heads, FFTensor **tokens);
+FFErrorCode FFOpSliceDistribute(FFTape *tape, FFTensor *w, FFTensor *tokens, int heads, FFTensor **y);
+/* Multi-head scaled dot-product attention, no mask: q (Mq x H d), k and v (Mk x H d), head h in
+ * the columns [h d, (h+1) d):  y_h = softmax(q_h k_h^T / sqrt(d)) v_h  (y: Mq x H d). Keeps the
+ * H Mq Mk probabilities for the backward: for tens to hundreds of tokens, not for all nodes. */
+FFErrorCode FFOpAttention(FFTape *tape, FFTensor *q, FFTensor *k, FFTensor *v, int heads, FFTensor **y);
 /* [sin(2 pi x B^T), cos(2 pi x B^T), x] with B = freq (n_freq x in); x is appended
  * when include_input. */
 FFErrorCode FFOpFourier(FFTape *tape, FFTensor *x, FFTensor *freq, int include_input, FFTensor **y);
@@ -293,6 +312,73 @@ FFErrorCode FFMeshGraphNetBlockForward(const FFMLP *edge_mlp, const FFMLP *node_
 /* Floating-point operations of one training step (forward + backward) as implemented. */
 double FFMeshGraphNetStepFlops(const FFMeshGraphNet *net, long n_nodes, long n_edges);
 
+/* Physics attention (Transolver, Wu et al. 2024; docs/references.md §8), a pre-norm residual block
+ * that mixes all rows of its input (the nodes of one graph) at a cost linear in their number:
+ *   x = LN(h),  w = softmax over each head's M slices of (x W_s^T + b_s)   (N x H M)
+ *   T = FFOpSliceAggregate(w, x W_f^T + b_f)                              (M x width tokens)
+ *   h' = h + FFOpSliceDistribute(w, MHA(T W_q^T, T W_k^T, T W_v^T)) W_o^T + b_o
+ *   out = h' + MLP(LN(h'))   (hidden_layers of `width`, activation act)
+ * One graph per forward: the slices pool over every row. */
+typedef struct {
+  int width, heads, slices; /* width: a multiple of heads (head dimension width / heads) */
+  int hidden_layers;
+  FFActivation act;
+} FFPhysicsAttentionConfig;
+
+typedef struct {
+  FFPhysicsAttentionConfig config;
+  int ln1_gamma, ln1_beta, ln2_gamma, ln2_beta;
+  FFLinear values, slice_logits, out;
+  int qkv[3]; /* weights of the query, key and value projections (no biases) */
+  FFMLP mlp;
+} FFPhysicsAttention;
+
+void FFPhysicsAttentionConfigDefault(FFPhysicsAttentionConfig *config); /* 64 wide, 4 heads, 32 slices */
+FFErrorCode FFPhysicsAttentionCreate(FFParams *params, const char *prefix, const FFPhysicsAttentionConfig *config,
+                                     FFPhysicsAttention *block);
+FFErrorCode FFPhysicsAttentionForward(const FFPhysicsAttention *block, FFTape *tape, FFTensor *h, FFTensor **y);
+
+/* Multi-level mesh GNN (docs/references.md §11): MeshGraphNets blocks on a hierarchy of graphs
+ * (level 0 the mesh graph, level l + 1 the clusters of level l), arranged as a U-Net:
+ *   h = enc_node(x);  per level l: e_l = enc_edge_l(x_e,l)
+ *   down, l = 0 .. L-1:  (l > 0: h = cluster mean of the level l - 1 latents), blocks[l] blocks
+ *                        (FFMeshGraphNetBlockForward), skip_l = h
+ *   coarsest:            mix_blocks physics-attention blocks (global mixing)
+ *   up, l = L-2 .. 0:    h = skip_l + MLP_l([skip_l, h of the node's cluster]) (LayerNorm), then
+ *                        blocks[l] more blocks with their own weights (edge latents continue)
+ *   out = dec(h)
+ * Every MLP has hidden_layers layers of `width` (act) and LayerNorm but the decoder's. With one
+ * level and no mixing blocks this is MeshGraphNets with blocks[0] blocks. */
+#define FF_MLGNN_MAX_LEVELS 6
+typedef struct {
+  int node_in, edge_in, out;
+  int width, hidden_layers;
+  FFActivation act;
+  int levels;
+  int blocks[FF_MLGNN_MAX_LEVELS]; /* message-passing blocks per level (each way but at the coarsest) */
+  int mix_blocks, slices, heads;   /* physics attention at the coarsest level */
+} FFMultiLevelGNNConfig;
+
+typedef struct {
+  FFMultiLevelGNNConfig config;
+  FFMLP node_encoder, decoder;
+  FFMLP edge_encoder[FF_MLGNN_MAX_LEVELS], unpool[FF_MLGNN_MAX_LEVELS];
+  int n_blocks;
+  FFMLP *edge_mlp, *node_mlp; /* level by level: down blocks, then up blocks */
+  FFPhysicsAttention *mix;
+} FFMultiLevelGNN;
+
+void FFMultiLevelGNNConfigDefault(FFMultiLevelGNNConfig *config); /* 3 levels of 2 blocks, 1 mixing block */
+FFErrorCode FFMultiLevelGNNCreate(FFParams *params, const char *prefix, const FFMultiLevelGNNConfig *config,
+                                  FFMultiLevelGNN *net);
+void FFMultiLevelGNNDestroy(FFMultiLevelGNN *net);
+/* graphs[l] (levels of them), pools[l]: level l node -> level l + 1 node (levels - 1 of them, each
+ * covering every node of level l), node_x: graphs[0]->n_nodes x node_in, edge_x[l]:
+ * graphs[l]->n_edges x edge_in; out: graphs[0]->n_nodes x out. */
+FFErrorCode FFMultiLevelGNNForward(const FFMultiLevelGNN *net, FFTape *tape, const FFGraph *const *graphs,
+                                   const FFIndexMap *const *pools, FFTensor *node_x, FFTensor *const *edge_x,
+                                   FFTensor **out);
+
 /* Gaussian Fourier features (Tancik et al.; multi-scale as in Aero-Nef): frozen random
  * frequencies B_s ~ N(0, scale_s^2) for each scale, output [sin 2 pi xB, cos 2 pi xB, x]. */
 #define FF_FOURIER_MAX_SCALES 8
@@ -346,7 +432,8 @@ typedef enum { FF_SCHEDULE_CONSTANT, FF_SCHEDULE_COSINE, FF_SCHEDULE_PLATEAU } F
 typedef struct {
   FFScheduleType type;
   long warmup_steps; /* linear ramp lr * (s + 1) / warmup over the first steps */
-  long total_steps;  /* cosine: decays from lr to min_lr at total_steps */
+  long total_steps;  /* cosine: decays from lr to min_lr at total_steps (or at the end of a time
+                        budget, FFOptimizerSetClock, whichever comes first) */
   double min_lr;
   double plateau_factor;    /* lr *= factor ... */
   long plateau_patience;    /* ... after this many observations without improvement */
@@ -371,6 +458,7 @@ typedef struct {
   long skipped; /* steps refused for a non-finite loss or gradient */
   double plateau_lr, plateau_best;
   long plateau_bad;
+  double clock; /* fraction of a time budget spent (FFOptimizerSetClock); 0 without one */
   size_t n;
   float *m, *v, *ema; /* ema is NULL when off */
 } FFOptimizerState;
@@ -391,6 +479,11 @@ void FFOptimizerDestroy(FFOptimizer **opt);
 FFErrorCode FFOptimizerStep(FFOptimizer *opt, FFParams *params, float *grad, double loss, FFStepInfo *info);
 /* Plateau schedule: feed the monitored metric (e.g. validation loss) once per epoch. */
 void FFOptimizerObserve(FFOptimizer *opt, double metric);
+/* Training to a time budget: the fraction of it spent so far (clamped to [0, 1]; it never goes
+ * back). The cosine schedule's progress is then the larger of this fraction and the fraction of
+ * total_steps done, so a run reaches min_lr when its budget or its steps end, whichever is
+ * first. The caller supplies the clock so that all ranks of a data-parallel run agree on it. */
+void FFOptimizerSetClock(FFOptimizer *opt, double fraction);
 double FFOptimizerLearningRate(const FFOptimizer *opt);
 const FFOptimizerConfig *FFOptimizerGetConfig(const FFOptimizer *opt);
 void FFOptimizerGetState(FFOptimizer *opt, FFOptimizerState *state);
@@ -402,6 +495,9 @@ FFErrorCode FFOptimizerSetCounters(FFOptimizer *opt, const FFOptimizerState *sta
 FFErrorCode FFOptimizerSwapEMA(FFOptimizer *opt, FFParams *params);
 /* The learning rate a schedule gives at a step (plateau_lr is the plateau's current base). */
 double FFScheduleLearningRate(const FFScheduleConfig *schedule, double base_lr, double plateau_lr, long step);
+/* The same with a time budget of which the fraction `clock` is spent (see FFOptimizerSetClock). */
+double FFScheduleLearningRateAt(const FFScheduleConfig *schedule, double base_lr, double plateau_lr, long step,
+                                double clock);
 
 /* Global L2 norm of a flat array (double accumulation, fixed order). */
 double FFGradNorm(const float *grad, size_t n);

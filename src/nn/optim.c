@@ -93,12 +93,13 @@ void FFOptimizerDestroy(FFOptimizer **opt)
 
 double FFGradNorm(const float *grad, size_t n) { return sqrt(FFSumSquaresDouble(grad, n)); }
 
-double FFScheduleLearningRate(const FFScheduleConfig *s, double base_lr, double plateau_lr, long step)
+double FFScheduleLearningRateAt(const FFScheduleConfig *s, double base_lr, double plateau_lr, long step, double clock)
 {
   double lr = base_lr;
   if (s->type == FF_SCHEDULE_PLATEAU) lr = plateau_lr;
   if (s->type == FF_SCHEDULE_COSINE && step >= s->warmup_steps) {
     double p = (double)(step - s->warmup_steps) / (double)(s->total_steps - s->warmup_steps);
+    if (clock > p) p = clock; /* a time budget that ends before the steps do */
     if (p > 1.0) p = 1.0;
     lr = s->min_lr + 0.5 * (base_lr - s->min_lr) * (1.0 + cos(M_PI * p));
   }
@@ -106,9 +107,22 @@ double FFScheduleLearningRate(const FFScheduleConfig *s, double base_lr, double 
   return lr;
 }
 
+double FFScheduleLearningRate(const FFScheduleConfig *s, double base_lr, double plateau_lr, long step)
+{
+  return FFScheduleLearningRateAt(s, base_lr, plateau_lr, step, 0.0);
+}
+
 double FFOptimizerLearningRate(const FFOptimizer *opt)
 {
-  return FFScheduleLearningRate(&opt->config.schedule, opt->config.lr, opt->state.plateau_lr, opt->state.step);
+  return FFScheduleLearningRateAt(&opt->config.schedule, opt->config.lr, opt->state.plateau_lr, opt->state.step,
+                                  opt->state.clock);
+}
+
+void FFOptimizerSetClock(FFOptimizer *opt, double fraction)
+{
+  if (!(fraction > 0)) return; /* also NaN */
+  if (fraction > 1.0) fraction = 1.0;
+  if (fraction > opt->state.clock) opt->state.clock = fraction;
 }
 
 void FFOptimizerObserve(FFOptimizer *opt, double metric)
@@ -191,6 +205,7 @@ FFErrorCode FFOptimizerSetCounters(FFOptimizer *opt, const FFOptimizerState *sta
   opt->state.plateau_lr = state->plateau_lr;
   opt->state.plateau_best = state->plateau_best;
   opt->state.plateau_bad = state->plateau_bad;
+  opt->state.clock = state->clock;
   return FF_SUCCESS;
 }
 

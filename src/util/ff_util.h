@@ -105,6 +105,9 @@ void FFRngShuffle(FFRng *rng, int *a, size_t n);
 
 /* ---------- time ---------- */
 double FFTimeNow(void); /* seconds, monotonic */
+/* CPU seconds this process has used (all its threads, user and system): on a shared machine the
+ * compute a job received, where the wall clock also counts the time others had the cores. */
+double FFCpuTimeNow(void);
 
 /* ---------- files ----------
  * Outputs are written to a temporary name beside the target and renamed when

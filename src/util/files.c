@@ -16,6 +16,13 @@ double FFTimeNow(void)
   return ts.tv_sec + 1e-9 * ts.tv_nsec;
 }
 
+double FFCpuTimeNow(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return ts.tv_sec + 1e-9 * ts.tv_nsec;
+}
+
 FFErrorCode FFTempPathFor(const char *path, char *tmp, size_t len)
 {
   /* Same directory as the target, so rename() is atomic; pid keeps ranks apart. */

@@ -7,8 +7,9 @@
  *   FFSurrogateGraph   one mesh with its node and edge inputs (and targets when known),
  *                      built from a dataset sample or from a freshly meshed case.
  *   FFNormalizer       per-column mean/std accumulated over the training data.
- *   FFSurrogate        the model: MeshGraphNets GNN or neural field (Fourier features +
- *                      modulated MLP), its normalizers and parameters; save, load, predict.
+ *   FFSurrogate        the model: MeshGraphNets GNN, multi-level GNN with physics attention
+ *                      (mlgnn), or neural field (Fourier features + modulated MLP), its
+ *                      normalizers and parameters; save, load, predict.
  *   metrics            relative L2 errors, rank correlation, mean relative error.
  *
  * Training lives in ff_train.h, the comparison with the solver in ff_report.h.
@@ -85,6 +86,28 @@ PetscErrorCode FFSurrogateCheckConditions(MPI_Comm comm, const FFSurrogateSchema
 
 /* ====================================================================== one graph */
 
+/* The hierarchy of graphs a multi-level model works on (surrogates/models/levels.c), built once
+ * per mesh and kept with its graph:
+ *   level 0  the P2 node graph itself;
+ *   level 1  the mesh vertices: every edge midpoint joins one of its edge's two vertices (the one
+ *            with fewer members so far), so the graph is the mesh's P1 edges;
+ *   level l  METIS clusters (contiguous) of level l - 1, about `coarsen` nodes each.
+ * Level l + 1's edges join two clusters whenever a level-l edge joins them (both directions,
+ * sorted). cluster[l] maps every node of level l to exactly one node of level l + 1; a coarse
+ * node's position is the mean of the P2 nodes it holds. */
+#define FF_SURR_MAX_LEVELS FF_MLGNN_MAX_LEVELS
+typedef struct {
+  int n_levels, coarsen;
+  int n_nodes[FF_SURR_MAX_LEVELS], n_edges[FF_SURR_MAX_LEVELS];
+  int *senders[FF_SURR_MAX_LEVELS], *receivers[FF_SURR_MAX_LEVELS];
+  int *cluster[FF_SURR_MAX_LEVELS]; /* levels 0 .. n_levels - 2: node -> node of the next level */
+  int *members[FF_SURR_MAX_LEVELS]; /* P2 nodes each node holds */
+  double *coords[FF_SURR_MAX_LEVELS];
+  float *edge_x[FF_SURR_MAX_LEVELS]; /* normalized edge inputs of levels >= 1 (FFSurrogatePrepareGraph) */
+  FFGraph *graph[FF_SURR_MAX_LEVELS];
+  FFIndexMap *pool[FF_SURR_MAX_LEVELS];
+} FFSurrogateLevels;
+
 typedef struct {
   long index; /* sample index in its dataset; -1 when not from a dataset */
   int n_nodes, n_vertices, n_cells, n_edges;
@@ -102,6 +125,7 @@ typedef struct {
   float *cond_x;   /* max(n_cond, 1) */
   float *target_x; /* n_nodes x output columns */
   FFGraph *graph;
+  FFSurrogateLevels *levels; /* multi-level models: built by FFSurrogatePrepareGraph, then kept */
 } FFSurrogateGraph;
 
 /* From a dataset sample read with at least FF_READ_MESH | FF_READ_FIELDS (targets and input
@@ -119,6 +143,10 @@ PetscErrorCode FFSurrogateGraphDestroy(FFSurrogateGraph *g);
 PetscErrorCode FFSurrogateGraphsFromSamples(const FFSurrogateSchema *schema, long n, const FFSample *samples,
                                             FFSurrogateGraph **graphs);
 PetscErrorCode FFSurrogateGraphsDestroy(long n, FFSurrogateGraph **graphs);
+/* The levels of a graph with edges (FFSurrogateGraphBuildEdges done): n_levels >= 1, coarsen >= 2
+ * (the nodes per cluster from level 2 on). Errors name the level that cannot be made. */
+PetscErrorCode FFSurrogateLevelsBuild(const FFSurrogateGraph *g, int n_levels, int coarsen, FFSurrogateLevels *levels);
+PetscErrorCode FFSurrogateLevelsDestroy(FFSurrogateLevels *levels);
 
 /* ====================================================================== normalizers */
 
@@ -150,9 +178,9 @@ PetscErrorCode FFNormalizerLoad(FFNormalizer *nz, const char *prefix, const FFNa
 
 /* ====================================================================== the model */
 
-typedef enum { FF_SURROGATE_GNN, FF_SURROGATE_FIELD } FFSurrogateType;
+typedef enum { FF_SURROGATE_GNN, FF_SURROGATE_FIELD, FF_SURROGATE_MLGNN } FFSurrogateType;
 
-const char *FFSurrogateTypeName(FFSurrogateType type); /* "gnn", "field" */
+const char *FFSurrogateTypeName(FFSurrogateType type); /* "gnn", "field", "mlgnn" */
 PetscErrorCode FFSurrogateTypeFromName(const char *name, FFSurrogateType *type);
 
 typedef struct {
@@ -170,11 +198,16 @@ typedef struct {
   double ema;       /* evaluate with the EMA weights when the optimizer kept them */
   double stretch;   /* > 0: positions and wall distance enter as asinh((v - c) / (stretch * std)), which
                        spreads the nodes crowded near a body over the input range */
+  int levels;       /* mlgnn: graph levels (FFSurrogateLevels) */
+  int level_blocks[FF_SURR_MAX_LEVELS]; /* mlgnn: message-passing blocks per level (down, and up again) */
+  int coarsen;                          /* mlgnn: nodes per METIS cluster from level 2 on */
+  int mix_blocks, slices, heads;        /* mlgnn: physics-attention blocks at the coarsest level */
 } FFSurrogateConfig;
 
 void FFSurrogateConfigDefault(FFSurrogateType type, FFSurrogateConfig *config);
 /* -width, -depth, -blocks, -act, -fourier_freq, -fourier_scales, -hyper_width, -hyper_layers,
- * -points, -stretch (inside the caller's PetscOptionsBegin/End). */
+ * -points, -stretch, -levels, -level_blocks, -coarsen, -mix_blocks, -slices, -heads (inside the
+ * caller's PetscOptionsBegin/End). */
 PetscErrorCode FFSurrogateConfigOptions(PetscOptionItems *PetscOptionsObject, FFSurrogateConfig *config);
 
 /* The configuration a model file records (its seed too). */
@@ -201,7 +234,7 @@ PetscErrorCode FFSurrogateFitNormalizers(FFSurrogate s, long n, FFSurrogateGraph
 PetscErrorCode FFSurrogatePrepareGraph(FFSurrogate s, FFSurrogateGraph *g);
 
 /* Forward on a tape: the normalized outputs (rows x output columns).
- *   GNN:   all nodes of one graph; rows = g->n_nodes.
+ *   GNN, mlgnn: all nodes of one graph; rows = g->n_nodes.
  *   field: the nodes `nodes[0..n_points)` of one graph (NULL: all nodes, n_points ignored). */
 PetscErrorCode FFSurrogateForward(FFSurrogate s, FFTape *tape, FFSurrogateGraph *g, int n_points, const int *nodes,
                                   FFTensor **out);

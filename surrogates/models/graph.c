@@ -133,6 +133,8 @@ PetscErrorCode FFSurrogateGraphDestroy(FFSurrogateGraph *g)
   PetscCall(PetscFree(g->cond_x));
   PetscCall(PetscFree(g->target_x));
   FFGraphDestroy(&g->graph);
+  if (g->levels) PetscCall(FFSurrogateLevelsDestroy(g->levels));
+  PetscCall(PetscFree(g->levels));
   memset(g, 0, sizeof *g);
   PetscFunctionReturn(0);
 }

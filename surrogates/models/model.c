@@ -1,23 +1,23 @@
 /* The surrogate model: configuration, normalizers, the normalized views of a graph, forward
- * passes (dispatched to the GNN or the neural field) and inference. */
+ * passes (dispatched to the GNN, the multi-level GNN or the neural field) and inference. */
 #include "models_private.h"
 
 #include <math.h>
 #include <string.h>
 
-static const char *const type_names[] = {"gnn", "field"};
+static const char *const type_names[] = {"gnn", "field", "mlgnn"};
 
 const char *FFSurrogateTypeName(FFSurrogateType type) { return type_names[type]; }
 
 PetscErrorCode FFSurrogateTypeFromName(const char *name, FFSurrogateType *type)
 {
   PetscFunctionBegin;
-  for (int t = 0; t < 2; t++)
+  for (int t = 0; t < 3; t++)
     if (!strcmp(name, type_names[t])) {
       *type = (FFSurrogateType)t;
       PetscFunctionReturn(0);
     }
-  SETERRQ(PETSC_COMM_SELF, PETSC_ERR_ARG_UNKNOWN_TYPE, "unknown model '%s' (gnn or field)", name);
+  SETERRQ(PETSC_COMM_SELF, PETSC_ERR_ARG_UNKNOWN_TYPE, "unknown model '%s' (gnn, mlgnn or field)", name);
 }
 
 void FFSurrogateConfigDefault(FFSurrogateType type, FFSurrogateConfig *c)
@@ -27,6 +27,11 @@ void FFSurrogateConfigDefault(FFSurrogateType type, FFSurrogateConfig *c)
   if (type == FF_SURROGATE_GNN) {
     c->width = 64;
     c->depth = 2;
+    c->blocks = 6;
+    c->act = FF_ACT_RELU;
+  } else if (type == FF_SURROGATE_MLGNN) {
+    c->width = 64;
+    c->depth = 1;
     c->blocks = 6;
     c->act = FF_ACT_RELU;
   } else {
@@ -42,6 +47,14 @@ void FFSurrogateConfigDefault(FFSurrogateType type, FFSurrogateConfig *c)
   c->hyper_layers = 2;
   c->points = 4096;
   c->stretch = 0.05;
+  c->levels = 4;
+  const int blocks[FF_SURR_MAX_LEVELS] = {1, 2, 2, 2, 2, 2};
+  for (int l = 0; l < FF_SURR_MAX_LEVELS; l++) c->level_blocks[l] = blocks[l];
+  c->coarsen = 4;
+  c->mix_blocks = 2;
+  c->slices = 32;
+  c->heads = 4;
+  if (type == FF_SURROGATE_MLGNN) c->fourier_freq = 0; /* the mesh model's own choice: none */
 }
 
 PetscErrorCode FFSurrogateConfigOptions(PetscOptionItems *PetscOptionsObject, FFSurrogateConfig *c)
@@ -59,8 +72,9 @@ PetscErrorCode FFSurrogateConfigOptions(PetscOptionItems *PetscOptionsObject, FF
   PetscCall(PetscStrncpy(act, FFActivationName(c->act), sizeof act));
   PetscCall(PetscOptionsString("-act", "Hidden activation: relu, silu, gelu, sin", "", act, act, sizeof act, &set));
   if (set) PetscCallFF(FFActivationFromName(act, &c->act));
-  PetscCall(PetscOptionsInt("-fourier_freq", "Field: Fourier frequencies per scale", "", c->fourier_freq,
-                            &c->fourier_freq, NULL));
+  PetscCall(PetscOptionsInt("-fourier_freq",
+                            "Field, mlgnn: Fourier frequencies per scale (mlgnn: of x, y, sdf, 0 for none)", "",
+                            c->fourier_freq, &c->fourier_freq, NULL));
   for (int k = 0; k < c->n_scales; k++) scales[k] = c->scales[k];
   PetscCall(PetscOptionsRealArray("-fourier_scales", "Field: standard deviations of the Fourier frequencies", "",
                                   scales, &n_scales, &set));
@@ -79,18 +93,49 @@ PetscErrorCode FFSurrogateConfigOptions(PetscOptionItems *PetscOptionsObject, FF
                              "Inputs x, y, sdf as asinh((v - c) / (stretch * std)) (0: as they are); spreads the "
                              "nodes crowded near a body",
                              "", c->stretch, &c->stretch, NULL));
-  PetscCheck(c->width > 0 && c->depth >= 1 && c->blocks >= 0 && c->fourier_freq > 0 && c->hyper_width > 0 &&
+  PetscCall(PetscOptionsInt("-levels", "Mlgnn: graph levels (P2 nodes, vertices, then METIS clusters)", "", c->levels,
+                            &c->levels, NULL));
+  PetscInt blocks[FF_SURR_MAX_LEVELS], n_blocks = FF_SURR_MAX_LEVELS;
+  for (int l = 0; l < FF_SURR_MAX_LEVELS; l++) blocks[l] = c->level_blocks[l];
+  PetscCall(PetscOptionsIntArray("-level_blocks",
+                                 "Mlgnn: message-passing blocks of each level, on the way down and again up (one "
+                                 "value per level; the last one repeats)",
+                                 "", blocks, &n_blocks, &set));
+  if (set) {
+    PetscCheck(n_blocks >= 1, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "option -level_blocks: give 1 to %d values",
+               FF_SURR_MAX_LEVELS);
+    for (int l = 0; l < FF_SURR_MAX_LEVELS; l++) c->level_blocks[l] = (int)blocks[l < n_blocks ? l : n_blocks - 1];
+  }
+  PetscCall(
+      PetscOptionsInt("-coarsen", "Mlgnn: nodes per METIS cluster from level 2 on", "", c->coarsen, &c->coarsen, NULL));
+  PetscCall(PetscOptionsInt("-mix_blocks",
+                            "Mlgnn: physics-attention blocks at the coarsest level (0: no global mixing)", "",
+                            c->mix_blocks, &c->mix_blocks, NULL));
+  PetscCall(PetscOptionsInt("-slices", "Mlgnn: physics-attention slices per head", "", c->slices, &c->slices, NULL));
+  PetscCall(
+      PetscOptionsInt("-heads", "Mlgnn: physics-attention heads (they divide -width)", "", c->heads, &c->heads, NULL));
+  PetscCheck(c->levels >= 1 && c->levels <= FF_SURR_MAX_LEVELS && c->coarsen >= 2 && c->mix_blocks >= 0 &&
+                 c->slices >= 1 && c->heads >= 1 && c->width % c->heads == 0,
+             PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE,
+             "mlgnn options: -levels in [1, %d], -coarsen >= 2, -mix_blocks >= 0, -slices >= 1, -heads >= 1 dividing "
+             "-width (got %d, %d, %d, %d, %d of width %d)",
+             FF_SURR_MAX_LEVELS, c->levels, c->coarsen, c->mix_blocks, c->slices, c->heads, c->width);
+  for (int l = 0; l < FF_SURR_MAX_LEVELS; l++)
+    PetscCheck(c->level_blocks[l] >= 0, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE,
+               "option -level_blocks: %d blocks at level %d", c->level_blocks[l], l);
+  PetscCheck(c->width > 0 && c->depth >= 1 && c->blocks >= 0 &&
+                 (c->fourier_freq > 0 || (c->type == FF_SURROGATE_MLGNN && !c->fourier_freq)) && c->hyper_width > 0 &&
                  c->hyper_layers >= 0 && c->points > 0 && c->stretch >= 0,
              PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE,
-             "model options: -width, -depth, -fourier_freq, -hyper_width, -points must be positive, -blocks and "
-             "-hyper_layers non-negative");
+             "model options: -width, -depth, -fourier_freq (mlgnn: 0 for none), -hyper_width, -points must be "
+             "positive, -blocks and -hyper_layers non-negative");
   PetscFunctionReturn(0);
 }
 
 int FFSurrogateNodeColumnsOf(const FFSurrogateConfig *c, const FFSurrogateSchema *schema)
 {
   const int base = 3 + FFSurrogateSchemaInputColumns(schema);
-  if (c->type == FF_SURROGATE_GNN) return FF_NODE_CATEGORIES + base + schema->n_cond;
+  if (c->type != FF_SURROGATE_FIELD) return FF_NODE_CATEGORIES + base + schema->n_cond;
   return base;
 }
 
@@ -116,7 +161,10 @@ PetscErrorCode FFSurrogateCreate(MPI_Comm comm, const FFSurrogateConfig *config,
   PetscCall(FFNormalizerCreate(schema->n_cond, &s->cond_norm));
   PetscCall(FFNormalizerCreate(s->n_out, &s->out_norm));
   PetscCallFF(FFParamsCreate(&s->params));
-  PetscErrorCode ierr = config->type == FF_SURROGATE_GNN ? FFSurrogateGNNCreate(s) : FFSurrogateFieldCreate(s);
+  for (int l = 0; l < FF_SURR_MAX_LEVELS; l++) PetscCall(FFNormalizerCreate(3, &s->level_norm[l]));
+  PetscErrorCode ierr = config->type == FF_SURROGATE_GNN     ? FFSurrogateGNNCreate(s)
+                        : config->type == FF_SURROGATE_MLGNN ? FFSurrogateMLGNNCreate(s)
+                                                             : FFSurrogateFieldCreate(s);
   if (!ierr) ierr = FFParamsSetUp(s->params, seed) ? PETSC_ERR_LIB : 0;
   if (ierr) {
     char msg[1024];
@@ -140,6 +188,8 @@ PetscErrorCode FFSurrogateDestroy(FFSurrogate *ps)
   FFTapeDestroy(&s->infer_tape);
   for (int k = 0; k < FF_SURR_FIELD_MAPS; k++) FFIndexMapDestroy(&s->maps[k]);
   FFMeshGraphNetDestroy(&s->mgn);
+  FFMultiLevelGNNDestroy(&s->mlgnn);
+  for (int l = 0; l < FF_SURR_MAX_LEVELS; l++) PetscCall(FFNormalizerDestroy(&s->level_norm[l]));
   FFParamsDestroy(&s->params);
   PetscCall(FFNormalizerDestroy(&s->raw_norm));
   PetscCall(FFNormalizerDestroy(&s->node_norm));
@@ -235,6 +285,7 @@ PetscErrorCode FFSurrogateFitNormalizers(FFSurrogate s, long n, FFSurrogateGraph
       row[2] = hypot(row[0], row[1]);
       PetscCall(FFNormalizerAccumulate(&s->edge_norm, 1, row, 3));
     }
+    if (s->config.type == FF_SURROGATE_MLGNN) PetscCall(FFSurrogateMLGNNAccumulate(s, &graphs[i]));
     double cond[FF_SURR_MAX_COND];
     ConditionsTransformed(&s->schema, g->cond, cond);
     PetscCall(FFNormalizerAccumulate(&s->cond_norm, 1, cond, s->schema.n_cond));
@@ -245,6 +296,7 @@ PetscErrorCode FFSurrogateFitNormalizers(FFSurrogate s, long n, FFSurrogateGraph
   PetscCall(FFNormalizerFinish(&s->edge_norm, 1e-12));
   PetscCall(FFNormalizerFinish(&s->cond_norm, 1e-12));
   PetscCall(FFNormalizerFinish(&s->out_norm, 1e-12));
+  for (int l = 0; l < FF_SURR_MAX_LEVELS; l++) PetscCall(FFNormalizerFinish(&s->level_norm[l], 1e-12));
   s->normalizers_ready = 1;
   PetscFunctionReturn(0);
 }
@@ -277,12 +329,12 @@ void FFSurrogateNodeRow(FFSurrogate s, const double xy[2], double sdf, const dou
 {
   int k = 0;
   double st[3];
-  if (s->config.type == FF_SURROGATE_GNN)
+  if (s->config.type != FF_SURROGATE_FIELD)
     for (int c = 0; c < FF_NODE_CATEGORIES; c++) out[k++] = c == category ? 1.0f : 0.0f;
   Stretch(s, xy[0], xy[1], sdf, st);
   for (int j = 0; j < 3; j++) out[k++] = FFNormalize(&s->node_norm, j, st[j]);
   for (int c = 0; c < s->n_in; c++) out[k++] = FFNormalize(&s->node_norm, 3 + c, inputs[c]);
-  if (s->config.type == FF_SURROGATE_GNN)
+  if (s->config.type != FF_SURROGATE_FIELD)
     for (int c = 0; c < s->schema.n_cond; c++) out[k++] = cond_x[c];
 }
 
@@ -315,7 +367,7 @@ PetscErrorCode FFSurrogatePrepareGraph(FFSurrogate s, FFSurrogateGraph *g)
       PetscCheck(isfinite(g->node_x[(size_t)v * nc + c]), s->comm, PETSC_ERR_FP,
                  "node %d: input column %d is not finite (NaN in an input field?)", v, c);
   }
-  if (s->config.type == FF_SURROGATE_GNN) {
+  if (s->config.type != FF_SURROGATE_FIELD) {
     PetscCall(PetscMalloc1((size_t)g->n_edges * 3 + 1, &g->edge_x));
     for (int e = 0; e < g->n_edges; e++) {
       const int a = g->senders[e], b = g->receivers[e];
@@ -327,6 +379,7 @@ PetscErrorCode FFSurrogatePrepareGraph(FFSurrogate s, FFSurrogateGraph *g)
     if (!g->graph) PetscCallFF(FFGraphCreate(&g->graph));
     PetscCallFF(FFGraphSetEdges(g->graph, g->n_nodes, g->n_edges, g->senders, g->receivers));
   }
+  if (s->config.type == FF_SURROGATE_MLGNN) PetscCall(FFSurrogateMLGNNPrepare(s, g));
   if (g->target) {
     PetscCall(PetscMalloc1((size_t)g->n_nodes * s->n_out, &g->target_x));
     for (size_t k = 0; k < (size_t)g->n_nodes * s->n_out; k++)
@@ -342,6 +395,8 @@ PetscErrorCode FFSurrogateForward(FFSurrogate s, FFTape *tape, FFSurrogateGraph 
   PetscCheck(g->node_x, s->comm, PETSC_ERR_ORDER, "graph not prepared for the model (FFSurrogatePrepareGraph)");
   if (s->config.type == FF_SURROGATE_GNN)
     PetscCall(FFSurrogateGNNForward(s, tape, g, out));
+  else if (s->config.type == FF_SURROGATE_MLGNN)
+    PetscCall(FFSurrogateMLGNNForward(s, tape, g, out));
   else
     PetscCall(FFSurrogateFieldForward(s, tape, 1, &g, nodes ? n_points : g->n_nodes, nodes, out));
   PetscFunctionReturn(0);

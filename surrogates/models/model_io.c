@@ -8,6 +8,9 @@
 
 #define FF_SURR_FORMAT "fieldflow-surrogate"
 
+/* Only the multi-level model has normalizers of its coarse levels' edges. */
+static int HasLevelEdges(FFSurrogate s) { return s->config.type == FF_SURROGATE_MLGNN; }
+
 static PetscErrorCode ConfigToKeyValues(FFSurrogate s, FFKeyValues *kv)
 {
   const FFSurrogateConfig *c = &s->config;
@@ -32,6 +35,18 @@ static PetscErrorCode ConfigToKeyValues(FFSurrogate s, FFKeyValues *kv)
   PetscCallFF(FFKeyValuesSetInt(kv, "points", c->points));
   PetscCallFF(FFKeyValuesSetReal(kv, "ema", c->ema));
   PetscCallFF(FFKeyValuesSetReal(kv, "stretch", c->stretch));
+  char blocks[128] = "";
+  for (int l = 0; l < c->levels; l++) {
+    char v[16];
+    snprintf(v, sizeof v, "%s%d", l ? "," : "", c->level_blocks[l]);
+    PetscCall(PetscStrlcat(blocks, v, sizeof blocks));
+  }
+  PetscCallFF(FFKeyValuesSetInt(kv, "levels", c->levels));
+  PetscCallFF(FFKeyValuesSet(kv, "level_blocks", blocks));
+  PetscCallFF(FFKeyValuesSetInt(kv, "coarsen", c->coarsen));
+  PetscCallFF(FFKeyValuesSetInt(kv, "mix_blocks", c->mix_blocks));
+  PetscCallFF(FFKeyValuesSetInt(kv, "slices", c->slices));
+  PetscCallFF(FFKeyValuesSetInt(kv, "heads", c->heads));
   PetscCallFF(FFKeyValuesSetInt(kv, "seed", (long)s->seed));
   PetscCall(FFSurrogateSchemaToKeyValues(&s->schema, kv));
   PetscFunctionReturn(0);
@@ -67,6 +82,27 @@ PetscErrorCode FFSurrogateConfigFromKeyValues(const FFKeyValues *kv, FFSurrogate
   PetscCallFF(FFKeyValuesGetReal(kv, "ema", &c->ema));
   c->stretch = 0; /* files written before the stretch existed */
   if (FFKeyValuesGet(kv, "stretch")) PetscCallFF(FFKeyValuesGetReal(kv, "stretch", &c->stretch));
+  /* the multi-level keys (files written before the mlgnn existed have none) */
+  if (FFKeyValuesGet(kv, "levels")) {
+    const char *blocks = FFKeyValuesGet(kv, "level_blocks");
+    PetscCallFF(FFKeyValuesGetInt32(kv, "levels", &c->levels));
+    PetscCallFF(FFKeyValuesGetInt32(kv, "coarsen", &c->coarsen));
+    PetscCallFF(FFKeyValuesGetInt32(kv, "mix_blocks", &c->mix_blocks));
+    PetscCallFF(FFKeyValuesGetInt32(kv, "slices", &c->slices));
+    PetscCallFF(FFKeyValuesGetInt32(kv, "heads", &c->heads));
+    PetscCheck(blocks && c->levels >= 1 && c->levels <= FF_SURR_MAX_LEVELS, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
+               "the model's configuration has levels %d (1..%d) and level_blocks '%s'", c->levels, FF_SURR_MAX_LEVELS,
+               blocks ? blocks : "none");
+    const char *p = blocks;
+    for (int l = 0; l < c->levels; l++) {
+      char *end;
+      const long b = strtol(p, &end, 10);
+      PetscCheck(end != p && b >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
+                 "the model's level_blocks '%s' has no count for level %d", blocks, l);
+      c->level_blocks[l] = (int)b;
+      p = *end == ',' ? end + 1 : end;
+    }
+  }
   PetscCallFF(FFKeyValuesGetInt(kv, "seed", &sd));
   *seed = (uint64_t)sd;
   PetscFunctionReturn(0);
@@ -91,6 +127,11 @@ PetscErrorCode FFSurrogateSave(FFSurrogate s, const char *path, FFOptimizer *opt
   PetscCall(FFNormalizerSave(&s->edge_norm, "edge", na));
   PetscCall(FFNormalizerSave(&s->cond_norm, "cond", na));
   PetscCall(FFNormalizerSave(&s->out_norm, "out", na));
+  for (int l = 1; HasLevelEdges(s) && l < s->config.levels; l++) {
+    char name[32];
+    snprintf(name, sizeof name, "edge%d", l);
+    PetscCall(FFNormalizerSave(&s->level_norm[l], name, na));
+  }
   for (int k = 0; history && k < history->n; k++)
     PetscCallFF(FFNamedArraysSet(na, history->names[k], history->sizes[k], history->data[k]));
   FFErrorCode rc = FFCheckpointSave(path, s->params, opt, kv, na);
@@ -121,6 +162,11 @@ static PetscErrorCode LoadInto(MPI_Comm comm, const char *path, FFKeyValues *kv,
   PetscCall(FFNormalizerLoad(&(*s)->edge_norm, "edge", na));
   PetscCall(FFNormalizerLoad(&(*s)->cond_norm, "cond", na));
   PetscCall(FFNormalizerLoad(&(*s)->out_norm, "out", na));
+  for (int l = 1; HasLevelEdges(*s) && l < c.levels; l++) {
+    char name[32];
+    snprintf(name, sizeof name, "edge%d", l);
+    PetscCall(FFNormalizerLoad(&(*s)->level_norm[l], name, na));
+  }
   (*s)->normalizers_ready = 1;
   if (c.ema > 0) {
     /* evaluate with the averaged weights the training kept */

@@ -1,4 +1,4 @@
-/* Private to surrogates/: the model object shared by the model, GNN, field and file code. */
+/* Private to surrogates/: the model object shared by the model, GNN, mlgnn, field and file code. */
 #ifndef MODELS_PRIVATE_H
 #define MODELS_PRIVATE_H
 
@@ -14,15 +14,17 @@ struct _p_FFSurrogate {
   FFSurrogateConfig config;
   FFSurrogateSchema schema;
   uint64_t seed;
-  int n_in, n_out;        /* input-field and output columns */
-  FFNormalizer raw_norm;  /* x, y, sdf as given (centres and scales of the stretch) */
-  FFNormalizer node_norm; /* x, y, sdf (stretched), input fields */
-  FFNormalizer edge_norm; /* dx, dy, |d| */
-  FFNormalizer cond_norm; /* conditions (log-transformed where so) */
-  FFNormalizer out_norm;  /* outputs */
+  int n_in, n_out;                             /* input-field and output columns */
+  FFNormalizer raw_norm;                       /* x, y, sdf as given (centres and scales of the stretch) */
+  FFNormalizer node_norm;                      /* x, y, sdf (stretched), input fields */
+  FFNormalizer edge_norm;                      /* dx, dy, |d| */
+  FFNormalizer cond_norm;                      /* conditions (log-transformed where so) */
+  FFNormalizer out_norm;                       /* outputs */
+  FFNormalizer level_norm[FF_SURR_MAX_LEVELS]; /* mlgnn: dx, dy, |d| of the edges of levels >= 1 */
   int normalizers_ready;
   FFParams *params;
   FFMeshGraphNet mgn;
+  FFMultiLevelGNN mlgnn;
   FFFourierFeatures fourier;
   FFModulatedMLP field;
   FFIndexMap *maps[FF_SURR_FIELD_MAPS];
@@ -44,6 +46,12 @@ void FFSurrogateNodeRow(FFSurrogate s, const double xy[2], double sdf, const dou
                         unsigned char category, float *out);
 void FFSurrogateNodeInputDerivative(FFSurrogate s, const double xy[2], double sdf, double d[3]);
 void FFSurrogateConditionsNormalized(FFSurrogate s, const double raw[], float *cond_x);
+
+/* Multi-level GNN (mlgnn.c): the graph's levels are built on first use and kept with it. */
+PetscErrorCode FFSurrogateMLGNNCreate(FFSurrogate s);
+PetscErrorCode FFSurrogateMLGNNAccumulate(FFSurrogate s, FFSurrogateGraph *g); /* level edge statistics */
+PetscErrorCode FFSurrogateMLGNNPrepare(FFSurrogate s, FFSurrogateGraph *g);    /* levels, their edge inputs */
+PetscErrorCode FFSurrogateMLGNNForward(FFSurrogate s, FFTape *tape, FFSurrogateGraph *g, FFTensor **out);
 
 /* Node input columns of the model type (before normalization: category one-hot, then the
  * normalized x, y, sdf and input fields; the GNN appends the conditions). */

@@ -264,10 +264,10 @@ PetscErrorCode FFSurrogateEvaluateSample(FFSurrogate s, const FFSample *sample, 
   PetscCall(FFSurrogateGetOutputNormalizer(s, &m.out_norm));
   m.n_out = FFSurrogateSchemaOutputColumns(m.schema);
   PetscCall(Begin(&m, sample, &g, e));
-  /* inference = the graph's inputs (edges for the GNN; normalized features) + the network; the
-   * neural field reads no edges */
+  /* inference = the graph's inputs (edges and, for the mlgnn, the levels with their METIS
+   * clusters; normalized features) + the network; the neural field reads no edges */
   const double t0 = FFTimeNow();
-  PetscErrorCode ierr = config->type == FF_SURROGATE_GNN ? FFSurrogateGraphBuildEdges(&g) : 0;
+  PetscErrorCode ierr = config->type != FF_SURROGATE_FIELD ? FFSurrogateGraphBuildEdges(&g) : 0;
   if (!ierr) ierr = FFSurrogatePrepareGraph(s, &g);
   e->t_features = FFTimeNow() - t0;
   if (!ierr) ierr = FFSurrogatePredict(s, &g, e->pred, &e->t_network);

@@ -60,7 +60,11 @@ typedef struct {
   FFOptimizerType optimizer;
   uint64_t seed;
   long checkpoint_every; /* steps; 0: only at the end (and on a signal) */
-  double max_time;       /* seconds of this run; 0: no limit (stops after a step, saving) */
+  double max_time;       /* training budget in seconds, this run and the runs it resumes together; 0: none.
+                            The run stops (saving) after the step that reaches it, and the cosine
+                            schedule's progress is the larger of the fraction of the steps and the
+                            fraction of this budget spent, so the decay ends at the budget. */
+  int budget_cpu;        /* 1: max_time counts the CPU seconds of rank 0's process, not the wall clock */
   long stop_step;        /* stop (saving) once this many steps are done in all; 0: run to the end */
   int physics;           /* combine the physics gradient by ConFIG */
   int progress;          /* print a line per epoch */
@@ -68,9 +72,9 @@ typedef struct {
 
 void FFTrainOptionsDefault(FFTrainOptions *o);
 /* -epochs, -batch, -lr, -min_lr, -weight_decay, -clip, -ema, -ema_warmup, -schedule, -warmup, -optimizer,
- * -plateau_factor, -plateau_patience, -seed, -checkpoint_every, -max_time, -stop_at_step (inside
- * the caller's PetscOptionsBegin/End). max_time and stop_step belong to one run: they are not
- * recorded in the model file. */
+ * -plateau_factor, -plateau_patience, -seed, -checkpoint_every, -max_time, -budget_clock, -stop_at_step
+ * (inside the caller's PetscOptionsBegin/End). The budget max_time is recorded in the model file (a
+ * resumed run continues it); stop_step belongs to one run and is not. */
 PetscErrorCode FFTrainOptionsFromOptions(PetscOptionItems *PetscOptionsObject, FFTrainOptions *o);
 PetscErrorCode FFTrainOptionsToKeyValues(const FFTrainOptions *o, FFKeyValues *kv);
 PetscErrorCode FFTrainOptionsFromKeyValues(const FFKeyValues *kv, FFTrainOptions *o);
@@ -113,8 +117,9 @@ typedef struct {
   double val_error;  /* after the last epoch (NAN when none) */
   double seconds;    /* training time of this run (excluding a resumed run's past) */
   double total_seconds;
-  int interrupted;  /* stopped by SIGINT/SIGTERM (saved) */
-  int time_limited; /* stopped by max_time or stop_step (saved) */
+  double cpu_seconds; /* CPU seconds of rank 0's process in all runs (the compute it received) */
+  int interrupted;    /* stopped by SIGINT/SIGTERM (saved) */
+  int time_limited;   /* stopped by max_time or stop_step (saved) */
 } FFTrainResult;
 
 typedef struct _p_FFTrainer *FFTrainer;
@@ -129,7 +134,7 @@ PetscErrorCode FFTrainerSetOutput(FFTrainer trainer, const char *model_path, con
  * (the task's parameters must already hold the file's). */
 PetscErrorCode FFTrainerResume(FFTrainer trainer, const char *path);
 PetscErrorCode FFTrainerGetOptimizer(FFTrainer trainer, FFOptimizer **opt);
-/* Runs to the last epoch, or until a signal (SIGINT, SIGTERM) or max_time: then saves and
+/* Runs to the last epoch, or until a signal (SIGINT, SIGTERM) or the budget: then saves and
  * returns with result->interrupted / time_limited set. */
 PetscErrorCode FFTrainerRun(FFTrainer trainer, FFTrainResult *result);
 

@@ -201,7 +201,7 @@ static PetscErrorCode TaskLoss(void *ctx, uint64_t seed, long step, int n, const
 
   PetscFunctionBegin;
   PetscCheck(!g_phys || f->physics, f->comm, PETSC_ERR_ORDER, "physics loss requested without solvers");
-  if (f->config->type == FF_SURROGATE_GNN)
+  if (f->config->type != FF_SURROGATE_FIELD) /* mesh models: all nodes of each sample */
     PetscCall(LossGNN(f, n, items, w, g_data, g_phys, losses));
   else
     PetscCall(LossField(f, seed, step, n, items, w, g_data, g_phys, losses));

@@ -82,8 +82,19 @@ PetscErrorCode FFTrainOptionsFromOptions(PetscOptionItems *PetscOptionsObject, F
   PetscCall(PetscOptionsInt("-seed", "Seed of initialization, sample order and random subsets", "", seed, &seed, NULL));
   PetscCall(PetscOptionsInt("-checkpoint_every", "Save the model every N steps (0: at the end only)", "", every, &every,
                             NULL));
-  PetscCall(PetscOptionsReal("-max_time", "Stop (and save) after this many seconds of training (0: no limit)", "",
-                             o->max_time, &o->max_time, NULL));
+  PetscCall(PetscOptionsReal("-max_time",
+                             "Training budget in seconds, over this run and the runs it resumes: stop (and save) "
+                             "there, the cosine schedule ending its decay there (0: no budget)",
+                             "", o->max_time, &o->max_time, NULL));
+  char clock[16];
+  PetscCall(PetscStrncpy(clock, o->budget_cpu ? "cpu" : "wall", sizeof clock));
+  PetscCall(PetscOptionsString("-budget_clock",
+                               "What -max_time counts: wall (seconds on the clock) or cpu (CPU seconds of rank 0's "
+                               "process: equal compute for every model on a machine shared with other jobs)",
+                               "", clock, clock, sizeof clock, NULL));
+  PetscCheck(!strcmp(clock, "wall") || !strcmp(clock, "cpu"), PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG,
+             "option -budget_clock: '%s' (wall or cpu)", clock);
+  o->budget_cpu = !strcmp(clock, "cpu");
   PetscCall(PetscOptionsInt("-stop_at_step",
                             "Stop (and save) once this many steps are done in all, e.g. to train in "
                             "chunks with -resume (0: run to the end)",
@@ -123,6 +134,8 @@ PetscErrorCode FFTrainOptionsToKeyValues(const FFTrainOptions *o, FFKeyValues *k
   PetscCallFF(FFKeyValuesSetInt(kv, "train.seed", (long)o->seed));
   PetscCallFF(FFKeyValuesSetInt(kv, "train.checkpoint_every", o->checkpoint_every));
   PetscCallFF(FFKeyValuesSetInt(kv, "train.physics", o->physics));
+  PetscCallFF(FFKeyValuesSetReal(kv, "train.max_time", o->max_time));
+  PetscCallFF(FFKeyValuesSet(kv, "train.budget_clock", o->budget_cpu ? "cpu" : "wall"));
   PetscFunctionReturn(0);
 }
 
@@ -159,5 +172,9 @@ PetscErrorCode FFTrainOptionsFromKeyValues(const FFKeyValues *kv, FFTrainOptions
   o->seed = (uint64_t)v;
   PetscCallFF(FFKeyValuesGetInt(kv, "train.checkpoint_every", &o->checkpoint_every));
   PetscCallFF(FFKeyValuesGetInt32(kv, "train.physics", &o->physics));
+  /* files written before budgets were recorded have none */
+  if (FFKeyValuesGet(kv, "train.max_time")) PetscCallFF(FFKeyValuesGetReal(kv, "train.max_time", &o->max_time));
+  s = FFKeyValuesGet(kv, "train.budget_clock");
+  o->budget_cpu = s && !strcmp(s, "cpu");
   PetscFunctionReturn(0);
 }

@@ -39,6 +39,8 @@ struct _p_FFTrainer {
   double epoch_loss, epoch_phys; /* sums over the steps of the current epoch so far */
   long epoch_steps;
   double seconds_before; /* training seconds of the runs before a resume */
+  double cpu_before;     /* CPU seconds (rank 0's process) of the runs before a resume */
+  double cpu_start;      /* the process's CPU clock when this run started */
   long n_hist, cap_hist;
   double *hist[HISTORY_COLUMNS];
   FFNamedArrays *history;
@@ -147,6 +149,10 @@ PetscErrorCode FFTrainerGetHistory(FFTrainer t, const FFNamedArrays **history)
 }
 
 /* The trainer's counters and options, stored in the model's configuration. */
+/* CPU seconds of rank 0's process over this run and the runs it resumes (rank 0's on every rank
+ * only through ShouldStop's reduction) */
+static double CpuSeconds(FFTrainer t) { return t->cpu_before + FFCpuTimeNow() - t->cpu_start; }
+
 static PetscErrorCode StateToKeyValues(FFTrainer t, double seconds, FFKeyValues *kv)
 {
   PetscFunctionBegin;
@@ -157,6 +163,7 @@ static PetscErrorCode StateToKeyValues(FFTrainer t, double seconds, FFKeyValues 
   PetscCallFF(FFKeyValuesSetReal(kv, "train.epoch_physics", t->epoch_phys));
   PetscCallFF(FFKeyValuesSetInt(kv, "train.epoch_steps", t->epoch_steps));
   PetscCallFF(FFKeyValuesSetReal(kv, "train.seconds", seconds));
+  PetscCallFF(FFKeyValuesSetReal(kv, "train.cpu_seconds", CpuSeconds(t)));
   PetscCallFF(FFKeyValuesSetInt(kv, "train.ranks", t->size));
   PetscFunctionReturn(0);
 }
@@ -193,6 +200,8 @@ PetscErrorCode FFTrainerResume(FFTrainer t, const char *path)
   PetscCallFF(FFKeyValuesGetReal(kv, "train.epoch_physics", &t->epoch_phys));
   PetscCallFF(FFKeyValuesGetInt(kv, "train.epoch_steps", &t->epoch_steps));
   PetscCallFF(FFKeyValuesGetReal(kv, "train.seconds", &t->seconds_before));
+  t->cpu_before = 0; /* files written before the CPU time was recorded have none */
+  if (FFKeyValuesGet(kv, "train.cpu_seconds")) PetscCallFF(FFKeyValuesGetReal(kv, "train.cpu_seconds", &t->cpu_before));
   PetscCallFF(FFKeyValuesGetInt(kv, "train.batch", &v));
   PetscCheck(v == t->o.batch, t->comm, PETSC_ERR_ARG_INCOMP,
              "'%s' was trained with -batch %ld; resume with the same batch (got %d)", path, v, t->o.batch);
@@ -320,7 +329,10 @@ static PetscErrorCode PrintProgress(FFTrainer t, double val, double lr, double e
   PetscFunctionBegin;
   if (!t->o.progress) PetscFunctionReturn(0);
   const double per_epoch = run_epochs > 0 ? run_time / run_epochs : epoch_time;
-  FFFormatDuration(per_epoch * (t->o.epochs - t->epoch), eta, sizeof eta);
+  double left = per_epoch * (t->o.epochs - t->epoch);
+  if (t->o.max_time > 0 && !t->o.budget_cpu)
+    left = PetscMin(left, PetscMax(0.0, t->o.max_time - t->seconds_before - run_time));
+  FFFormatDuration(left, eta, sizeof eta);
   if (isfinite(val)) snprintf(val_text, sizeof val_text, "%6.2f%%", 100 * val);
   const long e = t->n_hist ? (long)t->hist[0][t->n_hist - 1] : t->epoch;
   PetscCall(PetscPrintf(t->comm, "epoch %4ld/%d  step %7ld  loss %.4e", e, t->o.epochs, t->step,
@@ -360,16 +372,22 @@ static PetscErrorCode EndEpoch(FFTrainer t, double start, double epoch_start, lo
   PetscFunctionReturn(0);
 }
 
-/* Stop requests agreed by all ranks: a signal on any, or the time limit on rank 0. */
+/* Stop requests agreed by all ranks: a signal on any, or the time budget on rank 0's clock.
+ * The same clock, the training seconds of this run and of the runs it resumes, drives the
+ * schedule's progress (FFOptimizerSetClock), so every rank steps with the same learning rate. */
 static PetscErrorCode ShouldStop(FFTrainer t, double start, int *stop)
 {
-  int mine = ff_train_signal ? 1 : 0, all;
+  /* one reduction: rank 0's clock, a signal on any rank, the step limit */
+  double mine[3] = {0, ff_train_signal ? 1 : 0, t->o.stop_step > 0 && t->step >= t->o.stop_step}, all[3];
 
   PetscFunctionBegin;
-  if (!t->rank && t->o.max_time > 0 && FFTimeNow() - start >= t->o.max_time) mine |= 2;
-  if (t->o.stop_step > 0 && t->step >= t->o.stop_step) mine |= 2;
-  PetscCallMPI(MPI_Allreduce(&mine, &all, 1, MPI_INT, MPI_BOR, t->comm));
-  *stop = all;
+  if (!t->rank) mine[0] = t->o.budget_cpu ? CpuSeconds(t) : t->seconds_before + FFTimeNow() - start;
+  PetscCallMPI(MPI_Allreduce(mine, all, 3, MPI_DOUBLE, MPI_MAX, t->comm));
+  *stop = (all[1] > 0 ? 1 : 0) | (all[2] > 0 ? 2 : 0);
+  if (t->o.max_time > 0) {
+    FFOptimizerSetClock(t->opt, all[0] / t->o.max_time);
+    if (all[0] >= t->o.max_time) *stop |= 2;
+  }
   PetscFunctionReturn(0);
 }
 
@@ -419,6 +437,9 @@ PetscErrorCode FFTrainerRun(FFTrainer t, FFTrainResult *r)
   r->val_error = NAN;
   r->train_loss = NAN;
   PetscCall(PetscMalloc1(t->task.n_train, &order));
+  t->cpu_start = FFCpuTimeNow();
+  if (t->o.max_time > 0)
+    FFOptimizerSetClock(t->opt, (t->o.budget_cpu ? t->cpu_before : t->seconds_before) / t->o.max_time);
   SignalsInstall(&sig);
   PetscErrorCode ierr = RunEpochs(t, order, start, r);
   SignalsRestore(&sig);
@@ -428,6 +449,7 @@ PetscErrorCode FFTrainerRun(FFTrainer t, FFTrainResult *r)
   r->epoch = t->epoch;
   r->seconds = FFTimeNow() - start;
   r->total_seconds = t->seconds_before + r->seconds;
+  r->cpu_seconds = CpuSeconds(t);
   PetscCall(Save(t, r->total_seconds));
   PetscFunctionReturn(0);
 }
