@@ -64,7 +64,9 @@ PetscErrorCode FFGeometryCheck(const FFGeometry *geo, const char *prefix)
              "option -%snaca_farfield: the domain must be more than 2 chords across, got %g", p, (double)geo->farfield);
   PetscCheck(geo->h_wake > 0, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE,
              "option -%smesh_h_wake: cell size must be > 0, got %g", p, (double)geo->h_wake);
-  PetscCheck(geo->h_body < 0.5 * geo->naca_t, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE,
+  /* a wall-resolved mesh takes its wall spacing from -mesh_bl_surface_points, h_body only where
+   * the layers end */
+  PetscCheck(geo->bl_yplus > 0 || geo->h_body < 0.5 * geo->naca_t, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE,
              "option -%smesh_h_body: %g is too coarse for an airfoil of thickness %g", p, (double)geo->h_body,
              (double)geo->naca_t);
   PetscFunctionReturn(0);
