@@ -10,7 +10,10 @@ the same encode-process-decode network (tests/data/make_torch_refs.py checks the
 against it), the same loss (MSE of the normalized fields on every node), one sample per
 step in a seeded order, Adam with a per-step cosine schedule to -min_lr over -epochs,
 global-norm clipping, and a validation error per epoch (mean relative L2 error of the fields).
--max_time stops early, as the C trainer's does. Then it predicts the -split samples (test),
+-max_time stops at a budget as the C trainer's does, the cosine schedule then ending its decay
+at the budget (its progress is the larger of the steps' and the budget's fraction spent);
+-budget_clock cpu counts the process's CPU seconds instead of the wall clock, as the C
+trainer's option of that name does. Then it predicts the -split samples (test),
 timing each (graph inputs + network), and writes them as a predictions file with the loss
 curves, which `fieldflow compare -predictions` scores like a fieldflow model. -init_from
 model.h5 starts from the weights of a C GNN of the same size.
@@ -125,7 +128,10 @@ def parse():
     p.add_argument("-lr", type=float, default=1e-3)
     p.add_argument("-min_lr", type=float, default=1e-5)
     p.add_argument("-clip", type=float, default=1.0, help="global-norm clipping (0: off)")
-    p.add_argument("-max_time", type=float, default=0, help="stop training after this many seconds (0: no limit)")
+    p.add_argument("-max_time", type=float, default=0, help="stop training after this many seconds, the cosine "
+                   "schedule ending there (0: no limit)")
+    p.add_argument("-budget_clock", choices=("wall", "cpu"), default="wall",
+                   help="what -max_time counts: wall-clock or this process's CPU seconds")
     p.add_argument("-stop_at_step", type=int, default=0, help="stop training after this step (0: no limit)")
     p.add_argument("-seed", type=int, default=1)
     p.add_argument("-threads", type=int, default=int(os.environ.get("OMP_NUM_THREADS", "1")))
@@ -156,13 +162,16 @@ def main():
     n_epochs = math.ceil(total / len(train_graphs))
     print(f"MeshGraphNets: width {a.width}, {a.blocks} blocks, depth {a.depth}, {n_params} parameters, "
           f"{torch.get_num_threads()} threads; {a.epochs:g} epochs = {total} steps")
+    clock = time.process_time if a.budget_clock == "cpu" else time.perf_counter
     history, step, start, stopped = [], 0, time.perf_counter(), False
+    budget_start = clock()
     for epoch in range(1, n_epochs + 1):
         order = list(range(len(train_graphs)))
         random.Random(a.seed * 1000003 + epoch).shuffle(order)
         loss_sum = 0.0
         for k in order:
-            lr = a.min_lr + 0.5 * (a.lr - a.min_lr) * (1 + math.cos(math.pi * min(step / total, 1.0)))
+            spent = (clock() - budget_start) / a.max_time if a.max_time else 0.0
+            lr = a.min_lr + 0.5 * (a.lr - a.min_lr) * (1 + math.cos(math.pi * min(max(step / total, spent), 1.0)))
             for group in opt.param_groups:
                 group["lr"] = lr
             g = train_graphs[k]
@@ -174,7 +183,7 @@ def main():
             opt.step()
             loss_sum += loss.item()
             step += 1
-            if a.max_time and time.perf_counter() - start >= a.max_time:
+            if a.max_time and clock() - budget_start >= a.max_time:
                 stopped = f"-max_time {a.max_time:g}"
             elif a.stop_at_step and step >= a.stop_at_step:
                 stopped = f"-stop_at_step {a.stop_at_step}"
