@@ -77,7 +77,7 @@ PetscErrorCode FFFlatPlateWriteGeo(const FFGeometry *geo, FILE *f);
 /* naca.c */
 PetscErrorCode FFNacaWriteGeo(const FFGeometry *geo, FILE *f);
 /* A point of the NACA (or TMR) surface at chord station x; upper surface for side +1, lower -1. */
-void FFNacaSurfacePoint(const FFGeometry *geo, double x, int side, double *X, double *Y);
+void FFNacaChordPoint(const FFGeometry *geo, double x, int side, double *X, double *Y);
 /* naca_layers.c: the wall-resolved NACA mesh (structured layers built here, the rest by gmsh) as
  * a .msh at msh_path; geo_path gets the .geo of the part gmsh meshes. */
 PetscErrorCode FFNacaLayersMesh(const FFGeometry *geo, const char *gmsh, const char *geo_path, const char *msh_path);

@@ -29,7 +29,7 @@ static void NacaCamber(double m, double p, double x, double *yc, double *slope)
 }
 
 /* A point of the surface at chord station x; upper surface when side = +1, lower when -1. */
-void FFNacaSurfacePoint(const FFGeometry *g, double x, int side, double *X, double *Y)
+void FFNacaChordPoint(const FFGeometry *g, double x, int side, double *X, double *Y)
 {
   double yc, slope, yt = NacaThickness(g, x);
   NacaCamber(g->naca_m, g->naca_p, x, &yc, &slope);
@@ -46,14 +46,14 @@ PetscErrorCode FFNacaSurfacePoint(const FFGeometry *g, PetscReal s, PetscReal xy
              (double)s);
   const int side = s <= 1 ? +1 : -1;
   double X, Y;
-  NacaSurfacePoint(g, 0.5 * (1 + cos(M_PI * s)), side, &X, &Y);
+  FFNacaChordPoint(g, 0.5 * (1 + cos(M_PI * s)), side, &X, &Y);
   xy[0] = X, xy[1] = Y;
   if (dxy) { /* central differences inside each side: the sides meet at a corner (trailing edge) */
     const double h = 1e-6, a = s - h < (side > 0 ? 0.0 : 1.0) ? s : s - h,
                  b = s + h > (side > 0 ? 1.0 : 2.0) ? s : s + h;
     double Xa, Ya, Xb, Yb;
-    NacaSurfacePoint(g, 0.5 * (1 + cos(M_PI * a)), side, &Xa, &Ya);
-    NacaSurfacePoint(g, 0.5 * (1 + cos(M_PI * b)), side, &Xb, &Yb);
+    FFNacaChordPoint(g, 0.5 * (1 + cos(M_PI * a)), side, &Xa, &Ya);
+    FFNacaChordPoint(g, 0.5 * (1 + cos(M_PI * b)), side, &Xb, &Yb);
     dxy[0] = (Xb - Xa) / (b - a), dxy[1] = (Yb - Ya) / (b - a);
   }
   PetscFunctionReturn(0);
@@ -72,14 +72,14 @@ static void WriteAirfoilPoints(const FFGeometry *g, FILE *f, int *le, int *last)
   int id = 1;
   for (int i = NACA_POINTS; i >= 0; i--, id++) {
     double x = 0.5 * (1 - cos(M_PI * i / NACA_POINTS)), X, Y;
-    FFNacaSurfacePoint(g, x, +1, &X, &Y);
+    FFNacaChordPoint(g, x, +1, &X, &Y);
     if (i == NACA_POINTS) X = 1, Y = 0; /* exactly closed */
     if (i == 0) X = 0, Y = 0;
     fprintf(f, "Point(%d) = {%.17g, %.17g, 0};\n", id, X, Y);
   }
   for (int i = 1; i < NACA_POINTS; i++, id++) {
     double x = 0.5 * (1 - cos(M_PI * i / NACA_POINTS)), X, Y;
-    FFNacaSurfacePoint(g, x, -1, &X, &Y);
+    FFNacaChordPoint(g, x, -1, &X, &Y);
     fprintf(f, "Point(%d) = {%.17g, %.17g, 0};\n", id, X, Y);
   }
   *le = NACA_POINTS + 1, *last = id - 1;

@@ -94,7 +94,7 @@ static PetscErrorCode AddEdge(Edges *e, PetscInt a, PetscInt b, PetscInt tag, co
  * trailing edge; x = (1 - cos s) / 2. */
 static void Wall(const FFGeometry *g, double s, double *X, double *Y)
 {
-  FFNacaSurfacePoint(g, 0.5 * (1 - cos(s)), s >= 0 ? 1 : -1, X, Y);
+  FFNacaChordPoint(g, 0.5 * (1 - cos(s)), s >= 0 ? 1 : -1, X, Y);
 }
 
 /* The unit normal out of the airfoil at s (the wall runs clockwise: the fluid on its left). */
