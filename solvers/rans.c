@@ -133,22 +133,6 @@ PetscErrorCode FFRansOptions(FFSolver s, PetscOptionItems *PetscOptionsObject)
 
 /* ---------- discretization ---------- */
 
-static PetscErrorCode Element(FFSolver s, PetscInt nc, PetscInt degree, PetscInt exact, const char *name, PetscFE *fe)
-{
-  PetscQuadrature q, fq;
-
-  PetscFunctionBegin;
-  PetscCall(PetscFECreateLagrange(PETSC_COMM_SELF, s->dim, nc, PETSC_TRUE, degree, PETSC_DETERMINE, fe));
-  PetscCall(PetscDTSimplexQuadrature(s->dim, exact, PETSCDTSIMPLEXQUAD_DEFAULT, &q));
-  PetscCall(PetscDTSimplexQuadrature(s->dim - 1, exact, PETSCDTSIMPLEXQUAD_DEFAULT, &fq));
-  PetscCall(PetscFESetQuadrature(*fe, q));
-  PetscCall(PetscFESetFaceQuadrature(*fe, fq));
-  PetscCall(PetscQuadratureDestroy(&q));
-  PetscCall(PetscQuadratureDestroy(&fq));
-  PetscCall(PetscObjectSetName((PetscObject)*fe, name));
-  PetscFunctionReturn(0);
-}
-
 /* Velocity (P2), pressure (P1) and nu tilde (P2) on the solver DM. */
 PetscErrorCode FFRansSetUpFields(FFSolver s, PetscInt q)
 {
@@ -157,9 +141,9 @@ PetscErrorCode FFRansSetUpFields(FFSolver s, PetscInt q)
 
   PetscFunctionBegin;
   PetscCall(FFRansCreate(s));
-  PetscCall(Element(s, s->dim, s->velocity_degree, q, "velocity", &fe_u));
-  PetscCall(Element(s, 1, s->pressure_degree, q, "pressure", &fe_p));
-  PetscCall(Element(s, 1, s->velocity_degree, q, "nu_tilde", &fe_n));
+  PetscCall(FFSolverCreateElement(s, s->dim, s->velocity_degree, q, "velocity", &fe_u));
+  PetscCall(FFSolverCreateElement(s, 1, s->pressure_degree, q, "pressure", &fe_p));
+  PetscCall(FFSolverCreateElement(s, 1, s->velocity_degree, q, "nu_tilde", &fe_n));
   PetscCall(PetscFECopyQuadrature(fe_u, fe_p));
   PetscCall(PetscFECopyQuadrature(fe_u, fe_n));
   PetscCall(DMSetField(s->dm, 0, NULL, (PetscObject)fe_u));

@@ -6,12 +6,11 @@
 
 #include <petscdmplex.h>
 
-/* Lagrange element with a quadrature exact for polynomials of the given degree on
- * straight cells (Xiao-Gimbutas points: 7 for degree 5). PetscFECreateLagrange's default
- * would use a Stroud conical rule with (qorder + 1)^2 points; its 6th argument is not a
- * degree of exactness (nor is PetscFECreateDefault's the element degree, a known trap). */
-static PetscErrorCode CreateElement(FFSolver s, PetscInt nc, PetscInt degree, PetscInt exact, const char *name,
-                                    PetscFE *fe)
+/* PetscFECreateLagrange's default quadrature would be a Stroud conical rule with (qorder + 1)^2
+ * points; its 6th argument is not a degree of exactness (nor is PetscFECreateDefault's the
+ * element degree, a known trap): hence the Xiao-Gimbutas rules set here. */
+PetscErrorCode FFSolverCreateElement(FFSolver s, PetscInt nc, PetscInt degree, PetscInt exact, const char *name,
+                                     PetscFE *fe)
 {
   PetscQuadrature q, fq;
 
@@ -69,8 +68,8 @@ static PetscErrorCode SetUpNavierStokes(FFSolver s)
   const PetscInt q = s->quadrature_degree > 0 ? s->quadrature_degree : 3 * s->velocity_degree - 1;
 
   PetscFunctionBegin;
-  PetscCall(CreateElement(s, s->dim, s->velocity_degree, q, "velocity", &fe_u));
-  PetscCall(CreateElement(s, 1, s->pressure_degree, q, "pressure", &fe_p));
+  PetscCall(FFSolverCreateElement(s, s->dim, s->velocity_degree, q, "velocity", &fe_u));
+  PetscCall(FFSolverCreateElement(s, 1, s->pressure_degree, q, "pressure", &fe_p));
   PetscCall(PetscFECopyQuadrature(fe_u, fe_p));
   PetscCall(DMSetField(s->dm, 0, NULL, (PetscObject)fe_u));
   PetscCall(DMSetField(s->dm, 1, NULL, (PetscObject)fe_p));
@@ -91,8 +90,8 @@ static PetscErrorCode SetUpDarcy(FFSolver s)
   const PetscInt q = s->quadrature_degree > 0 ? s->quadrature_degree : s->darcy_degree + 2;
 
   PetscFunctionBegin;
-  PetscCall(CreateElement(s, 1, s->darcy_degree, q, "permeability", &fe_k));
-  PetscCall(CreateElement(s, 1, s->darcy_degree, q, "pressure", &fe_p));
+  PetscCall(FFSolverCreateElement(s, 1, s->darcy_degree, q, "permeability", &fe_k));
+  PetscCall(FFSolverCreateElement(s, 1, s->darcy_degree, q, "pressure", &fe_p));
   PetscCall(PetscFECopyQuadrature(fe_k, fe_p));
   PetscCall(DMSetField(s->dm, 0, NULL, (PetscObject)fe_k));
   PetscCall(DMSetField(s->dm, 1, NULL, (PetscObject)fe_p));

@@ -129,6 +129,11 @@ PetscErrorCode FFSolverUpdateConstants(FFSolver solver, PetscReal nu_or_weight);
 #define FFSolverNumFields(s)     ((s)->problem == FF_PROBLEM_RANS ? 3 : 2)
 #define FFSolverNumComponents(s) (FFSolverIsFlow(s) ? (s)->dim + FFSolverNumFields(s) - 1 : FFSolverNumFields(s))
 
+/* A Lagrange element (setup.c) with nc components whose quadrature, on cells and faces, is exact
+ * for polynomials of degree `exact` on straight cells (Xiao-Gimbutas points: 7 for degree 5). */
+PetscErrorCode FFSolverCreateElement(FFSolver s, PetscInt nc, PetscInt degree, PetscInt exact, const char *name,
+                                     PetscFE *fe);
+
 /* RANS (rans.c, rans_pointwise.c, rans_wall.c) */
 PetscErrorCode FFRansSetPointwise(PetscDS ds);
 PetscErrorCode FFRansSetForceObjectives(PetscDS ds);
