@@ -49,6 +49,45 @@ static inline PetscErrorCode TestSquareMesh(MPI_Comm comm, const char *suite, in
   PetscFunctionReturn(0);
 }
 
+/* The solver's Jacobian against central differences of its residual at u, along w (and v for
+ * the transpose): rel_mult = |J w - (F(u + e w) - F(u - e w)) / 2e| / |J w|, rel_transpose =
+ * |v.(FD of F along w) - (J^T v).w| / |(J^T v).w|. */
+static inline PetscErrorCode TestJacobianAgainstFD(FFSolver s, Vec u, Vec w, Vec v, PetscReal e, PetscReal *rel_mult,
+                                                   PetscReal *rel_transpose)
+{
+  Vec Jw, JTv, up, Fp, Fm;
+  PetscReal a, b, n1, n2;
+
+  PetscFunctionBeginUser;
+  PetscCall(VecDuplicate(u, &Jw));
+  PetscCall(VecDuplicate(u, &JTv));
+  PetscCall(VecDuplicate(u, &up));
+  PetscCall(VecDuplicate(u, &Fp));
+  PetscCall(VecDuplicate(u, &Fm));
+  PetscCall(FFSolverComputeJacobian(s, u));
+  PetscCall(FFSolverJacobianMult(s, w, Jw));
+  PetscCall(FFSolverJacobianTransposeMult(s, v, JTv));
+  PetscCall(VecWAXPY(up, e, w, u));
+  PetscCall(FFSolverComputeResidual(s, up, Fp));
+  PetscCall(VecWAXPY(up, -e, w, u));
+  PetscCall(FFSolverComputeResidual(s, up, Fm));
+  PetscCall(VecAXPY(Fp, -1, Fm));
+  PetscCall(VecScale(Fp, 0.5 / e));
+  PetscCall(VecDot(v, Fp, &a));
+  PetscCall(VecDot(JTv, w, &b));
+  *rel_transpose = PetscAbsReal(a - b) / PetscAbsReal(b);
+  PetscCall(VecNorm(Jw, NORM_2, &n1));
+  PetscCall(VecAXPY(Fp, -1, Jw));
+  PetscCall(VecNorm(Fp, NORM_2, &n2));
+  *rel_mult = n2 / n1;
+  PetscCall(VecDestroy(&Jw));
+  PetscCall(VecDestroy(&JTv));
+  PetscCall(VecDestroy(&up));
+  PetscCall(VecDestroy(&Fp));
+  PetscCall(VecDestroy(&Fm));
+  PetscFunctionReturn(0);
+}
+
 static const char *const TestSquareGroups[] = {"left", "right", "bottom", "top"};
 
 #endif

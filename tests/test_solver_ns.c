@@ -150,9 +150,8 @@ static void TestKovasznayOrders(void)
  * = (J^T v) . w, and J w against the difference vector. */
 static PetscErrorCode CheckJacobian(FFSolver s, Vec u, PetscReal *rel_transpose, PetscReal *rel_mult)
 {
-  Vec w, v, Jw, JTv, up, Fp, Fm;
+  Vec w, v;
   PetscRandom r;
-  PetscReal eps = 1e-6, a, b, n1, n2;
 
   PetscFunctionBeginUser;
   PetscCall(PetscRandomCreate(PetscObjectComm((PetscObject)u), &r));
@@ -161,36 +160,11 @@ static PetscErrorCode CheckJacobian(FFSolver s, Vec u, PetscReal *rel_transpose,
   PetscCall(PetscRandomSeed(r));
   PetscCall(VecDuplicate(u, &w));
   PetscCall(VecDuplicate(u, &v));
-  PetscCall(VecDuplicate(u, &Jw));
-  PetscCall(VecDuplicate(u, &JTv));
-  PetscCall(VecDuplicate(u, &up));
-  PetscCall(VecDuplicate(u, &Fp));
-  PetscCall(VecDuplicate(u, &Fm));
   PetscCall(VecSetRandom(w, r));
   PetscCall(VecSetRandom(v, r));
-  PetscCall(FFSolverComputeJacobian(s, u));
-  PetscCall(FFSolverJacobianMult(s, w, Jw));
-  PetscCall(FFSolverJacobianTransposeMult(s, v, JTv));
-  PetscCall(VecWAXPY(up, eps, w, u));
-  PetscCall(FFSolverComputeResidual(s, up, Fp));
-  PetscCall(VecWAXPY(up, -eps, w, u));
-  PetscCall(FFSolverComputeResidual(s, up, Fm));
-  PetscCall(VecAXPY(Fp, -1, Fm));
-  PetscCall(VecScale(Fp, 0.5 / eps));
-  PetscCall(VecDot(v, Fp, &a));
-  PetscCall(VecDot(JTv, w, &b));
-  *rel_transpose = PetscAbsReal(a - b) / PetscAbsReal(b);
-  PetscCall(VecNorm(Jw, NORM_2, &n1));
-  PetscCall(VecAXPY(Fp, -1, Jw));
-  PetscCall(VecNorm(Fp, NORM_2, &n2));
-  *rel_mult = n2 / n1;
+  PetscCall(TestJacobianAgainstFD(s, u, w, v, 1e-6, rel_mult, rel_transpose));
   PetscCall(VecDestroy(&w));
   PetscCall(VecDestroy(&v));
-  PetscCall(VecDestroy(&Jw));
-  PetscCall(VecDestroy(&JTv));
-  PetscCall(VecDestroy(&up));
-  PetscCall(VecDestroy(&Fp));
-  PetscCall(VecDestroy(&Fm));
   PetscCall(PetscRandomDestroy(&r));
   PetscFunctionReturn(0);
 }

@@ -205,43 +205,16 @@ static PetscErrorCode RandomState(FFSolver s, PetscReal nu, PetscReal lo_n, Pets
  * = (J^T v) . w, with w scaled like the state. */
 static PetscErrorCode CheckJacobian(FFSolver s, Vec u, PetscReal nu, PetscReal *rel_mult, PetscReal *rel_transpose)
 {
-  Vec w, v, Jw, JTv, up, Fp, Fm;
-  PetscReal a, b, n1, n2;
-  const PetscReal e = FD_STEP;
+  Vec w, v;
 
   PetscFunctionBeginUser;
   PetscCall(VecDuplicate(u, &w));
   PetscCall(VecDuplicate(u, &v));
-  PetscCall(VecDuplicate(u, &Jw));
-  PetscCall(VecDuplicate(u, &JTv));
-  PetscCall(VecDuplicate(u, &up));
-  PetscCall(VecDuplicate(u, &Fp));
-  PetscCall(VecDuplicate(u, &Fm));
   PetscCall(RandomState(s, nu, -10, 10, 5, w));
   PetscCall(RandomState(s, 1, -1, 1, 6, v));
-  PetscCall(FFSolverComputeJacobian(s, u));
-  PetscCall(FFSolverJacobianMult(s, w, Jw));
-  PetscCall(FFSolverJacobianTransposeMult(s, v, JTv));
-  PetscCall(VecWAXPY(up, e, w, u));
-  PetscCall(FFSolverComputeResidual(s, up, Fp));
-  PetscCall(VecWAXPY(up, -e, w, u));
-  PetscCall(FFSolverComputeResidual(s, up, Fm));
-  PetscCall(VecAXPY(Fp, -1, Fm));
-  PetscCall(VecScale(Fp, 0.5 / e));
-  PetscCall(VecDot(v, Fp, &a));
-  PetscCall(VecDot(JTv, w, &b));
-  *rel_transpose = PetscAbsReal(a - b) / PetscAbsReal(b);
-  PetscCall(VecNorm(Jw, NORM_2, &n1));
-  PetscCall(VecAXPY(Fp, -1, Jw));
-  PetscCall(VecNorm(Fp, NORM_2, &n2));
-  *rel_mult = n2 / n1;
+  PetscCall(TestJacobianAgainstFD(s, u, w, v, FD_STEP, rel_mult, rel_transpose));
   PetscCall(VecDestroy(&w));
   PetscCall(VecDestroy(&v));
-  PetscCall(VecDestroy(&Jw));
-  PetscCall(VecDestroy(&JTv));
-  PetscCall(VecDestroy(&up));
-  PetscCall(VecDestroy(&Fp));
-  PetscCall(VecDestroy(&Fm));
   PetscFunctionReturn(0);
 }
 
