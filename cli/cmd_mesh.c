@@ -1,9 +1,9 @@
 /* fieldflow mesh: mesh a case's geometry (or read a user .msh), print what it is, and write
  * it as .msh, .vtu (P2 nodes, quadratic triangles, node type, SDF) or .geo. */
 #include "cli_private.h"
+#include "ff_io.h"
 #include "ff_mesh.h"
 #include "ff_petsc.h"
-#include "ff_io.h"
 
 #include <string.h>
 

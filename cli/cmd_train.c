@@ -38,8 +38,8 @@ static PetscErrorCode Defaults(MPI_Comm comm, Args *a, FFKeyValues *resumed)
   }
   PetscCall(PetscOptionsGetString(NULL, NULL, "-model", a->f.model, sizeof a->f.model, &set));
   PetscCheck(!strcmp(a->f.model, "gnn") || !strcmp(a->f.model, "mlgnn") || !strcmp(a->f.model, "field"),
-             PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG, "option -model: '%s' (gnn, mlgnn, field; generative: fm, pbfm, mf, pbmf)",
-             a->f.model);
+             PETSC_COMM_SELF, PETSC_ERR_ARG_WRONG,
+             "option -model: '%s' (gnn, mlgnn, field; generative: fm, pbfm, mf, pbmf)", a->f.model);
   PetscCall(FFSurrogateTypeFromName(a->f.model, &type));
   FFSurrogateConfigDefault(type, &a->config);
   FFTrainOptionsDefault(&a->train);

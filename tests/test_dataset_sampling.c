@@ -1,7 +1,7 @@
 /* Sweep plans: Latin hypercube stratification, Sobol' points against known values, range
  * parsing and the errors for bad ranges. */
-#include "ff_util.h"
 #include "ff_test.h"
+#include "ff_util.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -1,9 +1,9 @@
 /* meshes on 2 ranks: the DFG mesh, meshed on rank 0 and distributed with the METIS partition,
  * keeps its boundary labels, cell count and curved coordinates and its migration SF (each local
  * point's point in the mesh as read); errors reach every rank. */
+#include "ff_io.h"
 #include "ff_mesh.h"
 #include "ff_test.h"
-#include "ff_io.h"
 
 #include <petscsf.h>
 #include <string.h>

@@ -1,7 +1,7 @@
 /* fieldflow solve: the report, the files it writes (read back through VTK), Darcy, and bad
  * input: a message naming the option or group, exit status 1, no output file. */
-#include "ff_test.h"
 #include "ff_io.h"
+#include "ff_test.h"
 
 #include <string.h>
 

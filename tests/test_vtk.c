@@ -1,7 +1,7 @@
 /* io: the VTK bridge. A mesh with fields written to .vtu comes back through VTK's reader
  * with the same points, cells and fields; .pvd collections; atomic writes; errors. */
-#include "ff_test.h"
 #include "ff_io.h"
+#include "ff_test.h"
 
 #include <dirent.h>
 #include <string.h>

@@ -1,8 +1,8 @@
 /* meshes + io: a mesh written as .vtu (FFMeshWrite) reads back through VTK's reader with the
  * node graph's points, quadratic triangles, node types and SDF. */
+#include "ff_io.h"
 #include "ff_mesh.h"
 #include "ff_test.h"
-#include "ff_io.h"
 
 static void TestMeshVtu(void)
 {

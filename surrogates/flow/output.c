@@ -1,6 +1,6 @@
 /* Generated fields as VTU files on the model's mesh (quadratic triangles: P2 fields exact). */
-#include "flow_private.h"
 #include "ff_io.h"
+#include "flow_private.h"
 
 #include <string.h>
 

@@ -1,7 +1,7 @@
 /* The solver a flow model's samples are judged with: the dataset's (rebuilt from a stored
  * sample) or a case meshed now, whose mesh must be the model's. */
-#include "flow_private.h"
 #include "ff_sweep.h"
+#include "flow_private.h"
 
 #include <string.h>
 
