@@ -5,8 +5,8 @@
  * tokens of $Nodes and $Elements are checked here first: every count and tag an integer, every
  * tag in its section's declared range, the block sizes adding up to the declared totals, every
  * element's node count that of its type. $PhysicalNames entries must be as Gmsh writes them
- * (CheckPhysicalNames says why). MSH 2.2 and 4.0 files and binary files are not checked (PETSc
- * reads them as they are). */
+ * (CheckPhysicalNames says why). MSH 4.0 files and binary files are not checked (PETSc reads
+ * them as they are); a 2.2 file is checked after gmsh has rewritten it as 4.1. */
 #include "mesh_private.h"
 
 #include <errno.h>
