@@ -1,11 +1,12 @@
-/* A check of the node and element sections of an ASCII MSH 4.1 file before PETSc reads it.
- * PETSc 3.18's Gmsh reader trusts the counts and tags it reads: a node tag that is not an
- * integer, or an element that names a node outside the file's tag range, makes it index its
- * arrays out of bounds and crash (found by bench/fuzz, docs/reliability.md). So the tokens of
- * $Nodes and $Elements are checked here first: every count and tag an integer, every tag in
- * its section's declared range, the block sizes adding up to the declared totals, every
- * element's node count that of its type. MSH 2.2 and 4.0 files and binary files are not
- * checked (PETSc reads them as they are). */
+/* A check of the node, element and physical-name sections of an ASCII MSH 4.1 file before
+ * PETSc reads it. PETSc 3.18's Gmsh reader trusts the counts and tags it reads: a node tag that
+ * is not an integer, or an element that names a node outside the file's tag range, makes it
+ * index its arrays out of bounds and crash (found by bench/fuzz, docs/reliability.md). So the
+ * tokens of $Nodes and $Elements are checked here first: every count and tag an integer, every
+ * tag in its section's declared range, the block sizes adding up to the declared totals, every
+ * element's node count that of its type. $PhysicalNames entries must be as Gmsh writes them
+ * (CheckPhysicalNames says why). MSH 4.0 files and binary files are not checked (PETSc reads
+ * them as they are); a 2.2 file is checked after gmsh has rewritten it as 4.1. */
 #include "mesh_private.h"
 
 #include <errno.h>
@@ -145,6 +146,53 @@ static int CheckElements(Tokens *t, long long min_node, long long max_node)
   return count == total;
 }
 
+/* The longest physical name accepted. PETSc 3.18's reader copies a name into a stack buffer
+ * without checking its length: ASan saw the copy of a name of 150 characters or more overlap
+ * the line it came from (so the buffer is under about 150 bytes; a shorter overflow would not
+ * be seen, PETSc is not instrumented). Gmsh's own names are short; 128 leaves a margin below
+ * the 140 characters that gave no report. */
+#define MSH_NAME_MAX 128
+
+/* $PhysicalNames: PETSc 3.18 takes a name's length from where the quotes are in its line, with
+ * the opening quote expected right after the tag and one blank: a name not opened there (`1 3
+ * lls""`, or two blanks before the quote) made it copy a negative length, and a long name
+ * overflows its buffer (both found by bench/fuzz). So each entry must be as Gmsh writes it: the
+ * dimension, the tag, one blank, the name in double quotes (no quote inside, at most
+ * MSH_NAME_MAX characters), nothing but blanks after it on its line. */
+static int CheckPhysicalNames(Tokens *t)
+{
+  long long count, dim, tag;
+  if (!Int(t, "the number of physical names", 0, INT_MAX, &count)) return 0;
+  for (long long i = 0; i < count; i++) {
+    if (!Int(t, "a physical name's dimension", 0, 3, &dim) || !Int(t, "a physical name's tag", INT_MIN, INT_MAX, &tag))
+      return 0;
+    const char *open = t->p + 1; /* t->p: the character after the tag */
+    if (open >= t->end || (t->p[0] != ' ' && t->p[0] != '\t') || *open != '"') {
+      snprintf(t->msg, sizeof t->msg, "physical tag %lld: its name must follow after one blank, in double quotes", tag);
+      return 0;
+    }
+    const char *close = open + 1;
+    while (close < t->end && *close != '"' && *close != '\n') close++;
+    if (close >= t->end || *close != '"') {
+      snprintf(t->msg, sizeof t->msg, "physical tag %lld: its name has no closing quote on its line", tag);
+      return 0;
+    }
+    if (close - open - 1 > MSH_NAME_MAX) {
+      snprintf(t->msg, sizeof t->msg, "physical tag %lld: its name has %ld characters, more than %d", tag,
+               (long)(close - open - 1), MSH_NAME_MAX);
+      return 0;
+    }
+    const char *rest = close + 1;
+    while (rest < t->end && (*rest == ' ' || *rest == '\t' || *rest == '\r')) rest++;
+    if (rest < t->end && *rest != '\n') {
+      snprintf(t->msg, sizeof t->msg, "physical tag %lld: something follows its quoted name", tag);
+      return 0;
+    }
+    t->p = rest;
+  }
+  return 1;
+}
+
 PetscErrorCode FFMeshCheckMsh41(const char *path)
 {
   PetscFunctionBegin;
@@ -159,7 +207,11 @@ PetscErrorCode FFMeshCheckMsh41(const char *path)
   PetscCheck(text && got == (size_t)size, PETSC_COMM_SELF, PETSC_ERR_FILE_READ, "cannot read mesh file '%s'", path);
   Tokens t = {text, text + size, path, 1, ""};
   long long min_node = 0, max_node = -1;
-  int ok = !Seek(&t, "$Nodes") || CheckNodes(&t, &min_node, &max_node);
+  int ok = !Seek(&t, "$PhysicalNames") || CheckPhysicalNames(&t);
+  if (ok) {
+    t.p = text, t.line = 1;
+    ok = !Seek(&t, "$Nodes") || CheckNodes(&t, &min_node, &max_node);
+  }
   if (ok) {
     t.p = text, t.line = 1;
     ok = !Seek(&t, "$Elements") || CheckElements(&t, min_node, max_node);

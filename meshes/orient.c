@@ -68,7 +68,11 @@ PetscErrorCode FFPlexCountClockwise(DM dm, PetscInt *n_clockwise, PetscInt *firs
   PetscCall(DMPlexGetHeightStratum(dm, 0, &cStart, &cEnd));
   for (PetscInt c = cStart; c < cEnd; c++) {
     PetscReal detJ;
-    PetscCall(CentroidJacobian(dm, c, q, &detJ));
+    PetscErrorCode ierr = CentroidJacobian(dm, c, q, &detJ);
+    if (ierr) { /* the quadrature goes too (its leak found by bench/fuzz) */
+      PetscCall(PetscQuadratureDestroy(&q));
+      PetscCall(ierr);
+    }
     if (detJ >= 0) continue;
     if (first && *first < 0) *first = c;
     (*n_clockwise)++;
@@ -87,10 +91,15 @@ PetscErrorCode FFPlexOrientCells(DM dm, PetscInt *n_flipped)
   PetscCall(DMPlexGetHeightStratum(dm, 0, &cStart, &cEnd));
   for (PetscInt c = cStart; c < cEnd; c++) {
     PetscReal detJ;
-    PetscCall(CentroidJacobian(dm, c, q, &detJ));
-    if (detJ >= 0) continue;
-    PetscCall(DMPlexOrientPoint(dm, c, -2));
-    n++;
+    PetscErrorCode ierr = CentroidJacobian(dm, c, q, &detJ);
+    if (!ierr && detJ < 0) {
+      ierr = DMPlexOrientPoint(dm, c, -2);
+      n++;
+    }
+    if (ierr) { /* the quadrature goes too (its leak found by bench/fuzz) */
+      PetscCall(PetscQuadratureDestroy(&q));
+      PetscCall(ierr);
+    }
   }
   PetscCall(PetscQuadratureDestroy(&q));
   /* the reflection must have turned every one of them over */

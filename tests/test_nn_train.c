@@ -475,7 +475,7 @@ static void TestOptimizerSafety(void)
   float start[6], ema = P->values[2];
   memcpy(start, P->values, sizeof start);
   for (int k = 1; k <= 30; k++) {
-    float g[6] = {1, -1, 0.5f, 0, 0, 0};
+    float g[16] = {1, -1, 0.5f, 0, 0, 0}; /* as long as grad above: the step reads the padded length */
     FF_TEST_CALL(FFOptimizerStep(opt, P, g, 1.0, &info));
     const double d = fmin(0.9, (1.0 + k) / (10.0 + k));
     ema = (float)(d * ema + (1 - d) * P->values[2]);

@@ -372,6 +372,24 @@ static FFErrorCode OpenDataset(hid_t parent, const char *name, int rank, hsize_t
   return FF_SUCCESS;
 }
 
+/* Numbers are read from an integer or floating-point dataset of at most 8 bytes per value (all
+ * fieldflow writes). HDF5 sizes its conversion buffer by the file's element size: a float of
+ * 4294967291 bytes in a crafted checkpoint made it allocate 4 GiB (found by bench/fuzz), and a
+ * class HDF5 cannot convert to a number is refused here with the dataset's name rather than
+ * by H5Dread. */
+static FFErrorCode CheckNumeric(hid_t d, hid_t parent, const char *name)
+{
+  char w[2048];
+  hid_t t = H5Dget_type(d);
+  H5T_class_t c = t >= 0 ? H5Tget_class(t) : H5T_NO_CLASS;
+  size_t size = t >= 0 ? H5Tget_size(t) : 0;
+  if (t >= 0) H5Tclose(t);
+  FF_ASSERT((c == H5T_INTEGER || c == H5T_FLOAT) && size >= 1 && size <= 8, FF_ERR_FORMAT,
+            "dataset %s does not hold integers or floating-point numbers of at most 8 bytes (values of %zu bytes)",
+            Where(parent, name, w, sizeof w), size);
+  return FF_SUCCESS;
+}
+
 FFErrorCode FFH5GetShape(hid_t parent, const char *name, int max_rank, int *rank, hsize_t *dims)
 {
   char w[2048];
@@ -396,7 +414,8 @@ FFErrorCode FFH5ReadArray(hid_t parent, const char *name, hid_t type, int rank, 
   FF_CHECK(OpenDataset(parent, name, rank, dims, &d));
   size_t count = 1;
   for (int r = 0; r < rank; r++) count *= (size_t)dims[r];
-  FFErrorCode rc = FFMalloc(count * H5Tget_size(type), data);
+  FFErrorCode rc = CheckNumeric(d, parent, name);
+  if (!rc) rc = FFMalloc(count * H5Tget_size(type), data);
   if (!rc && count > 0 && H5Dread(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, *data) < 0) {
     FFFree(data);
     rc = FFErrorSet(FF_ERR_FORMAT, __FILE__, __LINE__, __func__, "cannot read dataset %s",
@@ -414,8 +433,10 @@ FFErrorCode FFH5ReadArrayInto(hid_t parent, const char *name, hid_t type, size_t
   hid_t space = H5Dget_space(d);
   hssize_t n = H5Sget_simple_extent_npoints(space);
   H5Sclose(space);
-  herr_t e = (n == (hssize_t)count && count > 0) ? H5Dread(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) : 0;
+  FFErrorCode rc = CheckNumeric(d, parent, name);
+  herr_t e = (!rc && n == (hssize_t)count && count > 0) ? H5Dread(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) : 0;
   H5Dclose(d);
+  FF_CHECK(rc);
   FF_ASSERT(n == (hssize_t)count, FF_ERR_FORMAT, "dataset %s has %lld values, expected %zu",
             Where(parent, name, w, sizeof w), (long long)n, count);
   FF_ASSERT(e >= 0, FF_ERR_FORMAT, "cannot read dataset %s", Where(parent, name, w, sizeof w));
@@ -442,12 +463,11 @@ FFErrorCode FFH5ReadScalar(hid_t parent, const char *name, double *value, char *
   char w[2048];
   hid_t d;
   FF_CHECK(OpenDataset(parent, name, 0, NULL, &d));
-  herr_t e = H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, value);
-  FFErrorCode rc = FF_SUCCESS;
-  if (e < 0)
+  FFErrorCode rc = CheckNumeric(d, parent, name);
+  if (!rc && H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, value) < 0)
     rc = FFErrorSet(FF_ERR_FORMAT, __FILE__, __LINE__, __func__, "cannot read dataset %s",
                     Where(parent, name, w, sizeof w));
-  else if (units) {
+  if (!rc && units) {
     units[0] = '\0';
     if (H5Aexists(d, "units") > 0) rc = FFH5GetAttrString(d, "units", units, units_len);
   }
