@@ -43,8 +43,9 @@ typedef struct {
   PetscInt bl_layers;         /* NACA: layers in the structured block (0: until they reach h_body) */
   PetscInt bl_surface_points; /* NACA: wall nodes per side of the airfoil */
   PetscReal bl_wake_length;   /* NACA: length of the structured wake block behind the trailing edge */
-  PetscReal refine; /* boundary-layer meshes: level k has 2^k times the cells along each direction (nested for whole k) */
-  PetscBool naca_tmr;         /* NACA: the TMR NACA 0012 section (docs/references.md §9) */
+  PetscReal
+      refine; /* boundary-layer meshes: level k has 2^k times the cells along each direction (nested for whole k) */
+  PetscBool naca_tmr; /* NACA: the TMR NACA 0012 section (docs/references.md §9) */
   /* flat plate: plate [0, plate_length] on y = 0 behind a symmetry plane from -plate_upstream,
    * height plate_height; plate_nx cells along the plate, growing by plate_growth_x from its
    * leading edge (ahead of it they grow by bl_growth from the same first cell) */
@@ -85,6 +86,11 @@ PetscErrorCode FFMeshSetFromOptions(FFMesh mesh);
  * The DM's DMPlexDistributeSetDefault is off, so DMSetFromOptions does not redistribute it. */
 PetscErrorCode FFMeshSetUp(FFMesh mesh);
 PetscErrorCode FFMeshGetDM(FFMesh mesh, DM *dm); /* borrowed reference */
+/* The migration SF of a DM that FFMeshSetUp distributed (NULL: not distributed): each local
+ * point's point in the mesh as read. Composed with the DM rather than set with
+ * DMPlexSetMigrationSF, whose reference PETSc 3.18's DMDestroy releases only under
+ * DMSetUseNatural (a leak found by make sanitize-test). Borrowed reference. */
+PetscErrorCode FFMeshGetMigrationSF(DM dm, PetscSF *migration);
 PetscErrorCode FFMeshGetGeometry(FFMesh mesh, const FFGeometry **geometry);
 /* Boundary physical groups (not the fluid surface), in ascending physical tag (the built-in
  * geometries: dfg inlet outlet walls cylinder; naca airfoil farfield outlet; square left

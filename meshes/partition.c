@@ -144,9 +144,19 @@ PetscErrorCode FFMeshDistribute(DM dm, const char *method, DM *dmdist, FFMeshPar
   /* Kept on the distributed DM: it names each local point's point in the mesh as read (the
    * numbering of a serial FFMesh of the same file), which the node maps of the solvers use. */
   if (*dmdist) {
-    PetscCall(DMPlexSetMigrationSF(*dmdist, migration));
+    PetscCall(PetscObjectCompose((PetscObject)*dmdist, "fieldflow_migration_sf", (PetscObject)migration));
     PetscCall(MeasurePartition(*dmdist, info));
   }
   PetscCall(PetscSFDestroy(&migration));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode FFMeshGetMigrationSF(DM dm, PetscSF *migration)
+{
+  PetscObject obj = NULL;
+
+  PetscFunctionBegin;
+  PetscCall(PetscObjectQuery((PetscObject)dm, "fieldflow_migration_sf", &obj));
+  *migration = (PetscSF)obj;
   PetscFunctionReturn(0);
 }

@@ -201,7 +201,7 @@ PetscErrorCode FFSolverSetNodeGraph(FFSolver s, const FFNodeGraph *graph)
   for (PetscInt q = 0; q < pEnd; q++) s->point_owned[q] = PETSC_TRUE;
   for (PetscInt i = 0; i < nleaves && nleaves > 0; i++) s->point_owned[leaves ? leaves[i] : i] = PETSC_FALSE;
 
-  if (size > 1) PetscCall(DMPlexGetMigrationSF(s->mesh_dm, &migration));
+  if (size > 1) PetscCall(FFMeshGetMigrationSF(s->mesh_dm, &migration));
   PetscCall(PetscInfo(s->dm, "fieldflow: node map %s\n",
                       size == 1 ? "by point" : (migration ? "by the migration SF" : "by node positions")));
   if (size == 1 || migration) {

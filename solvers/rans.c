@@ -294,6 +294,10 @@ static PetscErrorCode WallSegments(FFSolver s, PetscInt *n_segments, PetscReal *
   PetscCallMPI(MPI_Allgather(&nmine, 1, MPI_INT, counts, 1, MPI_INT, s->comm));
   PetscInt total = 0;
   for (PetscMPIInt k = 0; k < size; k++) displs[k] = (PetscMPIInt)total, total += counts[k];
+  if (!total) { /* refused below: nothing of this call may outlive it (found by make sanitize-test) */
+    PetscCall(PetscFree2(counts, displs));
+    PetscCall(PetscFree(mine));
+  }
   PetscCheck(total > 0, s->comm, PETSC_ERR_ARG_WRONG,
              "RANS needs a wall for the wall distance of the SA model: no group is a no-slip wall (give -%sbc_<group> "
              "noslip; groups named wall, walls, airfoil, cylinder or body are walls by default)",

@@ -154,7 +154,7 @@ static void CheckMigrationSF(FFMesh mesh)
   const PetscSFNode *iremote;
   char path[4096];
   FF_TEST_PETSC(FFMeshGetDM(mesh, &dm));
-  FF_TEST_PETSC(DMPlexGetMigrationSF(dm, &migration));
+  FF_TEST_PETSC(FFMeshGetMigrationSF(dm, &migration));
   CU_ASSERT_PTR_NOT_NULL_FATAL(migration);
   snprintf(path, sizeof path, "%s/migration.msh", FFTestTempDir("mpi_mesh"));
   FF_TEST_PETSC(FFMeshWrite(mesh, path)); /* the .msh that was read */

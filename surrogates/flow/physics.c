@@ -31,23 +31,29 @@ struct _p_FFFlowPhysics {
 PetscErrorCode FFFlowPhysicsCreate(FFFlowModel model, FFSolver solver, FFFlowPhysics *out)
 {
   FFFlowPhysics p;
-  PetscInt N;
+  FFProblemType problem;
+  PetscInt N, n_nodes, n_comp;
 
   PetscFunctionBegin;
-  PetscCall(PetscNew(&p));
-  p->model = model;
-  p->solver = solver;
-  PetscCall(FFSolverGetProblem(solver, &p->problem));
-  PetscCall(FFSolverGetNodeFieldLayout(solver, &p->n_nodes, &p->n_comp));
-  PetscCheck(p->n_nodes == model->mesh.n_nodes && p->n_comp == model->cols, model->comm, PETSC_ERR_ARG_INCOMP,
-             "flow physics: the solver's node fields are %d x %d, the model generates %d x %d", (int)p->n_nodes,
-             (int)p->n_comp, model->mesh.n_nodes, model->cols);
+  *out = NULL;
+  /* checked before anything is allocated: a refused model leaves nothing behind */
+  PetscCall(FFSolverGetProblem(solver, &problem));
+  PetscCall(FFSolverGetNodeFieldLayout(solver, &n_nodes, &n_comp));
+  PetscCheck(n_nodes == model->mesh.n_nodes && n_comp == model->cols, model->comm, PETSC_ERR_ARG_INCOMP,
+             "flow physics: the solver's node fields are %d x %d, the model generates %d x %d", (int)n_nodes,
+             (int)n_comp, model->mesh.n_nodes, model->cols);
   const char *expect[2][2] = {{"u", "p"}, {"K", "p"}};
-  const int k = p->problem == FF_PROBLEM_NAVIER_STOKES ? 0 : 1;
+  const int k = problem == FF_PROBLEM_NAVIER_STOKES ? 0 : 1;
   PetscCheck(model->n_fields == 2 && !strcmp(model->fields[0].name, expect[k][0]) &&
                  !strcmp(model->fields[1].name, expect[k][1]),
              model->comm, PETSC_ERR_ARG_INCOMP, "flow physics: the model's fields must be (%s, %s) in that order",
              expect[k][0], expect[k][1]);
+  PetscCall(PetscNew(&p));
+  p->model = model;
+  p->solver = solver;
+  p->problem = problem;
+  p->n_nodes = n_nodes;
+  p->n_comp = n_comp;
   p->re_cond = -1;
   for (int j = 0; j < model->config.n_cond; j++)
     if (!strcmp(model->config.cond[j], "re")) p->re_cond = j;
