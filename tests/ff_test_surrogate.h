@@ -6,6 +6,7 @@
 #include "ff_report.h"
 #include "ff_test_sweep.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,6 +23,15 @@ static inline PetscErrorCode FFTestAirfoilDataset(MPI_Comm comm, const char *dir
   PetscCall(FFTestGenerate(comm, "sweep_airfoil_coarse.opts", more, dir, &sum));
   PetscCheck(sum.ok == n, comm, PETSC_ERR_LIB, "the test sweep solved %ld of %ld samples", sum.ok, n);
   PetscFunctionReturn(0);
+}
+
+/* Runs the fieldflow CLI of this build with args (a shell command line); its output in out
+ * (may be NULL); returns the exit status. */
+static inline int FFTestCLI(const char *args, char *out, size_t len)
+{
+  char cmd[24576];
+  snprintf(cmd, sizeof cmd, "%s %s", FF_CLI, args);
+  return FFTestShell(cmd, out, len);
 }
 
 #endif

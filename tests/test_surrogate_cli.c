@@ -12,13 +12,6 @@ static char data[4096], model[4096], darcy[4096];
 
 static const char *Dir(void) { return FFTestTempDir("surrogate_cli"); }
 
-static int Run(const char *args, char *out, size_t len)
-{
-  char cmd[24576];
-  snprintf(cmd, sizeof cmd, "%s %s", FF_CLI, args);
-  return FFTestShell(cmd, out, len);
-}
-
 /* A dataset and a small model trained on it (once per program). */
 static void Setup(void)
 {
@@ -31,7 +24,7 @@ static void Setup(void)
   snprintf(args, sizeof args,
            "train -model field -data %s -o %s -width 32 -depth 3 -epochs 30 -batch 2 -lr 3e-3 -points 1024 -seed 1",
            data, model);
-  const int rc = Run(args, out, sizeof out);
+  const int rc = FFTestCLI(args, out, sizeof out);
   if (rc) fprintf(stderr, "%s\n", out);
   CU_ASSERT_EQUAL_FATAL(rc, 0);
   done = 1;
@@ -46,11 +39,11 @@ static void TestPredictUserMesh(void)
   snprintf(msh, sizeof msh, "%s/user.msh", Dir());
   snprintf(args, sizeof args, "mesh -case %s/tests/data/sweep_airfoil_coarse.opts -naca_t 0.12 -o %s", FF_SOURCE_DIR,
            msh);
-  CU_ASSERT_EQUAL_FATAL(Run(args, out, sizeof out), 0);
+  CU_ASSERT_EQUAL_FATAL(FFTestCLI(args, out, sizeof out), 0);
   snprintf(args, sizeof args,
            "predict -model %s -geometry file -mesh_file %s -naca_t 0.12 %s -forces_body airfoil -o %s/user.vtu", model,
            msh, flow, Dir());
-  int rc = Run(args, out, sizeof out);
+  int rc = FFTestCLI(args, out, sizeof out);
   if (rc) fprintf(stderr, "%s\n", out);
   CU_ASSERT_EQUAL_FATAL(rc, 0);
   CU_ASSERT_PTR_NOT_NULL(strstr(out, "C_D"));
@@ -66,7 +59,7 @@ static void TestPredictUserMesh(void)
   snprintf(args, sizeof args,
            "predict -model %s -case %s/tests/data/sweep_airfoil_coarse.opts -naca_t 0.12 %s -o %s/builtin.vtu -solve",
            model, FF_SOURCE_DIR, flow, Dir());
-  rc = Run(args, out, sizeof out);
+  rc = FFTestCLI(args, out, sizeof out);
   if (rc) fprintf(stderr, "%s\n", out);
   CU_ASSERT_EQUAL_FATAL(rc, 0);
   CU_ASSERT_PTR_NOT_NULL(strstr(out, "speedup"));
@@ -156,7 +149,7 @@ static void TestCompareFiles(void)
   snprintf(rep, sizeof rep, "%s/report", Dir());
   snprintf(args, sizeof args, "compare -model %s -data %s -split test -o %s -time_solves 1 -figures png,svg", model,
            data, rep);
-  int rc = Run(args, out, sizeof out);
+  int rc = FFTestCLI(args, out, sizeof out);
   if (rc) fprintf(stderr, "%s\n", out);
   CU_ASSERT_EQUAL_FATAL(rc, 0);
   CU_ASSERT_PTR_NOT_NULL(strstr(out, "speedup"));
@@ -238,7 +231,7 @@ static void TestCompareFiles(void)
 static void Expect(const char *args, int status, const char *message)
 {
   char out[16384];
-  const int rc = Run(args, out, sizeof out);
+  const int rc = FFTestCLI(args, out, sizeof out);
   if (rc != status || !strstr(out, message))
     fprintf(stderr, "fieldflow %s\n  expected status %d and '%s', got %d:\n%s\n", args, status, message, rc, out);
   CU_ASSERT_EQUAL(rc, status);

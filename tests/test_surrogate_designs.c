@@ -12,13 +12,6 @@ static char data[4096], model[4096], gnn[4096];
 
 static const char *Dir(void) { return FFTestTempDir("surrogate_designs"); }
 
-static int Run(const char *args, char *out, size_t len)
-{
-  char cmd[24576];
-  snprintf(cmd, sizeof cmd, "%s %s", FF_CLI, args);
-  return FFTestShell(cmd, out, len);
-}
-
 /* A dataset, a small neural field and a one-step GNN on it (once per program). */
 static void Setup(void)
 {
@@ -33,13 +26,13 @@ static void Setup(void)
            "train -model field -data %s -o %s -width 16 -depth 2 -hyper_width 16 -epochs 5 -batch 2 -points 256 "
            "-seed 1 -val_split none",
            data, model);
-  int rc = Run(args, out, sizeof out);
+  int rc = FFTestCLI(args, out, sizeof out);
   if (rc) fprintf(stderr, "%s\n", out);
   CU_ASSERT_EQUAL_FATAL(rc, 0);
   snprintf(args, sizeof args,
            "train -model gnn -data %s -o %s -width 8 -blocks 1 -depth 1 -epochs 1 -stop_at_step 1 -val_split none",
            data, gnn);
-  rc = Run(args, out, sizeof out);
+  rc = FFTestCLI(args, out, sizeof out);
   if (rc) fprintf(stderr, "%s\n", out);
   CU_ASSERT_EQUAL_FATAL(rc, 0);
   done = 1;
@@ -92,7 +85,7 @@ static void TestMeshPathEqualsPredict(void)
   snprintf(args, sizeof args,
            "predict -model %s -case %s/tests/data/sweep_airfoil_coarse.opts -designs %s -path mesh -o %s -progress 0",
            model, FF_SOURCE_DIR, csv, res);
-  int rc = Run(args, out, sizeof out);
+  int rc = FFTestCLI(args, out, sizeof out);
   if (rc) fprintf(stderr, "%s\n", out);
   CU_ASSERT_EQUAL_FATAL(rc, 0);
   CU_ASSERT_PTR_NOT_NULL(strstr(out, "2 designs in"));
@@ -102,7 +95,7 @@ static void TestMeshPathEqualsPredict(void)
   snprintf(args, sizeof args,
            "predict -model %s -case %s/tests/data/sweep_airfoil_coarse.opts -naca_t 0.14 -aoa 4 -re 120 -o %s/one.vtu",
            model, FF_SOURCE_DIR, Dir());
-  CU_ASSERT_EQUAL_FATAL(Run(args, out, sizeof out), 0);
+  CU_ASSERT_EQUAL_FATAL(FFTestCLI(args, out, sizeof out), 0);
   json_object *doc = FFTestJsonRead(json);
   CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
   FF_TEST_CLOSE(v[3], FFTestJsonNumber(doc, "/C_D"), 1e-9, 1e-12);
@@ -127,7 +120,7 @@ static void TestSurfacePath(void)
              "predict -model %s -case %s/tests/data/sweep_airfoil_coarse.opts -designs %s -re 100 -panels 30 "
              "-batch %d -o %s -progress 0",
              model, FF_SOURCE_DIR, csv, k ? 1 : 64, k ? res1 : res);
-    int rc = Run(args, out, sizeof out);
+    int rc = FFTestCLI(args, out, sizeof out);
     if (rc) fprintf(stderr, "%s\n", out);
     CU_ASSERT_EQUAL_FATAL(rc, 0);
   }

@@ -27,10 +27,8 @@ static void Datasets(void)
 
 static int Run(const char *args, char *out, size_t len)
 {
-  char cmd[24576];
-  snprintf(cmd, sizeof cmd, "%s %s", FF_CLI, args);
-  int rc = FFTestShell(cmd, out, len);
-  if (rc) fprintf(stderr, "command failed (%d): %s\n%s\n", rc, cmd, out ? out : "");
+  int rc = FFTestCLI(args, out, len);
+  if (rc) fprintf(stderr, "command failed (%d): %s %s\n%s\n", rc, FF_CLI, args, out ? out : "");
   return rc;
 }
 
