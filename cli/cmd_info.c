@@ -317,9 +317,31 @@ static PetscErrorCode PrintManifest(MPI_Comm comm, FFDataset ds, const FFDataset
   PetscFunctionReturn(0);
 }
 
+/* A model file instead of a dataset: its seal checked and its configuration printed; with
+ * -upgrade, a version-1 (unsealed) checkpoint copied into a sealed one first. */
+static PetscErrorCode InfoModel(MPI_Comm comm, const char *model, const char *upgrade)
+{
+  PetscMPIInt rank;
+  FFKeyValues *config = NULL;
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  if (upgrade[0]) {
+    if (!rank) PetscCallFF(FFCheckpointUpgrade(model, upgrade));
+    PetscCallMPI(MPI_Barrier(comm));
+    PetscCall(PetscPrintf(comm, "upgraded  %s (version 1, unsealed) -> %s (sealed)\n", model, upgrade));
+    model = upgrade;
+  }
+  PetscCallFF(FFKeyValuesCreate(&config));
+  PetscCallFF(FFCheckpointReadConfig(model, config));
+  PetscCall(PetscPrintf(comm, "model     %s: sealed checkpoint, checksum verified\n", model));
+  for (int i = 0; i < config->n; i++) PetscCall(PetscPrintf(comm, "  %-22s %s\n", config->keys[i], config->values[i]));
+  FFKeyValuesDestroy(&config);
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode FFCmdInfo(MPI_Comm comm)
 {
-  char dir[PETSC_MAX_PATH_LEN] = "";
+  char dir[PETSC_MAX_PATH_LEN] = "", model[PETSC_MAX_PATH_LEN] = "", upgrade[PETSC_MAX_PATH_LEN] = "";
   PetscBool found, set, quick = PETSC_FALSE, rebuild = PETSC_FALSE, show_options = PETSC_FALSE, help;
   PetscInt max_lines = 20, bad = 0, disagree = 0;
   PetscMPIInt rank;
@@ -336,9 +358,18 @@ PetscErrorCode FFCmdInfo(MPI_Comm comm)
                              &show_options, NULL));
   PetscCall(PetscOptionsInt("-max_lines", "Lines listed for failures and manifest disagreements", NULL, max_lines,
                             &max_lines, NULL));
+  PetscCall(PetscOptionsString("-model", "A model file instead: check its seal, print its configuration", NULL, model,
+                               model, sizeof model, NULL));
+  PetscCall(PetscOptionsString("-upgrade", "With -model: copy a version-1 (unsealed) checkpoint into this sealed file",
+                               NULL, upgrade, upgrade, sizeof upgrade, NULL));
   PetscOptionsEnd();
   PetscCall(FFCliHelpRequested(&help));
   if (help) PetscFunctionReturn(0);
+  PetscCheck(!upgrade[0] || model[0], comm, PETSC_ERR_USER_INPUT, "option -upgrade needs -model <old.h5>");
+  if (model[0]) {
+    PetscCall(InfoModel(comm, model, upgrade));
+    PetscFunctionReturn(0);
+  }
   PetscCheck(found || set, comm, PETSC_ERR_USER_INPUT, "no dataset given: fieldflow info <dir> (or -data <dir>)");
 
   FFDataset ds;

@@ -304,17 +304,18 @@ static void TestOtherCheckpoint(void)
   CU_ASSERT_PTR_NOT_NULL(strstr(FFErrorMessage(), path));
   CU_ASSERT_PTR_NOT_NULL(strstr(FFErrorMessage(), "parameter 'w' has shape 8 x 4, the model has 9 x 4"));
   CU_ASSERT_EQUAL(other->values[0], before);
-  /* another version: a file written by a later fieldflow */
+  /* another version: a file written (and sealed) by a later fieldflow */
   hid_t f = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
   CU_ASSERT_FATAL(f >= 0);
   hid_t a = H5Aopen(f, "version", H5P_DEFAULT);
-  int64_t two = 2;
-  CU_ASSERT(a >= 0 && H5Awrite(a, H5T_NATIVE_INT64, &two) >= 0);
+  int64_t later = 3;
+  CU_ASSERT(a >= 0 && H5Awrite(a, H5T_NATIVE_INT64, &later) >= 0);
   H5Aclose(a);
   H5Fclose(f);
+  FF_TEST_CALL(FFFileSeal(path, "checkpoint", -1, "ok"));
   CU_ASSERT_EQUAL(FFCheckpointLoad(path, saved, NULL, NULL, NULL), FF_ERR_FORMAT);
   CU_ASSERT_PTR_NOT_NULL(strstr(FFErrorMessage(), path));
-  CU_ASSERT_PTR_NOT_NULL(strstr(FFErrorMessage(), "not a fieldflow checkpoint of version 1"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(FFErrorMessage(), "not a fieldflow checkpoint of version 2"));
   FFParamsDestroy(&saved);
   FFParamsDestroy(&other);
   /* the commands: predict with a file that is not a model, resume a model of another kind */

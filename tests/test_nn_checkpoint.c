@@ -1,5 +1,6 @@
 /* io: checkpoints round-trip (configuration, statistics, parameters, optimizer state),
- * are written atomically, and refuse models whose parameters differ, saying which. */
+ * are written atomically and sealed, refuse damaged files before HDF5 reads them and models
+ * whose parameters differ, saying which; a version-1 (unsealed) file is refused and upgraded. */
 #include "ff_io.h"
 #include "ff_test.h"
 
@@ -174,7 +175,7 @@ static void TestMismatch(void)
   FILE *f = fopen(other, "w");
   fputs("not hdf5", f);
   fclose(f);
-  ExpectLoadError(other, &extra, NULL, "is not an HDF5 file");
+  ExpectLoadError(other, &extra, NULL, "shorter than its 512-byte header");
   CU_ASSERT_EQUAL(FFCheckpointSave("/nonexistent-dir/x.h5", m.P, NULL, NULL, NULL), FF_ERR_IO);
   FreeModel(&m);
   FreeModel(&wider);
@@ -232,6 +233,64 @@ static void TestLockedFile(void)
   FreeModel(&r);
 }
 
+/* The file as a version-1 writer left it: no user block, no seal, the same objects. */
+static void WriteVersion1(const char *from, const char *path)
+{
+  hid_t src = H5Fopen(from, H5F_ACC_RDONLY, H5P_DEFAULT), dst = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  CU_ASSERT_FATAL(src >= 0 && dst >= 0);
+  hid_t str = H5Tcopy(H5T_C_S1), scalar = H5Screate(H5S_SCALAR);
+  const char *format = "fieldflow-checkpoint";
+  const int64_t version = 1;
+  H5Tset_size(str, strlen(format) + 1);
+  hid_t a = H5Acreate2(dst, "format", str, scalar, H5P_DEFAULT, H5P_DEFAULT);
+  H5Awrite(a, str, format);
+  H5Aclose(a);
+  a = H5Acreate2(dst, "version", H5T_STD_I64LE, scalar, H5P_DEFAULT, H5P_DEFAULT);
+  H5Awrite(a, H5T_NATIVE_INT64, &version);
+  H5Aclose(a);
+  CU_ASSERT(H5Ocopy(src, "params", dst, "params", H5P_DEFAULT, H5P_DEFAULT) >= 0);
+  H5Sclose(scalar);
+  H5Tclose(str);
+  H5Fclose(src);
+  H5Fclose(dst);
+}
+
+/* A saved checkpoint carries the sealed header; a byte changed or the file cut is refused
+ * naming the file before HDF5 opens it; a version-1 file is refused with the command that
+ * upgrades it, and the upgraded file loads the same parameters. */
+static void TestSeal(void)
+{
+  Model m, r;
+  MakeModel(6, 1, 1, &m);
+  MakeModel(6, 1, 2, &r);
+  char path[4200], bad[4200], v1[4200], v2[4200], cmd[17000], out[256];
+  Path("sealed.h5", path, sizeof path);
+  FF_TEST_CALL(FFCheckpointSave(path, m.P, m.opt, NULL, NULL));
+  FFFileHeader h;
+  FF_TEST_CALL(FFFileVerify(path, FF_VERIFY_FULL, &h));
+  CU_ASSERT_STRING_EQUAL(h.kind, "checkpoint");
+  Path("flipped.h5", bad, sizeof bad);
+  snprintf(cmd, sizeof cmd, "cp %s %s && printf 'X' | dd of=%s bs=1 seek=%lld conv=notrunc 2>/dev/null", path, bad,
+           bad, h.bytes - 100);
+  FFTestShell(cmd, out, sizeof out);
+  ExpectLoadError(bad, &r, NULL, "checksum mismatch");
+  CU_ASSERT_PTR_NOT_NULL(strstr(FFErrorMessage(), bad));
+  snprintf(cmd, sizeof cmd, "cp %s %s && truncate -s %lld %s", path, bad, h.bytes / 2, bad);
+  FFTestShell(cmd, out, sizeof out);
+  ExpectLoadError(bad, &r, NULL, "truncated");
+  Path("version1.h5", v1, sizeof v1);
+  WriteVersion1(path, v1);
+  ExpectLoadError(v1, &r, NULL, "-upgrade");
+  Path("upgraded.h5", v2, sizeof v2);
+  FF_TEST_CALL(FFCheckpointUpgrade(v1, v2));
+  FF_TEST_CALL(FFCheckpointLoad(v2, r.P, NULL, NULL, NULL));
+  CU_ASSERT(memcmp(r.P->values, m.P->values, m.P->size * sizeof(float)) == 0);
+  CU_ASSERT_NOT_EQUAL(FFCheckpointUpgrade(v2, v1), FF_SUCCESS); /* sealed already: nothing to do */
+  CU_ASSERT_PTR_NOT_NULL(strstr(FFErrorMessage(), "nothing to upgrade"));
+  FreeModel(&m);
+  FreeModel(&r);
+}
+
 int main(void)
 {
   const FFTest tests[] = {
@@ -239,6 +298,7 @@ int main(void)
       {"mismatched models are refused with the differing parameter named", TestMismatch},
       {"a failed save keeps the old file and leaves no temporary file", TestFailedSave},
       {"a checkpoint loads while another program holds it locked", TestLockedFile},
+      {"sealed: a damaged file is refused before HDF5 reads it; version 1 refused and upgraded", TestSeal},
       {NULL, NULL},
   };
   return FFTestRun("nn_checkpoint", tests);

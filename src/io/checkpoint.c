@@ -1,13 +1,17 @@
 /* Checkpoints in HDF5: configuration, normalization statistics, parameters by name and
  * shape, optimizer state. Layout in ff_io.h and docs/nn.md; the files go through the io
- * module's HDF5 helpers (h5.c), like the dataset files. */
+ * module's HDF5 helpers (h5.c), like the dataset files, and are sealed like them (size and
+ * CRC-32 in the 512-byte user block, checked before HDF5 opens the file: libhdf5 does not
+ * survive every damaged file, docs/reliability.md). Version 1 had no seal: such a file is
+ * refused, and FFCheckpointUpgrade copies it once into a sealed version-2 file. */
 #include "io_private.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #define FF_CKPT_FORMAT  "fieldflow-checkpoint"
-#define FF_CKPT_VERSION 1
+#define FF_CKPT_VERSION 2
+#define FF_CKPT_KIND    "checkpoint" /* the sealed header's kind */
 
 /* ---------------------------------------------------------------- writing */
 
@@ -103,7 +107,8 @@ FFErrorCode FFCheckpointSave(const char *path, const FFParams *params, FFOptimiz
 {
   FF_ASSERT(params && params->set_up, FF_ERR_STATE, "checkpoint '%s': parameters are not set up", path);
   SaveCtx ctx = {params, opt, config, stats};
-  FF_CHECK(FFH5WriteFile(path, 0, NULL, WriteAll, &ctx));
+  const FFH5Seal seal = {FF_CKPT_KIND, -1, "ok"};
+  FF_CHECK(FFH5WriteFile(path, FF_H5_USER_BLOCK, &seal, WriteAll, &ctx));
   return FF_SUCCESS;
 }
 
@@ -255,6 +260,31 @@ static FFErrorCode ReadOptimizer(hid_t file, const FFParams *P, FFOptimizer *opt
   return FF_SUCCESS;
 }
 
+/* HDF5's superblock signature: a file that starts with it has no user block, no seal. */
+static int UnsealedHDF5(const char *path)
+{
+  static const unsigned char sig[8] = {0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
+  unsigned char head[8];
+  FILE *f = fopen(path, "rb");
+  int is = f && fread(head, 1, 8, f) == 8 && !memcmp(head, sig, 8);
+  if (f) fclose(f);
+  return is;
+}
+
+/* The seal (size, CRC-32, kind) before any byte reaches HDF5. */
+static FFErrorCode VerifySeal(const char *path)
+{
+  FFFileHeader h;
+  FF_ASSERT(!UnsealedHDF5(path), FF_ERR_FORMAT,
+            "'%s' has no sealed header: a version-1 checkpoint (or not fieldflow's); convert it once with "
+            "`fieldflow info -model %s -upgrade new.h5`",
+            path, path);
+  FF_CHECK(FFFileVerify(path, FF_VERIFY_FULL, &h));
+  FF_ASSERT(!strcmp(h.kind, FF_CKPT_KIND), FF_ERR_FORMAT, "'%s' is a dataset %s file, not a model checkpoint", path,
+            h.kind);
+  return FF_SUCCESS;
+}
+
 static FFErrorCode CheckFormat(hid_t file, const char *path)
 {
   char format[64] = "";
@@ -297,7 +327,8 @@ FFErrorCode FFCheckpointLoad(const char *path, FFParams *params, FFOptimizer *op
   float *tmp = NULL;
   if (params) FF_CHECK(FFCalloc(params->size * (opt ? 4 : 1), sizeof(float), &tmp)); /* padding stays 0 */
   LoadCtx ctx = {path, params, opt, config, stats, tmp};
-  FFErrorCode rc = FFH5ReadFile(path, LoadAll, &ctx);
+  FFErrorCode rc = VerifySeal(path);
+  if (!rc) rc = FFH5ReadFile(path, LoadAll, &ctx);
   free(tmp);
   if (rc) return FFErrorTrace(rc, __FILE__, __LINE__, __func__);
   return FF_SUCCESS;
@@ -306,5 +337,59 @@ FFErrorCode FFCheckpointLoad(const char *path, FFParams *params, FFOptimizer *op
 FFErrorCode FFCheckpointReadConfig(const char *path, FFKeyValues *config)
 {
   FF_CHECK(FFCheckpointLoad(path, NULL, NULL, config, NULL));
+  return FF_SUCCESS;
+}
+
+/* ---------------------------------------------------------------- version 1 -> 2 */
+
+typedef struct {
+  hid_t src;
+  const char *path, *out;
+} UpgradeCtx;
+
+/* The version-1 file's objects copied whole (H5Ocopy: groups, datasets, their attributes);
+ * the root's format and version written anew. */
+static FFErrorCode CopyAll(hid_t dst, void *ctx)
+{
+  const UpgradeCtx *c = ctx;
+  int n = 0;
+  char **names = NULL;
+  FF_CHECK(FFH5AttrStringFixed(dst, "format", FF_CKPT_FORMAT));
+  FF_CHECK(FFH5AttrInt(dst, "version", FF_CKPT_VERSION));
+  FF_CHECK(FFH5List(c->src, &n, &names));
+  FFErrorCode rc = FF_SUCCESS;
+  for (int i = 0; i < n && !rc; i++)
+    if (H5Ocopy(c->src, names[i], dst, names[i], H5P_DEFAULT, H5P_DEFAULT) < 0)
+      rc = FFErrorSet(FF_ERR_IO, __FILE__, __LINE__, __func__, "'%s': cannot copy /%s", c->path, names[i]);
+  for (int i = 0; i < n; i++) free(names[i]);
+  free(names);
+  return rc;
+}
+
+/* Reads the version-1 file (open in src) and writes the sealed copy. */
+static FFErrorCode UpgradeFrom(hid_t src, void *ctx)
+{
+  UpgradeCtx *c = ctx;
+  char format[64] = "";
+  int64_t version = 0;
+  FFErrorCode rc = FFH5GetAttrString(src, "format", format, sizeof format);
+  if (!rc && !strcmp(format, FF_CKPT_FORMAT)) rc = FFH5GetAttrInt(src, "version", &version);
+  FF_ASSERT(!rc && !strcmp(format, FF_CKPT_FORMAT) && version == 1, FF_ERR_FORMAT,
+            "'%s' is not a fieldflow checkpoint of version 1", c->path);
+  c->src = src;
+  const FFH5Seal seal = {FF_CKPT_KIND, -1, "ok"};
+  FF_CHECK(FFH5WriteFile(c->out, FF_H5_USER_BLOCK, &seal, CopyAll, c));
+  return FF_SUCCESS;
+}
+
+FFErrorCode FFCheckpointUpgrade(const char *path, const char *out)
+{
+  FF_ASSERT(FFFileExists(path), FF_ERR_IO, "checkpoint '%s' does not exist", path);
+  FF_ASSERT(UnsealedHDF5(path), FF_ERR_FORMAT, "'%s' is not an unsealed (version-1) checkpoint: nothing to upgrade",
+            path);
+  FF_ASSERT(strcmp(path, out), FF_ERR_ARG, "upgrading '%s' needs another output file", path);
+  UpgradeCtx c = {-1, path, out};
+  FF_CHECK(FFH5ReadFile(path, UpgradeFrom, &c));
+  FF_CHECK(FFCheckpointLoad(out, NULL, NULL, NULL, NULL)); /* sealed, and of this version */
   return FF_SUCCESS;
 }

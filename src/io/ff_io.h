@@ -23,14 +23,16 @@ extern "C" {
 /* ====================================================================== checkpoints */
 /* fieldflow io: model checkpoints in HDF5 (layout in docs/nn.md).
  *
- *   /            attributes format = "fieldflow-checkpoint", version = 1
+ *   (512 bytes) the sealed header, as in every dataset file (file integrity, below)
+ *   /            attributes format = "fieldflow-checkpoint", version = 2
  *   /config      one string attribute per key (the model's configuration)
  *   /normalization/<name>   float32 [n]     (normalization statistics)
  *   /params/<name>          float32 [rows, cols]
  *   /optimizer   attributes step, skipped, plateau_*, and the hyperparameters;
  *                m/<name>, v/<name>, ema/<name> like /params
  *
- * Written to a temporary file and renamed. Loading checks every parameter's name and
+ * Written to a temporary file, sealed and renamed. Loading checks the seal (size, CRC-32)
+ * before HDF5 opens the file, then every parameter's name and
  * shape against the model and names the first one that differs; a failed load leaves
  * the model untouched. In MPI runs let one rank save (every rank may load). */
 /* ---------- configuration: ordered string key/value pairs ---------- */
@@ -79,6 +81,10 @@ FFErrorCode FFCheckpointLoad(const char *path, FFParams *params, FFOptimizer *op
                              FFNamedArrays *stats);
 /* Only the configuration, to build the model before loading its parameters. */
 FFErrorCode FFCheckpointReadConfig(const char *path, FFKeyValues *config);
+/* Version 1 (before the seal; refused by the readers above) copied into a sealed version-2
+ * file out, which is then read back. Only for files you trust: the old file reaches HDF5
+ * unchecked. */
+FFErrorCode FFCheckpointUpgrade(const char *path, const char *out);
 
 /* ====================================================================== datasets */
 /* fieldflow datasets: a directory of HDF5 samples from a parameter sweep of reference
@@ -105,7 +111,7 @@ FFErrorCode FFCheckpointReadConfig(const char *path, FFKeyValues *config);
 typedef enum { FF_VERIFY_QUICK, FF_VERIFY_FULL } FFVerifyLevel;
 
 typedef struct {
-  char kind[16];   /* "sample", "dataset", "manifest" */
+  char kind[16];   /* "sample", "dataset", "manifest", "checkpoint" */
   long index;      /* samples: the sample index; -1 otherwise */
   char status[16]; /* samples: "ok" or "failed" */
   long long bytes; /* the whole file */

@@ -60,7 +60,7 @@ enum {
   FF_H5_LINK_ORDER = 1 << 1, /* the file's root or the group lists its links in creation order */
   FF_H5_ATTR_ORDER = 1 << 2  /* ... its attributes in creation order */
 };
-/* The files of a dataset (samples, definition, manifest). Checkpoints use neither (flags 0). */
+/* The files of a dataset (samples, definition, manifest). Checkpoints: FF_H5_USER_BLOCK only. */
 #define FF_H5_DATASET_FILE (FF_H5_USER_BLOCK | FF_H5_LINK_ORDER)
 
 FFErrorCode FFH5Create(const char *path, unsigned flags, hid_t *file);
@@ -71,9 +71,9 @@ void FFH5Close(hid_t *id); /* any id; sets it to -1 */
 
 /* Fills a new file (fill) or reads an open one (take). */
 typedef FFErrorCode (*FFH5Content)(hid_t file, void *ctx);
-/* What FFFileSeal writes into a dataset file's header. */
+/* What FFFileSeal writes into a file's header. */
 typedef struct {
-  const char *kind; /* "sample", "dataset", "manifest" */
+  const char *kind; /* "sample", "dataset", "manifest", "checkpoint" */
   long index;       /* samples: the index; -1 otherwise */
   const char *status;
 } FFH5Seal;
