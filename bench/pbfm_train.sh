@@ -33,9 +33,9 @@ rm -f "$CAL"
 $MPI "$FF" train -model "$MODEL" -data "$DATA" -split "$SPLIT" -o "$CAL" -epochs "$CAL_EPOCHS" "$@" \
   > "${OUT%.h5}_calibration.log" 2>&1
 line=$(grep "^trained after" "${OUT%.h5}_calibration.log")
-# "trained after N steps (E epochs) in 1m2s (62.0 s in all runs); ..."
+# "trained after N steps (E epochs) in 1m2s (62.0 s in all runs, 60.1 CPU s of rank 0); ..."
 steps=$(echo "$line" | sed 's/trained after \([0-9]*\) steps.*/\1/')
-secs=$(echo "$line" | sed 's/.*(\([0-9.]*\) s in all runs).*/\1/')
+secs=$(echo "$line" | sed 's/.*(\([0-9.]*\) s in all runs.*/\1/')
 per_epoch=$((steps / CAL_EPOCHS))
 epochs=$(awk -v b="$BUDGET" -v s="$secs" -v n="$steps" -v e="$per_epoch" \
   'BEGIN { k = int(b / (s / n) / e); if (k < 1) k = 1; print k }')
