@@ -14,6 +14,7 @@
 struct _n_FFRans {
   PetscReal nt_farfield_ratio; /* -rans_nu_tilde_farfield: nu tilde of the free stream / nu */
   PetscReal grad_div;          /* -rans_grad_div: grad-div coefficient in units of U_ref L_ref */
+  FFRansGradDivScale grad_div_scale; /* -rans_grad_div_scale */
   PetscReal cfl_initial, cfl_max, cfl_min, cfl_growth, reject_factor;
   PetscInt max_steps, newton_max_it;
   PetscReal rtol, switch_rtol;
@@ -41,6 +42,7 @@ PetscErrorCode FFRansCreate(FFSolver s)
   PetscCall(PetscNew(&r));
   r->nt_farfield_ratio = 3.0; /* TMR: nu tilde = 3 nu in the free stream (docs/references.md §9) */
   r->grad_div = 1.0;
+  r->grad_div_scale = FF_RANS_GRAD_DIV_NONE;
   r->cfl_initial = 1.0;
   r->cfl_max = 1e5;
   r->cfl_min = 1e-3;
@@ -73,6 +75,8 @@ PetscErrorCode FFRansOptions(FFSolver s, PetscOptionItems *PetscOptionsObject)
   PetscInt n = 8;
   PetscReal xy[8];
   PetscBool set;
+  const char *const scales[] = {"none", "hmin", "flow"};
+  PetscInt scale;
 
   PetscFunctionBegin;
   PetscCall(FFRansCreate(s));
@@ -85,6 +89,13 @@ PetscErrorCode FFRansOptions(FFSolver s, PetscOptionItems *PetscOptionsObject)
                              "docs/cases.md", r->grad_div, &r->grad_div, NULL));
   PetscCheck(r->grad_div >= 0, s->comm, PETSC_ERR_ARG_OUTOFRANGE, "option -%srans_grad_div must be >= 0, got %g",
              s->prefix, (double)r->grad_div);
+  /* a constant gamma locks the P2 velocity of cells 1000 times longer than high (docs/validation.md) */
+  scale = r->grad_div_scale;
+  PetscCall(PetscOptionsEList("-rans_grad_div_scale",
+                              "Grad-div per cell: none (gamma U_ref L_ref), hmin (gamma U_ref h_min, the cell's "
+                              "smallest length), flow (gamma |u| h_u, its length along u)",
+                              "docs/cases.md", scales, 3, scales[scale], &scale, NULL));
+  r->grad_div_scale = (FFRansGradDivScale)scale;
   PetscCall(PetscOptionsReal("-rans_cfl_initial", "CFL number of the first pseudo-time step", "docs/cases.md",
                              r->cfl_initial, &r->cfl_initial, NULL));
   PetscCall(PetscOptionsReal("-rans_cfl_max", "CFL number at which the continuation hands over to Newton",
@@ -165,6 +176,8 @@ PetscErrorCode FFRansSetConstants(FFSolver s, PetscScalar c[])
   c[FF_RANS_INV_CFL] = s->rans->inv_cfl;
   c[FF_RANS_NT_WEIGHT] = 1.0 / s->nu; /* the SA rows as large as the momentum rows */
   c[FF_RANS_GRAD_DIV] = s->rans->grad_div * s->ref_velocity * s->ref_length;
+  c[FF_RANS_GRAD_DIV_SCALE] = s->rans->grad_div_scale;
+  c[FF_RANS_REF_VL] = s->ref_velocity * s->ref_length;
   PetscFunctionReturn(0);
 }
 

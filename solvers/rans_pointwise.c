@@ -221,8 +221,28 @@ static void PointSetUp(const PetscInt uOff[], const PetscInt uOff_x[], const Pet
   pt->dtaum_dn = half_taum3 * 2 * SUPG_CI * nm * pt->sa.dnu_t * gg;
   pt->div = PetscRealPart(pt->gu[0] + pt->gu[3]);
   const PetscReal lsic = 1 / (pt->taum * (g11 + g22));
-  pt->tauc = PetscRealPart(constants[FF_RANS_GRAD_DIV]) + lsic;
-  for (PetscInt e = 0; e < 2; e++) pt->dtauc_du[e] = -lsic / pt->taum * pt->dtaum_du[e];
+  PetscReal gd = PetscRealPart(constants[FF_RANS_GRAD_DIV]), dgd_du[2] = {0, 0};
+  switch ((FFRansGradDivScale)PetscRealPart(constants[FF_RANS_GRAD_DIV_SCALE])) {
+  case FF_RANS_GRAD_DIV_NONE:
+    break;
+  case FF_RANS_GRAD_DIV_HMIN: { /* h_min = 2 / sqrt(lambda_max(G)); aux data: no derivative */
+    const PetscReal m = 0.5 * (pt->G[0] + pt->G[2]), r = PetscSqrtReal(0.25 * PetscSqr(pt->G[0] - pt->G[2]) + PetscSqr(pt->G[1]));
+    gd *= 2 / PetscSqrtReal(m + r) / PetscRealPart(constants[FF_RANS_REF_VL]);
+  } break;
+  case FF_RANS_GRAD_DIV_FLOW: { /* |u| h_u = 2 |u|^2 / sqrt(u.G u), h_u = 2 |u| / sqrt(u.G u) */
+    const PetscReal Gu0 = pt->G[0] * ux + pt->G[1] * uy, Gu1 = pt->G[1] * ux + pt->G[2] * uy;
+    const PetscReal q = ux * Gu0 + uy * Gu1, a2 = ux * ux + uy * uy;
+    gd /= PetscRealPart(constants[FF_RANS_REF_VL]);
+    if (q > 0) {
+      const PetscReal sq = PetscSqrtReal(q);
+      dgd_du[0] = gd * (4 * ux / sq - 2 * a2 * Gu0 / (q * sq));
+      dgd_du[1] = gd * (4 * uy / sq - 2 * a2 * Gu1 / (q * sq));
+      gd *= 2 * a2 / sq;
+    } else gd = 0;
+  } break;
+  }
+  pt->tauc = gd + lsic;
+  for (PetscInt e = 0; e < 2; e++) pt->dtauc_du[e] = dgd_du[e] - lsic / pt->taum * pt->dtaum_du[e];
   pt->dtauc_dn = -lsic / pt->taum * pt->dtaum_dn;
 }
 
