@@ -75,7 +75,7 @@ PetscErrorCode FFRansOptions(FFSolver s, PetscOptionItems *PetscOptionsObject)
   PetscInt n = 8;
   PetscReal xy[8];
   PetscBool set;
-  const char *const scales[] = {"none", "hmin", "flow"};
+  const char *const scales[] = {"none", "hmin", "flow", "lsic"};
   PetscInt scale;
 
   PetscFunctionBegin;
@@ -93,8 +93,8 @@ PetscErrorCode FFRansOptions(FFSolver s, PetscOptionItems *PetscOptionsObject)
   scale = r->grad_div_scale;
   PetscCall(PetscOptionsEList("-rans_grad_div_scale",
                               "Grad-div per cell: none (gamma U_ref L_ref), hmin (gamma U_ref h_min, the cell's "
-                              "smallest length), flow (gamma |u| h_u, its length along u)",
-                              "docs/cases.md", scales, 3, scales[scale], &scale, NULL));
+                              "smallest length), flow (gamma |u| h_u, its length along u), lsic (0: the LSIC part only)",
+                              "docs/cases.md", scales, 4, scales[scale], &scale, NULL));
   r->grad_div_scale = (FFRansGradDivScale)scale;
   PetscCall(PetscOptionsReal("-rans_cfl_initial", "CFL number of the first pseudo-time step", "docs/cases.md",
                              r->cfl_initial, &r->cfl_initial, NULL));
@@ -653,12 +653,13 @@ static void Fail(FFRans r, const char *why)
   snprintf(r->reason, sizeof r->reason, "%s; residual history (step: ||F||): %s", why, hist);
 }
 
-PetscErrorCode FFRansSolve(FFSolver s, PetscBool *converged)
+/* R_free: ||F|| of the free stream the target is relative to (0: that of the state it starts from) */
+static PetscErrorCode Continuation(FFSolver s, PetscReal R_free, PetscBool *converged)
 {
   FFRans r = s->rans;
   Vec F, last;
   PetscReal atol, rtol, stol, R0, R, Rprev, target, cfl = r->cfl_initial;
-  PetscInt max_it, max_f;
+  PetscInt max_it, max_f, steps0 = s->stats.pseudo_steps;
   SNESConvergedReason reason = SNES_CONVERGED_ITERATING;
   char why[384] = "";
 
@@ -672,7 +673,7 @@ PetscErrorCode FFRansSolve(FFSolver s, PetscBool *converged)
   PetscCall(VecCopy(s->u, last));
   PetscCall(SteadyNorm(s, s->u, F, &R0));
   PetscCall(Record(r, R0, 0));
-  target = PetscMax(atol, r->rtol * R0);
+  target = PetscMax(atol, r->rtol * (R_free > 0 ? R_free : R0));
   Rprev = R = R0;
   if (r->monitor)
     PetscCall(PetscPrintf(s->comm, "RANS pseudo-time: ||F|| %.3e, target %.3e\n", (double)R0, (double)target));
@@ -681,7 +682,7 @@ PetscErrorCode FFRansSolve(FFSolver s, PetscBool *converged)
   PetscReal newton_below = r->switch_rtol * R0; /* Newton takes over below this ||F|| (or at cfl_max) */
   for (PetscInt step = 1; !*converged && step <= r->max_steps; step++) {
     const PetscBool newton = cfl >= r->cfl_max || R <= newton_below ? PETSC_TRUE : PETSC_FALSE;
-    s->stats.pseudo_steps = step;
+    s->stats.pseudo_steps = steps0 + step;
     s->stats.cfl = cfl;
     if (newton) { /* Newton on the steady equations */
       PetscCall(SetInverseCFL(s, 0.0));
@@ -754,6 +755,33 @@ PetscErrorCode FFRansSolve(FFSolver s, PetscBool *converged)
   PetscCall(SetInverseCFL(s, 0.0));
   PetscCall(VecDestroy(&F));
   PetscCall(VecDestroy(&last));
+  PetscFunctionReturn(0);
+}
+
+/* A per-cell grad-div coefficient starts from the solution with the constant one: from the
+ * free stream, the continuation with the small coefficients of the wall layers diverges. */
+PetscErrorCode FFRansSolve(FFSolver s, PetscBool *converged)
+{
+  FFRans r = s->rans;
+  const FFRansGradDivScale scale = r->grad_div_scale;
+
+  PetscReal R_free = 0;
+
+  PetscFunctionBegin;
+  s->stats.pseudo_steps = 0;
+  if (scale != FF_RANS_GRAD_DIV_NONE) {
+    Vec F;
+    PetscCall(VecDuplicate(s->u, &F));
+    PetscCall(SteadyNorm(s, s->u, F, &R_free)); /* the target: -rans_rtol of the free stream's ||F|| */
+    PetscCall(VecDestroy(&F));
+    r->grad_div_scale = FF_RANS_GRAD_DIV_NONE;
+    PetscCall(Continuation(s, 0, converged));
+    r->grad_div_scale = scale;
+    PetscCall(FFSolverUpdateConstants(s, s->nu));
+    if (!*converged) PetscFunctionReturn(0);
+    if (r->monitor) PetscCall(PetscPrintf(s->comm, "RANS: from the constant grad-div coefficient to the per-cell one\n"));
+  }
+  PetscCall(Continuation(s, R_free, converged));
   PetscFunctionReturn(0);
 }
 

@@ -21,7 +21,10 @@
  * SUPG and PSPG with tau_m = (u.Gt u + 9 (nu + nu_t)^2 Gt:Gt)^(-1/2) and SUPG of the SA
  * equation with tau = (u.Gt u + 9 ((nu + n+) / sigma)^2 Gt:Gt)^(-1/2), Gt = 4 G (quadratic
  * elements: the length h / 2); grad-div with tau_c = gamma + 1 / (tau_m tr Gt) (gamma =
- * -rans_grad_div U L, the LSIC part from tau_m). Without PSPG the pressure checkerboards along
+ * -rans_grad_div U L, or per cell by -rans_grad_div_scale: U h_min with h_min = 2 / sqrt of G's
+ * largest eigenvalue, |u| h_u, or 0; the LSIC part from tau_m). A constant gamma, 10^6 times
+ * nu in the first layer of a wall-resolved mesh, locks the P2 velocity there into reversed
+ * flow (docs/validation.md). Without PSPG the pressure checkerboards along
  * the long cells of a boundary layer (Taylor-Hood's inf-sup constant falls with the aspect
  * ratio); without grad-div Taylor-Hood's weak mass conservation lets a spurious wall-normal
  * velocity carry the momentum of a turbulent boundary layer (docs/validation.md). The laminar
@@ -240,6 +243,9 @@ static void PointSetUp(const PetscInt uOff[], const PetscInt uOff_x[], const Pet
       gd *= 2 * a2 / sq;
     } else gd = 0;
   } break;
+  case FF_RANS_GRAD_DIV_LSIC:
+    gd = 0;
+    break;
   }
   pt->tauc = gd + lsic;
   for (PetscInt e = 0; e < 2; e++) pt->dtauc_du[e] = dgd_du[e] - lsic / pt->taum * pt->dtaum_du[e];

@@ -128,8 +128,13 @@ enum {
   FF_RANS_NUM_CONSTANTS
 };
 /* -rans_grad_div_scale: gamma U_ref L_ref, gamma U_ref h_min, gamma |u| h_u (h_u the cell's
- * length along u) */
-typedef enum { FF_RANS_GRAD_DIV_NONE, FF_RANS_GRAD_DIV_HMIN, FF_RANS_GRAD_DIV_FLOW } FFRansGradDivScale;
+ * length along u), 0 (the LSIC part of tau_c only) */
+typedef enum {
+  FF_RANS_GRAD_DIV_NONE,
+  FF_RANS_GRAD_DIV_HMIN,
+  FF_RANS_GRAD_DIV_FLOW,
+  FF_RANS_GRAD_DIV_LSIC
+} FFRansGradDivScale;
 enum { FF_DARCY_K_WEIGHT, FF_DARCY_NUM_CONSTANTS };
 PetscErrorCode FFSolverUpdateConstants(FFSolver solver, PetscReal nu_or_weight);
 

@@ -243,9 +243,9 @@ static void TestJacobian(void)
   FF_TEST_PETSC(VecDestroy(&x));
   FF_TEST_PETSC(FFSolverDestroy(&s));
   FF_TEST_PETSC(PetscOptionsClear(NULL));
-  /* the per-cell grad-div coefficients (flow: one that depends on u) */
-  const char *scales[] = {"hmin", "flow"};
-  for (int k = 0; k < 2; k++) {
+  /* the per-cell grad-div coefficients (flow: one that depends on u; lsic: none but the LSIC part) */
+  const char *scales[] = {"hmin", "flow", "lsic"};
+  for (int k = 0; k < 3; k++) {
     char opt[64];
     snprintf(opt, sizeof opt, "-sq_rans_grad_div_scale %s", scales[k]);
     FF_TEST_PETSC(PetscOptionsInsertString(NULL, opt));
