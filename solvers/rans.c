@@ -42,7 +42,7 @@ PetscErrorCode FFRansCreate(FFSolver s)
   PetscCall(PetscNew(&r));
   r->nt_farfield_ratio = 3.0; /* TMR: nu tilde = 3 nu in the free stream (docs/references.md §9) */
   r->grad_div = 1.0;
-  r->grad_div_scale = FF_RANS_GRAD_DIV_NONE;
+  r->grad_div_scale = FF_RANS_GRAD_DIV_HMIN; /* docs/validation.md */
   r->cfl_initial = 1.0;
   r->cfl_max = 1e5;
   r->cfl_min = 1e-3;
@@ -665,14 +665,12 @@ static PetscErrorCode Continuation(FFSolver s, PetscReal R_free, PetscBool *conv
 
   PetscFunctionBegin;
   *converged = PETSC_FALSE;
-  r->n_hist = 0;
-  r->reason[0] = '\0';
   PetscCall(SNESGetTolerances(s->snes, &atol, &rtol, &stol, &max_it, &max_f));
   PetscCall(VecDuplicate(s->u, &F));
   PetscCall(VecDuplicate(s->u, &last));
   PetscCall(VecCopy(s->u, last));
   PetscCall(SteadyNorm(s, s->u, F, &R0));
-  PetscCall(Record(r, R0, 0));
+  if (!r->n_hist) PetscCall(Record(r, R0, 0)); /* a second stage goes on with the first's history */
   target = PetscMax(atol, r->rtol * (R_free > 0 ? R_free : R0));
   Rprev = R = R0;
   if (r->monitor)
@@ -769,6 +767,8 @@ PetscErrorCode FFRansSolve(FFSolver s, PetscBool *converged)
 
   PetscFunctionBegin;
   s->stats.pseudo_steps = 0;
+  r->n_hist = 0;
+  r->reason[0] = '\0';
   if (scale != FF_RANS_GRAD_DIV_NONE) {
     Vec F;
     PetscCall(VecDuplicate(s->u, &F));
