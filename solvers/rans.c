@@ -12,8 +12,8 @@
 #include <string.h>
 
 struct _n_FFRans {
-  PetscReal nt_farfield_ratio; /* -rans_nu_tilde_farfield: nu tilde of the free stream / nu */
-  PetscReal grad_div;          /* -rans_grad_div: grad-div coefficient in units of U_ref L_ref */
+  PetscReal nt_farfield_ratio;       /* -rans_nu_tilde_farfield: nu tilde of the free stream / nu */
+  PetscReal grad_div;                /* -rans_grad_div: grad-div coefficient in units of U_ref L_ref */
   FFRansGradDivScale grad_div_scale; /* -rans_grad_div_scale */
   PetscReal cfl_initial, cfl_max, cfl_min, cfl_growth, reject_factor;
   PetscInt max_steps, newton_max_it;
@@ -91,10 +91,11 @@ PetscErrorCode FFRansOptions(FFSolver s, PetscOptionItems *PetscOptionsObject)
              s->prefix, (double)r->grad_div);
   /* a constant gamma locks the P2 velocity of cells 1000 times longer than high (docs/validation.md) */
   scale = r->grad_div_scale;
-  PetscCall(PetscOptionsEList("-rans_grad_div_scale",
-                              "Grad-div per cell: none (gamma U_ref L_ref), hmin (gamma U_ref h_min, the cell's "
-                              "smallest length), flow (gamma |u| h_u, its length along u), lsic (0: the LSIC part only)",
-                              "docs/cases.md", scales, 4, scales[scale], &scale, NULL));
+  PetscCall(
+      PetscOptionsEList("-rans_grad_div_scale",
+                        "Grad-div per cell: none (gamma U_ref L_ref), hmin (gamma U_ref h_min, the cell's "
+                        "smallest length), flow (gamma |u| h_u, its length along u), lsic (0: the LSIC part only)",
+                        "docs/cases.md", scales, 4, scales[scale], &scale, NULL));
   r->grad_div_scale = (FFRansGradDivScale)scale;
   PetscCall(PetscOptionsReal("-rans_cfl_initial", "CFL number of the first pseudo-time step", "docs/cases.md",
                              r->cfl_initial, &r->cfl_initial, NULL));
@@ -779,7 +780,8 @@ PetscErrorCode FFRansSolve(FFSolver s, PetscBool *converged)
     r->grad_div_scale = scale;
     PetscCall(FFSolverUpdateConstants(s, s->nu));
     if (!*converged) PetscFunctionReturn(0);
-    if (r->monitor) PetscCall(PetscPrintf(s->comm, "RANS: from the constant grad-div coefficient to the per-cell one\n"));
+    if (r->monitor)
+      PetscCall(PetscPrintf(s->comm, "RANS: from the constant grad-div coefficient to the per-cell one\n"));
   }
   PetscCall(Continuation(s, R_free, converged));
   PetscFunctionReturn(0);

@@ -229,7 +229,8 @@ static void PointSetUp(const PetscInt uOff[], const PetscInt uOff_x[], const Pet
   case FF_RANS_GRAD_DIV_NONE:
     break;
   case FF_RANS_GRAD_DIV_HMIN: { /* h_min = 2 / sqrt(lambda_max(G)); aux data: no derivative */
-    const PetscReal m = 0.5 * (pt->G[0] + pt->G[2]), r = PetscSqrtReal(0.25 * PetscSqr(pt->G[0] - pt->G[2]) + PetscSqr(pt->G[1]));
+    const PetscReal m = 0.5 * (pt->G[0] + pt->G[2]),
+                    r = PetscSqrtReal(0.25 * PetscSqr(pt->G[0] - pt->G[2]) + PetscSqr(pt->G[1]));
     gd *= 2 / PetscSqrtReal(m + r) / PetscRealPart(constants[FF_RANS_REF_VL]);
   } break;
   case FF_RANS_GRAD_DIV_FLOW: { /* |u| h_u = 2 |u|^2 / sqrt(u.G u), h_u = 2 |u| / sqrt(u.G u) */
@@ -241,7 +242,8 @@ static void PointSetUp(const PetscInt uOff[], const PetscInt uOff_x[], const Pet
       dgd_du[0] = gd * (4 * ux / sq - 2 * a2 * Gu0 / (q * sq));
       dgd_du[1] = gd * (4 * uy / sq - 2 * a2 * Gu1 / (q * sq));
       gd *= 2 * a2 / sq;
-    } else gd = 0;
+    } else
+      gd = 0;
   } break;
   case FF_RANS_GRAD_DIV_LSIC:
     gd = 0;
