@@ -784,6 +784,18 @@ PetscErrorCode FFRansSolve(FFSolver s, PetscBool *converged)
       PetscCall(PetscPrintf(s->comm, "RANS: from the constant grad-div coefficient to the per-cell one\n"));
   }
   PetscCall(Continuation(s, R_free, converged));
+  if (!*converged && scale != FF_RANS_GRAD_DIV_NONE) { /* say which stage: the constant one converged */
+    char why[sizeof r->reason];
+    PetscCall(PetscStrncpy(why, r->reason, sizeof why));
+    PetscCall(PetscSNPrintf(r->reason, sizeof r->reason,
+                            "from the converged solution with -%srans_grad_div_scale none (the constant coefficient) "
+                            "to %s: %s",
+                            s->prefix,
+                            scale == FF_RANS_GRAD_DIV_HMIN   ? "hmin"
+                            : scale == FF_RANS_GRAD_DIV_FLOW ? "flow"
+                                                             : "lsic",
+                            why));
+  }
   PetscFunctionReturn(0);
 }
 
