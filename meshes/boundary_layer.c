@@ -118,6 +118,12 @@ PetscErrorCode FFBoundaryLayerCheck(const FFGeometry *g, const char *prefix)
                (int)g->bl_surface_points);
     PetscCheck(g->bl_layers >= 0, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE, "option -%smesh_bl_layers must be >= 0",
                p);
+    /* without -mesh_bl_layers the layers grow until one is as high as h_body: the first must be lower */
+    const PetscReal y1 = FFBoundaryLayerFirstHeight(g->bl_yplus, g->bl_re);
+    PetscCheck(g->bl_layers > 0 || y1 < g->h_body, PETSC_COMM_SELF, PETSC_ERR_ARG_OUTOFRANGE,
+               "options -%smesh_bl_yplus %g and -%sre %g give a first cell %g high, not below -%smesh_h_body %g: "
+               "a lower y+, a higher Reynolds number (or -%smesh_bl_re), a larger h_body, or -%smesh_bl_layers",
+               p, (double)g->bl_yplus, p, (double)g->bl_re, (double)y1, p, (double)g->h_body, p, p);
     PetscCheck(g->bl_wake_length > 0 && g->bl_wake_length < 0.5 * g->farfield - 1, PETSC_COMM_SELF,
                PETSC_ERR_ARG_OUTOFRANGE, "option -%smesh_bl_wake_length: must be in (0, farfield / 2 - 1), got %g", p,
                (double)g->bl_wake_length);

@@ -12,8 +12,9 @@
 #include <string.h>
 
 struct _n_FFRans {
-  PetscReal nt_farfield_ratio; /* -rans_nu_tilde_farfield: nu tilde of the free stream / nu */
-  PetscReal grad_div;          /* -rans_grad_div: grad-div coefficient in units of U_ref L_ref */
+  PetscReal nt_farfield_ratio;       /* -rans_nu_tilde_farfield: nu tilde of the free stream / nu */
+  PetscReal grad_div;                /* -rans_grad_div: grad-div coefficient in units of U_ref L_ref */
+  FFRansGradDivScale grad_div_scale; /* -rans_grad_div_scale */
   PetscReal cfl_initial, cfl_max, cfl_min, cfl_growth, reject_factor;
   PetscInt max_steps, newton_max_it;
   PetscReal rtol, switch_rtol;
@@ -41,6 +42,7 @@ PetscErrorCode FFRansCreate(FFSolver s)
   PetscCall(PetscNew(&r));
   r->nt_farfield_ratio = 3.0; /* TMR: nu tilde = 3 nu in the free stream (docs/references.md §9) */
   r->grad_div = 1.0;
+  r->grad_div_scale = FF_RANS_GRAD_DIV_HMIN; /* docs/validation.md */
   r->cfl_initial = 1.0;
   r->cfl_max = 1e5;
   r->cfl_min = 1e-3;
@@ -73,6 +75,8 @@ PetscErrorCode FFRansOptions(FFSolver s, PetscOptionItems *PetscOptionsObject)
   PetscInt n = 8;
   PetscReal xy[8];
   PetscBool set;
+  const char *const scales[] = {"none", "hmin", "flow", "lsic"};
+  PetscInt scale;
 
   PetscFunctionBegin;
   PetscCall(FFRansCreate(s));
@@ -85,6 +89,14 @@ PetscErrorCode FFRansOptions(FFSolver s, PetscOptionItems *PetscOptionsObject)
                              "docs/cases.md", r->grad_div, &r->grad_div, NULL));
   PetscCheck(r->grad_div >= 0, s->comm, PETSC_ERR_ARG_OUTOFRANGE, "option -%srans_grad_div must be >= 0, got %g",
              s->prefix, (double)r->grad_div);
+  /* a constant gamma locks the P2 velocity of cells 1000 times longer than high (docs/validation.md) */
+  scale = r->grad_div_scale;
+  PetscCall(
+      PetscOptionsEList("-rans_grad_div_scale",
+                        "Grad-div per cell: none (gamma U_ref L_ref), hmin (gamma U_ref h_min, the cell's "
+                        "smallest length), flow (gamma |u| h_u, its length along u), lsic (0: the LSIC part only)",
+                        "docs/cases.md", scales, 4, scales[scale], &scale, NULL));
+  r->grad_div_scale = (FFRansGradDivScale)scale;
   PetscCall(PetscOptionsReal("-rans_cfl_initial", "CFL number of the first pseudo-time step", "docs/cases.md",
                              r->cfl_initial, &r->cfl_initial, NULL));
   PetscCall(PetscOptionsReal("-rans_cfl_max", "CFL number at which the continuation hands over to Newton",
@@ -165,6 +177,8 @@ PetscErrorCode FFRansSetConstants(FFSolver s, PetscScalar c[])
   c[FF_RANS_INV_CFL] = s->rans->inv_cfl;
   c[FF_RANS_NT_WEIGHT] = 1.0 / s->nu; /* the SA rows as large as the momentum rows */
   c[FF_RANS_GRAD_DIV] = s->rans->grad_div * s->ref_velocity * s->ref_length;
+  c[FF_RANS_GRAD_DIV_SCALE] = s->rans->grad_div_scale;
+  c[FF_RANS_REF_VL] = s->ref_velocity * s->ref_length;
   PetscFunctionReturn(0);
 }
 
@@ -640,26 +654,25 @@ static void Fail(FFRans r, const char *why)
   snprintf(r->reason, sizeof r->reason, "%s; residual history (step: ||F||): %s", why, hist);
 }
 
-PetscErrorCode FFRansSolve(FFSolver s, PetscBool *converged)
+/* R_free: ||F|| of the free stream the target is relative to (0: that of the state it starts from) */
+static PetscErrorCode Continuation(FFSolver s, PetscReal R_free, PetscBool *converged)
 {
   FFRans r = s->rans;
   Vec F, last;
   PetscReal atol, rtol, stol, R0, R, Rprev, target, cfl = r->cfl_initial;
-  PetscInt max_it, max_f;
+  PetscInt max_it, max_f, steps0 = s->stats.pseudo_steps;
   SNESConvergedReason reason = SNES_CONVERGED_ITERATING;
   char why[384] = "";
 
   PetscFunctionBegin;
   *converged = PETSC_FALSE;
-  r->n_hist = 0;
-  r->reason[0] = '\0';
   PetscCall(SNESGetTolerances(s->snes, &atol, &rtol, &stol, &max_it, &max_f));
   PetscCall(VecDuplicate(s->u, &F));
   PetscCall(VecDuplicate(s->u, &last));
   PetscCall(VecCopy(s->u, last));
   PetscCall(SteadyNorm(s, s->u, F, &R0));
-  PetscCall(Record(r, R0, 0));
-  target = PetscMax(atol, r->rtol * R0);
+  if (!r->n_hist) PetscCall(Record(r, R0, 0)); /* a second stage goes on with the first's history */
+  target = PetscMax(atol, r->rtol * (R_free > 0 ? R_free : R0));
   Rprev = R = R0;
   if (r->monitor)
     PetscCall(PetscPrintf(s->comm, "RANS pseudo-time: ||F|| %.3e, target %.3e\n", (double)R0, (double)target));
@@ -668,7 +681,7 @@ PetscErrorCode FFRansSolve(FFSolver s, PetscBool *converged)
   PetscReal newton_below = r->switch_rtol * R0; /* Newton takes over below this ||F|| (or at cfl_max) */
   for (PetscInt step = 1; !*converged && step <= r->max_steps; step++) {
     const PetscBool newton = cfl >= r->cfl_max || R <= newton_below ? PETSC_TRUE : PETSC_FALSE;
-    s->stats.pseudo_steps = step;
+    s->stats.pseudo_steps = steps0 + step;
     s->stats.cfl = cfl;
     if (newton) { /* Newton on the steady equations */
       PetscCall(SetInverseCFL(s, 0.0));
@@ -741,6 +754,48 @@ PetscErrorCode FFRansSolve(FFSolver s, PetscBool *converged)
   PetscCall(SetInverseCFL(s, 0.0));
   PetscCall(VecDestroy(&F));
   PetscCall(VecDestroy(&last));
+  PetscFunctionReturn(0);
+}
+
+/* A per-cell grad-div coefficient starts from the solution with the constant one: from the
+ * free stream, the continuation with the small coefficients of the wall layers diverges. */
+PetscErrorCode FFRansSolve(FFSolver s, PetscBool *converged)
+{
+  FFRans r = s->rans;
+  const FFRansGradDivScale scale = r->grad_div_scale;
+
+  PetscReal R_free = 0;
+
+  PetscFunctionBegin;
+  s->stats.pseudo_steps = 0;
+  r->n_hist = 0;
+  r->reason[0] = '\0';
+  if (scale != FF_RANS_GRAD_DIV_NONE) {
+    Vec F;
+    PetscCall(VecDuplicate(s->u, &F));
+    PetscCall(SteadyNorm(s, s->u, F, &R_free)); /* the target: -rans_rtol of the free stream's ||F|| */
+    PetscCall(VecDestroy(&F));
+    r->grad_div_scale = FF_RANS_GRAD_DIV_NONE;
+    PetscCall(Continuation(s, 0, converged));
+    r->grad_div_scale = scale;
+    PetscCall(FFSolverUpdateConstants(s, s->nu));
+    if (!*converged) PetscFunctionReturn(0);
+    if (r->monitor)
+      PetscCall(PetscPrintf(s->comm, "RANS: from the constant grad-div coefficient to the per-cell one\n"));
+  }
+  PetscCall(Continuation(s, R_free, converged));
+  if (!*converged && scale != FF_RANS_GRAD_DIV_NONE) { /* say which stage: the constant one converged */
+    char why[sizeof r->reason];
+    PetscCall(PetscStrncpy(why, r->reason, sizeof why));
+    PetscCall(PetscSNPrintf(r->reason, sizeof r->reason,
+                            "from the converged solution with -%srans_grad_div_scale none (the constant coefficient) "
+                            "to %s: %s",
+                            s->prefix,
+                            scale == FF_RANS_GRAD_DIV_HMIN   ? "hmin"
+                            : scale == FF_RANS_GRAD_DIV_FLOW ? "flow"
+                                                             : "lsic",
+                            why));
+  }
   PetscFunctionReturn(0);
 }
 

@@ -21,7 +21,10 @@
  * SUPG and PSPG with tau_m = (u.Gt u + 9 (nu + nu_t)^2 Gt:Gt)^(-1/2) and SUPG of the SA
  * equation with tau = (u.Gt u + 9 ((nu + n+) / sigma)^2 Gt:Gt)^(-1/2), Gt = 4 G (quadratic
  * elements: the length h / 2); grad-div with tau_c = gamma + 1 / (tau_m tr Gt) (gamma =
- * -rans_grad_div U L, the LSIC part from tau_m). Without PSPG the pressure checkerboards along
+ * -rans_grad_div U L, or per cell by -rans_grad_div_scale: U h_min with h_min = 2 / sqrt of G's
+ * largest eigenvalue, |u| h_u, or 0; the LSIC part from tau_m). A constant gamma, 10^6 times
+ * nu in the first layer of a wall-resolved mesh, locks the P2 velocity there into reversed
+ * flow (docs/validation.md). Without PSPG the pressure checkerboards along
  * the long cells of a boundary layer (Taylor-Hood's inf-sup constant falls with the aspect
  * ratio); without grad-div Taylor-Hood's weak mass conservation lets a spurious wall-normal
  * velocity carry the momentum of a turbulent boundary layer (docs/validation.md). The laminar
@@ -221,8 +224,33 @@ static void PointSetUp(const PetscInt uOff[], const PetscInt uOff_x[], const Pet
   pt->dtaum_dn = half_taum3 * 2 * SUPG_CI * nm * pt->sa.dnu_t * gg;
   pt->div = PetscRealPart(pt->gu[0] + pt->gu[3]);
   const PetscReal lsic = 1 / (pt->taum * (g11 + g22));
-  pt->tauc = PetscRealPart(constants[FF_RANS_GRAD_DIV]) + lsic;
-  for (PetscInt e = 0; e < 2; e++) pt->dtauc_du[e] = -lsic / pt->taum * pt->dtaum_du[e];
+  PetscReal gd = PetscRealPart(constants[FF_RANS_GRAD_DIV]), dgd_du[2] = {0, 0};
+  switch ((FFRansGradDivScale)PetscRealPart(constants[FF_RANS_GRAD_DIV_SCALE])) {
+  case FF_RANS_GRAD_DIV_NONE:
+    break;
+  case FF_RANS_GRAD_DIV_HMIN: { /* h_min = 2 / sqrt(lambda_max(G)); aux data: no derivative */
+    const PetscReal m = 0.5 * (pt->G[0] + pt->G[2]),
+                    r = PetscSqrtReal(0.25 * PetscSqr(pt->G[0] - pt->G[2]) + PetscSqr(pt->G[1]));
+    gd *= 2 / PetscSqrtReal(m + r) / PetscRealPart(constants[FF_RANS_REF_VL]);
+  } break;
+  case FF_RANS_GRAD_DIV_FLOW: { /* |u| h_u = 2 |u|^2 / sqrt(u.G u), h_u = 2 |u| / sqrt(u.G u) */
+    const PetscReal Gu0 = pt->G[0] * ux + pt->G[1] * uy, Gu1 = pt->G[1] * ux + pt->G[2] * uy;
+    const PetscReal q = ux * Gu0 + uy * Gu1, a2 = ux * ux + uy * uy;
+    gd /= PetscRealPart(constants[FF_RANS_REF_VL]);
+    if (q > 0) {
+      const PetscReal sq = PetscSqrtReal(q);
+      dgd_du[0] = gd * (4 * ux / sq - 2 * a2 * Gu0 / (q * sq));
+      dgd_du[1] = gd * (4 * uy / sq - 2 * a2 * Gu1 / (q * sq));
+      gd *= 2 * a2 / sq;
+    } else
+      gd = 0;
+  } break;
+  case FF_RANS_GRAD_DIV_LSIC:
+    gd = 0;
+    break;
+  }
+  pt->tauc = gd + lsic;
+  for (PetscInt e = 0; e < 2; e++) pt->dtauc_du[e] = dgd_du[e] - lsic / pt->taum * pt->dtaum_du[e];
   pt->dtauc_dn = -lsic / pt->taum * pt->dtaum_dn;
 }
 

@@ -119,7 +119,22 @@ PetscErrorCode FFSetMeanObjectives(PetscDS ds);
  * RANS: Navier-Stokes's, then 1 / CFL of the pseudo-time term (0: the steady residual) and
  * the weight of the SA rows */
 enum { FF_NS_NU, FF_NS_DRAG_X, FF_NS_DRAG_Y, FF_NS_NUM_CONSTANTS };
-enum { FF_RANS_INV_CFL = FF_NS_NUM_CONSTANTS, FF_RANS_NT_WEIGHT, FF_RANS_GRAD_DIV, FF_RANS_NUM_CONSTANTS };
+enum {
+  FF_RANS_INV_CFL = FF_NS_NUM_CONSTANTS,
+  FF_RANS_NT_WEIGHT,
+  FF_RANS_GRAD_DIV,       /* gamma U_ref L_ref */
+  FF_RANS_GRAD_DIV_SCALE, /* an FFRansGradDivScale */
+  FF_RANS_REF_VL,         /* U_ref L_ref, the unit the scaled gammas divide by */
+  FF_RANS_NUM_CONSTANTS
+};
+/* -rans_grad_div_scale: gamma U_ref L_ref, gamma U_ref h_min, gamma |u| h_u (h_u the cell's
+ * length along u), 0 (the LSIC part of tau_c only) */
+typedef enum {
+  FF_RANS_GRAD_DIV_NONE,
+  FF_RANS_GRAD_DIV_HMIN,
+  FF_RANS_GRAD_DIV_FLOW,
+  FF_RANS_GRAD_DIV_LSIC
+} FFRansGradDivScale;
 enum { FF_DARCY_K_WEIGHT, FF_DARCY_NUM_CONSTANTS };
 PetscErrorCode FFSolverUpdateConstants(FFSolver solver, PetscReal nu_or_weight);
 

@@ -88,6 +88,10 @@ static void TestBadNaca(void)
   ExpectFailure("-geometry naca -naca_m -0.01", m);
   const char *code[] = {"-naca", "24x2", "4-digit", NULL};
   ExpectFailure("-geometry naca -naca 24x2", code);
+  /* wall layers whose first cell (y+ 3 at Re 500: 0.08 high) is not below h_body: refused, not
+   * a block of no layers (it crashed the mesher) */
+  const char *bl[] = {"-mesh_bl_yplus 3", "-re 500", "not below -mesh_h_body 0.05", NULL};
+  ExpectFailure("-geometry naca -naca 0012 -mesh_bl_yplus 3 -re 500 -mesh_h_body 0.05", bl);
 }
 
 static void TestBadSizes(void)

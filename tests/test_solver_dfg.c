@@ -57,6 +57,24 @@ static void TestCoarseDFG(void)
   CU_ASSERT(fabs(edp) < COARSE_DP_BOUND);
 }
 
+/* The wall integrals of pressure and viscous traction (FFSolverComputeWallForces, the RANS
+ * summary's split) against the volume integral: two consistent evaluations of the same force,
+ * apart by the discretization error of the wall gradient (2.5e-3 of C_D on this level). A
+ * wrong normal, side or scale is an error of order 1 (a sign: 200%), so 1% tells them apart. */
+static void TestWallIntegrals(void)
+{
+  FFForces f;
+  FFWallForces w;
+  CU_ASSERT_PTR_NOT_NULL_FATAL(solver);
+  FF_TEST_PETSC(FFSolverComputeForces(solver, "cylinder", &f));
+  FF_TEST_PETSC(FFSolverComputeWallForces(solver, "cylinder", &w));
+  const double cd = (double)(w.cd_pressure + w.cd_friction);
+  printf("\n  wall integrals: C_D pressure %.6f + friction %.6f = %.6f (volume %.6f, %+.2e)", (double)w.cd_pressure,
+         (double)w.cd_friction, cd, (double)f.cd, (cd - f.cd) / f.cd);
+  CU_ASSERT(w.cd_pressure > 0 && w.cd_friction > 0);
+  CU_ASSERT(fabs(cd - f.cd) < 1e-2 * f.cd);
+}
+
 /* state -> node field -> state is the identity; the node field holds the boundary values
  * (the inflow parabola) and the P1 pressure interpolated at edge midpoints. */
 static void TestNodeMaps(void)
@@ -191,6 +209,7 @@ int main(int argc, char **argv)
 {
   const FFTest tests[] = {
       {"coarse DFG 2D-1: C_D, C_L, dp within the table's bounds", TestCoarseDFG},
+      {"wall integrals of pressure and shear: the volume-integral C_D within 1%", TestWallIntegrals},
       {"node maps: exact round trip, boundary values, midpoint pressure", TestNodeMaps},
       {"node-field loss: zero at the solution, gradient = central differences", TestNodeFieldLoss},
       {"C_p around the cylinder", TestPressureCoefficient},

@@ -243,6 +243,23 @@ static void TestJacobian(void)
   FF_TEST_PETSC(VecDestroy(&x));
   FF_TEST_PETSC(FFSolverDestroy(&s));
   FF_TEST_PETSC(PetscOptionsClear(NULL));
+  /* the other grad-div coefficients (the default is hmin; flow depends on u; lsic: the LSIC part only) */
+  const char *scales[] = {"none", "flow", "lsic"};
+  for (int k = 0; k < 3; k++) {
+    char opt[64];
+    snprintf(opt, sizeof opt, "-sq_rans_grad_div_scale %s", scales[k]);
+    FF_TEST_PETSC(PetscOptionsInsertString(NULL, opt));
+    FF_TEST_PETSC(CreateSquareRans(dm, &s));
+    FF_TEST_PETSC(FFSolverCreateState(s, &x));
+    FF_TEST_PETSC(RandomState(s, nu, -2, 500, 3, x));
+    FF_TEST_PETSC(CheckJacobian(s, x, nu, &rm, &rt));
+    printf("\n  -rans_grad_div_scale %s: J w vs FD %.2e, J^T v vs FD %.2e", scales[k], (double)rm, (double)rt);
+    CU_ASSERT(rm < FD_TOL);
+    CU_ASSERT(rt < FD_TOL);
+    FF_TEST_PETSC(VecDestroy(&x));
+    FF_TEST_PETSC(FFSolverDestroy(&s));
+    FF_TEST_PETSC(PetscOptionsClear(NULL));
+  }
   FF_TEST_PETSC(DMDestroy(&dm));
 }
 
@@ -323,6 +340,9 @@ static void TestBadInput(void)
   ExpectBadInput("-problem rans -re 1e5 -bc_left freestream -bc_bottom noslip -bc_top outflow -bc_right outflow "
                  "-rans_nu_tilde_farfield -1",
                  PETSC_TRUE, "option -rans_nu_tilde_farfield must be >= 0");
+  ExpectBadInput("-problem rans -re 1e5 -bc_left freestream -bc_bottom noslip -bc_top outflow -bc_right outflow "
+                 "-rans_grad_div_scale cells",
+                 PETSC_TRUE, "-rans_grad_div_scale");
 }
 
 int main(int argc, char **argv)
