@@ -69,13 +69,15 @@ PetscErrorCode FFRansDestroy(FFSolver s)
   PetscFunctionReturn(0);
 }
 
+/* -rans_grad_div_scale, in the order of FFRansGradDivScale */
+static const char *const GradDivScaleNames[] = {"none", "hmin", "flow", "lsic"};
+
 PetscErrorCode FFRansOptions(FFSolver s, PetscOptionItems *PetscOptionsObject)
 {
   FFRans r;
   PetscInt n = 8;
   PetscReal xy[8];
   PetscBool set;
-  const char *const scales[] = {"none", "hmin", "flow", "lsic"};
   PetscInt scale;
 
   PetscFunctionBegin;
@@ -95,7 +97,7 @@ PetscErrorCode FFRansOptions(FFSolver s, PetscOptionItems *PetscOptionsObject)
       PetscOptionsEList("-rans_grad_div_scale",
                         "Grad-div per cell: none (gamma U_ref L_ref), hmin (gamma U_ref h_min, the cell's "
                         "smallest length), flow (gamma |u| h_u, its length along u), lsic (0: the LSIC part only)",
-                        "docs/cases.md", scales, 4, scales[scale], &scale, NULL));
+                        "docs/cases.md", GradDivScaleNames, 4, GradDivScaleNames[scale], &scale, NULL));
   r->grad_div_scale = (FFRansGradDivScale)scale;
   PetscCall(PetscOptionsReal("-rans_cfl_initial", "CFL number of the first pseudo-time step", "docs/cases.md",
                              r->cfl_initial, &r->cfl_initial, NULL));
@@ -178,7 +180,8 @@ PetscErrorCode FFRansSetConstants(FFSolver s, PetscScalar c[])
   c[FF_RANS_NT_WEIGHT] = 1.0 / s->nu; /* the SA rows as large as the momentum rows */
   c[FF_RANS_GRAD_DIV] = s->rans->grad_div * s->ref_velocity * s->ref_length;
   c[FF_RANS_GRAD_DIV_SCALE] = s->rans->grad_div_scale;
-  c[FF_RANS_REF_VL] = s->ref_velocity * s->ref_length;
+  c[FF_RANS_REF_U] = s->ref_velocity;
+  c[FF_RANS_REF_L] = s->ref_length;
   PetscFunctionReturn(0);
 }
 
@@ -763,7 +766,6 @@ PetscErrorCode FFRansSolve(FFSolver s, PetscBool *converged)
 {
   FFRans r = s->rans;
   const FFRansGradDivScale scale = r->grad_div_scale;
-
   PetscReal R_free = 0;
 
   PetscFunctionBegin;
@@ -790,11 +792,7 @@ PetscErrorCode FFRansSolve(FFSolver s, PetscBool *converged)
     PetscCall(PetscSNPrintf(r->reason, sizeof r->reason,
                             "from the converged solution with -%srans_grad_div_scale none (the constant coefficient) "
                             "to %s: %s",
-                            s->prefix,
-                            scale == FF_RANS_GRAD_DIV_HMIN   ? "hmin"
-                            : scale == FF_RANS_GRAD_DIV_FLOW ? "flow"
-                                                             : "lsic",
-                            why));
+                            s->prefix, GradDivScaleNames[scale], why));
   }
   PetscFunctionReturn(0);
 }

@@ -231,12 +231,12 @@ static void PointSetUp(const PetscInt uOff[], const PetscInt uOff_x[], const Pet
   case FF_RANS_GRAD_DIV_HMIN: { /* h_min = 2 / sqrt(lambda_max(G)); aux data: no derivative */
     const PetscReal m = 0.5 * (pt->G[0] + pt->G[2]),
                     r = PetscSqrtReal(0.25 * PetscSqr(pt->G[0] - pt->G[2]) + PetscSqr(pt->G[1]));
-    gd *= 2 / PetscSqrtReal(m + r) / PetscRealPart(constants[FF_RANS_REF_VL]);
+    gd *= 2 / PetscSqrtReal(m + r) / PetscRealPart(constants[FF_RANS_REF_L]); /* gamma U_ref h_min */
   } break;
   case FF_RANS_GRAD_DIV_FLOW: { /* |u| h_u = 2 |u|^2 / sqrt(u.G u), h_u = 2 |u| / sqrt(u.G u) */
     const PetscReal Gu0 = pt->G[0] * ux + pt->G[1] * uy, Gu1 = pt->G[1] * ux + pt->G[2] * uy;
     const PetscReal q = ux * Gu0 + uy * Gu1, a2 = ux * ux + uy * uy;
-    gd /= PetscRealPart(constants[FF_RANS_REF_VL]);
+    gd /= PetscRealPart(constants[FF_RANS_REF_U] * constants[FF_RANS_REF_L]); /* gamma */
     if (q > 0) {
       const PetscReal sq = PetscSqrtReal(q);
       dgd_du[0] = gd * (4 * ux / sq - 2 * a2 * Gu0 / (q * sq));

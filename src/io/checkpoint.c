@@ -361,8 +361,7 @@ static FFErrorCode CopyAll(hid_t dst, void *ctx)
   for (int i = 0; i < n && !rc; i++)
     if (H5Ocopy(c->src, names[i], dst, names[i], H5P_DEFAULT, H5P_DEFAULT) < 0)
       rc = FFErrorSet(FF_ERR_IO, __FILE__, __LINE__, __func__, "'%s': cannot copy /%s", c->path, names[i]);
-  for (int i = 0; i < n; i++) free(names[i]);
-  free(names);
+  FFStringsFree(&names, n);
   return rc;
 }
 
