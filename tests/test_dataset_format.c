@@ -292,6 +292,67 @@ static void TestCorruptFiles(void)
   CU_ASSERT_EQUAL(FFFileVerify(path, FF_VERIFY_QUICK, NULL), FF_ERR_IO);
 }
 
+/* A kept fuzz input (tests/fuzz/sample/), copied and sealed as a writer would seal it. */
+static void CopySealed(const char *name, const char *path)
+{
+  char cmd[8500];
+  snprintf(cmd, sizeof cmd, "cp '%s/tests/fuzz/sample/%s' '%s'", FF_SOURCE_DIR, name, path);
+  CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
+  FF_TEST_CALL(FFFileSeal(path, "sample", 0, "ok"));
+}
+
+/* Sealed files that crash or hang libhdf5 (found by the fuzzers, docs/reliability.md): the
+ * probe read in a child process takes the fall, the reader refuses the file naming it and
+ * this process goes on. */
+static void TestLibHDF5FaultsContained(void)
+{
+  const char *dir = FFTestTempDir("dataset_format_probe");
+  char path[4096];
+  FFSample s;
+  snprintf(path, sizeof path, "%s/segv.h5", dir);
+  CopySealed("libhdf5-H5F_accum_read-segv.h5", path);
+  CU_ASSERT_EQUAL(FFSampleRead(path, FF_READ_ALL, &s), FF_ERR_FORMAT);
+  CU_ASSERT_PTR_NOT_NULL(strstr(FFErrorMessage(), path));
+  CU_ASSERT_PTR_NOT_NULL(strstr(FFErrorMessage(), "crashed the HDF5 library (signal 11"));
+  FFErrorClear();
+
+  snprintf(path, sizeof path, "%s/hang.h5", dir);
+  CopySealed("libhdf5-H5HG-hang.h5", path);
+  setenv("FIELDFLOW_H5_PROBE_TIMEOUT", "1", 1);
+  double t0 = FFTimeNow();
+  CU_ASSERT_EQUAL(FFSampleRead(path, FF_READ_ALL, &s), FF_ERR_FORMAT);
+  double waited = FFTimeNow() - t0;
+  unsetenv("FIELDFLOW_H5_PROBE_TIMEOUT");
+  CU_ASSERT(waited >= 1.0 && waited < 30.0);
+  CU_ASSERT_PTR_NOT_NULL(strstr(FFErrorMessage(), path));
+  CU_ASSERT_PTR_NOT_NULL(strstr(FFErrorMessage(), "did not finish reading it within 1 s"));
+  FFErrorClear();
+
+  /* A good file reads the same with the probe and without it. */
+  FFTestSampleData d;
+  FFSample good, a, b;
+  memset(&good, 0, sizeof good);
+  good.index = 2;
+  strcpy(good.case_name, "synthetic");
+  good.options = "-geometry square\n";
+  FFTestMakeSample(3, 2, &d, &good);
+  snprintf(path, sizeof path, "%s/good.h5", dir);
+  FF_TEST_CALL(FFSampleWrite(path, &good));
+  FF_TEST_CALL(FFSampleRead(path, FF_READ_ALL, &a));
+  setenv("FIELDFLOW_H5_PROBE", "0", 1);
+  FF_TEST_CALL(FFSampleRead(path, FF_READ_ALL, &b));
+  unsetenv("FIELDFLOW_H5_PROBE");
+  CU_ASSERT_EQUAL(a.mesh.n_nodes, b.mesh.n_nodes);
+  CU_ASSERT_EQUAL(a.n_fields, b.n_fields);
+  for (int f = 0; f < a.n_fields && f < b.n_fields; f++) {
+    size_t rows = (size_t)(a.fields[f].location == FF_FIELD_NODES ? a.mesh.n_nodes : a.mesh.n_vertices);
+    CU_ASSERT_EQUAL(memcmp(a.fields[f].data, b.fields[f].data, sizeof(double) * rows * (size_t)a.fields[f].n_comp), 0);
+  }
+  FFSampleDestroy(&a);
+  FFSampleDestroy(&b);
+  FFTestFreeSample(&d);
+}
+
 static int CountTemps(const char *dir)
 {
   int n = 0;
@@ -374,6 +435,7 @@ int main(void)
       {"mesh file blob: compressed, byte-exact, read on request", TestMeshFileRoundTrip},
       {"truncated, corrupted and unsealed files detected and named", TestCorruptFiles},
       {"bad samples are refused and leave no file", TestBadSamples},
+      {"files that crash or hang libhdf5 refused by the probe read", TestLibHDF5FaultsContained},
       {"vertex fields extended to all P2 nodes", TestFieldToNodes},
       {NULL, NULL},
   };

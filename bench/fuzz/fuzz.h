@@ -62,6 +62,7 @@ static inline void FuzzWrite(const char *path, const uint8_t *data, size_t size)
 /* A reader's failure must say which file it refused. */
 static inline void FuzzExpectClean(FFErrorCode rc, const char *path)
 {
+  if (rc && getenv("FF_FUZZ_VERBOSE")) fprintf(stderr, "refused: %s\n", FFErrorMessage());
   if (rc && !strstr(FFErrorMessage(), path)) {
     fprintf(stderr, "fuzz: an error that does not name the file '%s':\n%s\n", path, FFErrorMessage());
     abort();

@@ -145,6 +145,13 @@ FFErrorCode FFH5WriteFile(const char *path, unsigned flags, const FFH5Seal *seal
 
 FFErrorCode FFH5ReadFile(const char *path, FFH5Content take, void *ctx)
 {
+  FF_CHECK(FFH5Probe(path, take, ctx));
+  FF_CHECK(FFH5ReadTrustedFile(path, take, ctx));
+  return FF_SUCCESS;
+}
+
+FFErrorCode FFH5ReadTrustedFile(const char *path, FFH5Content take, void *ctx)
+{
   hid_t file = -1;
   FFErrorCode rc;
   H5E_BEGIN_TRY

@@ -82,8 +82,17 @@ typedef struct {
  * renames it over path. On any failure the temporary file is removed and path is as it was.
  * HDF5's own error stack is not printed: the error names file and object. */
 FFErrorCode FFH5WriteFile(const char *path, unsigned flags, const FFH5Seal *seal, FFH5Content fill, void *ctx);
-/* Opens path read only, calls take, closes it; quiet like FFH5WriteFile. */
+/* Opens path read only, calls take, closes it; quiet like FFH5WriteFile. The read runs first
+ * as a probe in a child process (FFH5Probe), so take must not write anything outside memory. */
 FFErrorCode FFH5ReadFile(const char *path, FFH5Content take, void *ctx);
+/* The same without the probe: for a take that writes files (a checkpoint's upgrade) on a file
+ * the user trusts. */
+FFErrorCode FFH5ReadTrustedFile(const char *path, FFH5Content take, void *ctx);
+/* Runs the read of path (open, take, close) in a child process and waits for it: FF_ERR_FORMAT
+ * naming the file when the child crashed, failed inside HDF5 or passed the time limit; success
+ * when it finished (accepting the file or refusing it: the caller's own read says which).
+ * h5_probe.c says why and how to turn it off. */
+FFErrorCode FFH5Probe(const char *path, FFH5Content take, void *ctx);
 
 FFErrorCode FFH5CreateGroup(hid_t parent, const char *name, unsigned order, hid_t *group); /* FF_H5_*_ORDER */
 FFErrorCode FFH5OpenGroup(hid_t parent, const char *name, hid_t *group);
