@@ -41,14 +41,18 @@ def floor_row(doc):
 
 
 def budget_of(out, model):
-    """steps and training seconds from OUT/<model>.budget (bench/pbfm_train.sh)"""
+    """steps and training seconds from OUT/<model>.budget (bench/pbfm_train.sh: the trainer's
+    closing line, "... after N steps (E epochs) in 5m00s (300.1 s in all runs, 290.2 CPU s ...")"""
     path = os.path.join(out, model + ".budget")
     if not os.path.exists(path):
         return ""
     last = open(path).read().strip().splitlines()[-1]
+    if " after " not in last:
+        return ""
     steps = last.split(" after ")[1].split(" steps")[0]
     secs = last.split("(")[-1].split(" s in all runs")[0]
-    return "%s steps, %s s" % (steps, secs)
+    cpu = last.split(" s in all runs, ")[1].split(" CPU s")[0] if " CPU s" in last else "?"
+    return "%s steps, %s s (%s CPU s)" % (steps, secs, cpu)
 
 
 def main():

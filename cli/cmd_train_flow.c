@@ -280,6 +280,9 @@ static PetscErrorCode Fit(MPI_Comm comm, Args *a, Data *d, FFFlowModel m, FFFlow
   PetscCall(FFFlowFitSetExtra(fit, "data.n_train", buf));
   PetscCall(FFFlowFitGetTask(fit, &task));
   PetscCall(FFTrainerCreate(comm, &a->train, &task, &trainer));
+  FFOptimizer *opt;
+  PetscCall(FFTrainerGetOptimizer(trainer, &opt));
+  PetscCall(FFFlowFitFollowOptimizer(fit, opt));
   PetscCall(FFTrainerSetOutput(trainer, a->f.out, a->f.csv));
   if (a->f.resume[0]) PetscCall(FFTrainerResume(trainer, a->f.resume));
   PetscCall(FFFlowModelGetParams(m, &P));

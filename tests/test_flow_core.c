@@ -98,12 +98,13 @@ static void TestPath(void)
     FF_TEST_CLOSE(target[i], x1[i] - 0.9 * x0[i], 1e-6, 1e-7);
   }
   /* the schedule: 1, 2, 3, 4 steps over the quarters of training */
-  CU_ASSERT_EQUAL(FFFlowUnrollSteps(0, 100, 4), 1);
-  CU_ASSERT_EQUAL(FFFlowUnrollSteps(24, 100, 4), 1);
-  CU_ASSERT_EQUAL(FFFlowUnrollSteps(25, 100, 4), 2);
-  CU_ASSERT_EQUAL(FFFlowUnrollSteps(60, 100, 4), 3);
-  CU_ASSERT_EQUAL(FFFlowUnrollSteps(99, 100, 4), 4);
-  CU_ASSERT_EQUAL(FFFlowUnrollSteps(99, 100, 2), 2);
+  CU_ASSERT_EQUAL(FFFlowUnrollSteps(0.0, 4), 1);
+  CU_ASSERT_EQUAL(FFFlowUnrollSteps(24.0 / 100, 4), 1);
+  CU_ASSERT_EQUAL(FFFlowUnrollSteps(25.0 / 100, 4), 2);
+  CU_ASSERT_EQUAL(FFFlowUnrollSteps(60.0 / 100, 4), 3);
+  CU_ASSERT_EQUAL(FFFlowUnrollSteps(99.0 / 100, 4), 4);
+  CU_ASSERT_EQUAL(FFFlowUnrollSteps(1.0, 4), 4);
+  CU_ASSERT_EQUAL(FFFlowUnrollSteps(99.0 / 100, 2), 2);
 }
 
 static void TestWasserstein(void)

@@ -484,6 +484,7 @@ void FFOptimizerObserve(FFOptimizer *opt, double metric);
  * total_steps done, so a run reaches min_lr when its budget or its steps end, whichever is
  * first. The caller supplies the clock so that all ranks of a data-parallel run agree on it. */
 void FFOptimizerSetClock(FFOptimizer *opt, double fraction);
+double FFOptimizerGetClock(const FFOptimizer *opt); /* the fraction set last; 0 without a budget */
 double FFOptimizerLearningRate(const FFOptimizer *opt);
 const FFOptimizerConfig *FFOptimizerGetConfig(const FFOptimizer *opt);
 void FFOptimizerGetState(FFOptimizer *opt, FFOptimizerState *state);

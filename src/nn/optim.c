@@ -125,6 +125,8 @@ void FFOptimizerSetClock(FFOptimizer *opt, double fraction)
   if (fraction > opt->state.clock) opt->state.clock = fraction;
 }
 
+double FFOptimizerGetClock(const FFOptimizer *opt) { return opt->state.clock; }
+
 void FFOptimizerObserve(FFOptimizer *opt, double metric)
 {
   const FFScheduleConfig *s = &opt->config.schedule;

@@ -144,9 +144,9 @@ PetscErrorCode FFFlowMeanFlowLoss(const FFFlowVelocity *vel, FFTape *tape, FFTap
  * enters the main tape as a constant. */
 PetscErrorCode FFFlowPredictClean(const FFFlowVelocity *vel, FFTape *tape, FFTape *aux, FFFlowBatch *batch, int steps,
                                   PetscBool last_only, FFTensor **x1_hat);
-/* The unrolling schedule of training: 1 step in the first quarter of total_steps, 2 in the
- * second, ..., max_steps (<= 4 by default) in the last. */
-int FFFlowUnrollSteps(long step, long total_steps, int max_steps);
+/* The unrolling schedule of training: 1 step in the first quarter of training (progress, the
+ * fraction done, in [0, 1]), 2 in the second, ..., max_steps (<= 4 by default) in the last. */
+int FFFlowUnrollSteps(double progress, int max_steps);
 
 /* The physics of one generated sample (rows x cols, normalized as the model sees it):
  * r = the mean squared residual of the sample, and dr/dx (same layout; NULL: not wanted). */
@@ -402,6 +402,11 @@ PetscErrorCode FFFlowFitDestroy(FFFlowFit *fit);
 /* A configuration key saved with the model. */
 PetscErrorCode FFFlowFitSetExtra(FFFlowFit fit, const char *key, const char *value);
 PetscErrorCode FFFlowFitGetTask(FFFlowFit fit, FFTrainTask *task);
+/* The trainer's optimizer (FFTrainerGetOptimizer): with a time budget (-max_time) the unrolling
+ * schedule then follows the budget's clock as the learning rate does (the larger of the
+ * fractions of steps and of time done), so a run stopped by its budget has gone through every
+ * quarter. */
+PetscErrorCode FFFlowFitFollowOptimizer(FFFlowFit fit, const FFOptimizer *opt);
 
 /* ====================================================================== the solver of a model */
 

@@ -163,12 +163,11 @@ PetscErrorCode FFFlowMatchingForward(const FFFlowVelocity *vel, FFTape *tape, do
   PetscFunctionReturn(0);
 }
 
-int FFFlowUnrollSteps(long step, long total_steps, int max_steps)
+int FFFlowUnrollSteps(double progress, int max_steps)
 {
   if (max_steps < 1) max_steps = 1;
-  if (total_steps <= 0) return 1;
-  long q = (4 * step) / total_steps; /* the quarter of training */
-  int n = (int)(q + 1);
+  if (!(progress > 0)) return 1;
+  int n = (int)floor(4.0 * progress) + 1; /* the quarter of training, from 1 */
   return n < 1 ? 1 : (n > max_steps ? max_steps : n);
 }
 

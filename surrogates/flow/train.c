@@ -20,6 +20,7 @@ struct _p_FFFlowFit {
   double *cond;
   FFRng *rngs;
   FFKeyValues *extra;
+  const FFOptimizer *opt; /* its clock: the fraction of a time budget spent (NULL: steps only) */
 };
 
 void FFFlowFitOptionsDefault(FFFlowFitOptions *o)
@@ -110,7 +111,9 @@ static PetscErrorCode Loss(void *ctx, uint64_t seed, long step, int n, const lon
     PetscCallFF(FFTapeBackwardFrom(f->tape, 1, &view.loss, sds, g_data));
     losses->data += weight * c * data;
     if (g_phys && f->phys) {
-      const int steps = FFFlowUnrollSteps(step, f->o.total_steps, f->o.unroll_max);
+      double progress = f->o.total_steps > 0 ? (double)step / (double)f->o.total_steps : 0.0;
+      if (f->opt && FFOptimizerGetClock(f->opt) > progress) progress = FFOptimizerGetClock(f->opt);
+      const int steps = FFFlowUnrollSteps(progress, f->o.unroll_max);
       FFTensor *hat;
       double lr, rmean;
       PetscCall(FFFlowPredictClean(&f->vel, f->tape, f->aux, &view, steps, f->o.unroll_last_only, &hat));
@@ -242,6 +245,13 @@ PetscErrorCode FFFlowFitSetExtra(FFFlowFit f, const char *key, const char *value
 {
   PetscFunctionBegin;
   PetscCallFF(FFKeyValuesSet(f->extra, key, value));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode FFFlowFitFollowOptimizer(FFFlowFit f, const FFOptimizer *opt)
+{
+  PetscFunctionBegin;
+  f->opt = opt;
   PetscFunctionReturn(0);
 }
 
