@@ -31,6 +31,9 @@
 #include <time.h>
 #include <unistd.h>
 
+/* Present in a sanitizer build (a fuzzer sets it to record the input), absent otherwise. */
+extern void __sanitizer_set_death_callback(void (*callback)(void)) __attribute__((weak));
+
 /* FIELDFLOW_H5_PROBE: 0 off, 2 verbose, 1 otherwise (the default). */
 static int ProbeMode(void)
 {
@@ -62,13 +65,15 @@ static double Now(void)
 
 /* The child: quiet, the read, out. A fatal signal takes the default action: the handlers the
  * parent inherited must not run in the copy (PETSc's calls MPI_Abort, which would end the
- * parent's whole job; a fuzzer's would record a finding the parent handles). _exit: no atexit
+ * parent's whole job; a fuzzer's, also called on a sanitizer's report, would record as a
+ * finding what the parent handles). _exit: no atexit
  * handlers (MPI, PETSc, leak checks) either. Exit 0 for a finished read, whether it accepted
  * the file or not. */
 static void Child(const char *path, FFH5Content take, void *ctx, int verbose)
 {
   static const int fatal[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP, SIGSYS, SIGINT, SIGTERM, SIGHUP};
   for (size_t i = 0; i < sizeof fatal / sizeof *fatal; i++) signal(fatal[i], SIG_DFL);
+  if (__sanitizer_set_death_callback) __sanitizer_set_death_callback(NULL); /* the same for a sanitizer's report */
   int null = verbose ? -1 : open("/dev/null", O_WRONLY);
   if (null >= 0) {
     dup2(null, STDOUT_FILENO);
