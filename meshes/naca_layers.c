@@ -62,17 +62,73 @@ static PetscErrorCode AddNode(Nodes *nd, double x, double y, PetscInt *id)
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode AddTri(Tris *t, const Nodes *nd, PetscInt a, PetscInt b, PetscInt c)
+static double Area2(const Nodes *nd, PetscInt a, PetscInt b, PetscInt c)
+{
+  const double *A = &nd->xy[2 * a], *B = &nd->xy[2 * b], *C = &nd->xy[2 * c];
+  return (B[0] - A[0]) * (C[1] - A[1]) - (B[1] - A[1]) * (C[0] - A[0]);
+}
+
+/* Adds the triangle counter-clockwise; a flat one only with allow_flat (RepairFlat's to fix). */
+static PetscErrorCode AddTriMaybeFlat(Tris *t, const Nodes *nd, PetscInt a, PetscInt b, PetscInt c, PetscBool allow_flat)
 {
   PetscFunctionBegin;
   PetscInt cap = t->cap;
   PetscCall(Grow((void **)&t->v, 3 * sizeof(PetscInt), &cap, t->n + 1));
   t->cap = cap;
-  const double *A = &nd->xy[2 * a], *B = &nd->xy[2 * b], *C = &nd->xy[2 * c];
-  const double area2 = (B[0] - A[0]) * (C[1] - A[1]) - (B[1] - A[1]) * (C[0] - A[0]);
-  PetscCheck(area2 != 0, PETSC_COMM_SELF, PETSC_ERR_PLIB, "a degenerate boundary-layer cell near (%g, %g)", A[0], A[1]);
-  t->v[3 * t->n] = a, t->v[3 * t->n + 1] = area2 > 0 ? b : c, t->v[3 * t->n + 2] = area2 > 0 ? c : b;
+  const double area2 = Area2(nd, a, b, c), *A = &nd->xy[2 * a], *B = &nd->xy[2 * b], *C = &nd->xy[2 * c];
+  PetscCheck(area2 != 0 || allow_flat, PETSC_COMM_SELF, PETSC_ERR_PLIB,
+             "a degenerate cell of the wall-resolved mesh: (%.9g, %.9g), (%.9g, %.9g), (%.9g, %.9g)", A[0], A[1], B[0],
+             B[1], C[0], C[1]);
+  t->v[3 * t->n] = a, t->v[3 * t->n + 1] = area2 >= 0 ? b : c, t->v[3 * t->n + 2] = area2 >= 0 ? c : b;
   t->n++;
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode AddTri(Tris *t, const Nodes *nd, PetscInt a, PetscInt b, PetscInt c)
+{
+  PetscFunctionBegin;
+  PetscCall(AddTriMaybeFlat(t, nd, a, b, c, PETSC_FALSE));
+  PetscFunctionReturn(0);
+}
+
+/* gmsh 4.8's frontal Delaunay sometimes leaves a flat triangle on a long straight run of the
+ * block's outline (three consecutive nodes a, m, c of the run at the wake's end; seen for every
+ * full, unmirrored block). Its long edge a-c is shared with one proper triangle (a, c, d) on the
+ * fluid side; flipping that edge gives (a, m, d) and (m, c, d), both proper since m lies inside
+ * a-c and d off its line. Triangles from `first` on are gmsh's. */
+static PetscErrorCode RepairFlat(Tris *tr, const Nodes *nd, PetscInt first)
+{
+  PetscFunctionBegin;
+  for (PetscInt t = first; t < tr->n; t++) {
+    PetscInt *v = &tr->v[3 * t];
+    if (Area2(nd, v[0], v[1], v[2]) != 0) continue;
+    /* the middle node m: the one inside the segment of the other two */
+    PetscInt k = 0;
+    for (; k < 3; k++) {
+      const double *M = &nd->xy[2 * v[k]], *A = &nd->xy[2 * v[(k + 1) % 3]], *C = &nd->xy[2 * v[(k + 2) % 3]];
+      if ((M[0] - A[0]) * (M[0] - C[0]) + (M[1] - A[1]) * (M[1] - C[1]) < 0) break;
+    }
+    PetscCheck(k < 3, PETSC_COMM_SELF, PETSC_ERR_PLIB, "a flat triangle of gmsh's mesh with two equal nodes");
+    const PetscInt m = v[k], a = v[(k + 1) % 3], c = v[(k + 2) % 3];
+    PetscInt u = -1, d = -1;
+    for (PetscInt s = first; s < tr->n && u < 0; s++) {
+      const PetscInt *w = &tr->v[3 * s];
+      if (s == t) continue;
+      for (int j = 0; j < 3; j++)
+        if ((w[j] == a && w[(j + 1) % 3] == c) || (w[j] == c && w[(j + 1) % 3] == a)) u = s, d = w[(j + 2) % 3];
+    }
+    PetscCheck(u >= 0 && Area2(nd, a, m, d) != 0 && Area2(nd, m, c, d) != 0, PETSC_COMM_SELF, PETSC_ERR_PLIB,
+               "a flat triangle of gmsh's mesh near (%g, %g) that an edge flip cannot remove", nd->xy[2 * m],
+               nd->xy[2 * m + 1]);
+    const PetscInt fixed[2][3] = {{a, m, d}, {m, c, d}};
+    const PetscInt slot[2] = {t, u};
+    for (int r = 0; r < 2; r++) {
+      const double ar = Area2(nd, fixed[r][0], fixed[r][1], fixed[r][2]);
+      PetscInt *w = &tr->v[3 * slot[r]];
+      w[0] = fixed[r][0], w[1] = ar > 0 ? fixed[r][1] : fixed[r][2], w[2] = ar > 0 ? fixed[r][2] : fixed[r][1];
+    }
+    t = first - 1; /* again from the start: a flip may have made a flat triangle proper only */
+  }
   PetscFunctionReturn(0);
 }
 
@@ -412,6 +468,7 @@ static PetscErrorCode ReadOuter(const char *path, Nodes *nd, PetscInt np, const 
   Keyed *outline;
   PetscInt *map = NULL, min_tag = 0, max_tag = -1;
   const PetscInt L = half ? np - 1 : np; /* the box's curves: L+1 .. (see WriteOuterGeo) */
+  const PetscInt first = tr->n;
 
   PetscFunctionBegin;
   PetscCheck(f, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "cannot read gmsh's mesh '%s'", path);
@@ -466,7 +523,7 @@ static PetscErrorCode ReadOuter(const char *path, Nodes *nd, PetscInt np, const 
             v[k] = map[v[k] - min_tag];
           }
           if (type == 2)
-            PetscCall(AddTri(tr, nd, v[0], v[1], v[2]));
+            PetscCall(AddTriMaybeFlat(tr, nd, v[0], v[1], v[2], PETSC_TRUE));
           else if (type == 1) {
             /* half: outlet is L+3, farfield L+4 and L+5; full: outlet L+2, farfield L+1, L+3, L+4 */
             const PetscInt outlet = half ? L + 3 : L + 2;
@@ -478,6 +535,7 @@ static PetscErrorCode ReadOuter(const char *path, Nodes *nd, PetscInt np, const 
   }
   fclose(f);
   PetscCheck(map, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED, "'%s' has no $Nodes", path);
+  PetscCall(RepairFlat(tr, nd, first));
   PetscCall(PetscFree(map));
   PetscCall(PetscFree(outline));
   PetscFunctionReturn(0);

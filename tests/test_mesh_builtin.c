@@ -181,6 +181,32 @@ static void TestNaca(void)
   FF_TEST_PETSC(FFMeshDestroy(&mesh));
 }
 
+/* The wall-resolved NACA mesh of a cambered section: the structured block all around (no
+ * mirror) and gmsh's mesh around it, which gmsh 4.8 left with flat triangles on the straight
+ * end of the wake block until naca_layers.c's RepairFlat flipped them away. */
+static void TestNacaLayersCambered(void)
+{
+  const char *names[] = {"airfoil", "farfield", "outlet"};
+  FFGeometry g;
+  FF_TEST_PETSC(FFGeometrySetDefaults(&g, FF_GEOMETRY_NACA));
+  /* the mesh of cases/airfoil-rans/sweep.opts for a NACA 2412 at Re 3e6 */
+  g.naca_m = 0.02, g.naca_p = 0.4, g.naca_t = 0.12, g.farfield = 400;
+  g.h = 20, g.h_body = 0.04, g.h_wake = 0.08, g.growth = 0.25;
+  g.bl_yplus = 2, g.bl_re = 3e6, g.bl_surface_points = 32;
+  FFMesh mesh = MakeMesh(&g);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(mesh);
+  CheckGroups(mesh, 3, names);
+  DM dm;
+  PetscInt nv, ne, nc;
+  FF_TEST_PETSC(FFMeshGetDM(mesh, &dm));
+  FF_TEST_PETSC(FFMeshGetSizes(mesh, &nv, &ne, &nc));
+  CU_ASSERT_EQUAL(nv - ne + nc, 0); /* one hole: every edge of gmsh's mesh and the block's matched */
+  PetscReal qmin, qmean;
+  FF_TEST_PETSC(FFMeshGetQuality(mesh, &qmin, &qmean));
+  CU_ASSERT(qmin > 0); /* no flat cell (the layers' cells are long and thin: no quality bound) */
+  FF_TEST_PETSC(FFMeshDestroy(&mesh));
+}
+
 /* The largest distance from a P2 node's mirror image (y -> -y) to the nearest node, and the
  * number of nodes whose nearest mirror node has another node type. */
 static PetscReal MirrorDistance(const FFNodeGraph *g, PetscInt *type_mismatch)
@@ -339,6 +365,7 @@ int main(int argc, char **argv)
       {"DFG default size: ~31.5k P2-P1 unknowns", TestDfgDefaultSize},
       {"NACA airfoil: groups, counts, extents", TestNaca},
       {"symmetric NACA: mirror-symmetric mesh (-naca_mirror)", TestNacaMirror},
+      {"cambered NACA with boundary layers: no flat cell, conforming", TestNacaLayersCambered},
       {"unit square: groups, counts", TestSquare},
       {"options and .msh/.geo output", TestOptionsAndWrite},
       {NULL, NULL},
