@@ -16,7 +16,8 @@
  * FIELDFLOW_H5_PROBE=0 turns it off (a debugger or a sanitizer run of the reader itself),
  * FIELDFLOW_H5_PROBE=verbose keeps the child's output (a sanitizer's report of what it hit);
  * FIELDFLOW_H5_PROBE_TIMEOUT (seconds) replaces the time limit, by default 30 s plus 1 s per
- * 10 MB of file. POSIX fork/poll/waitpid: no library here does this. */
+ * 10 MB of file. POSIX fork/poll/waitpid (and Linux's parent-death signal): no library here
+ * does this. */
 #define _POSIX_C_SOURCE 200809L
 #include "io_private.h"
 
@@ -26,6 +27,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -69,11 +71,15 @@ static double Now(void)
  * finding what the parent handles). _exit: no atexit
  * handlers (MPI, PETSc, leak checks) either. Exit 0 for a finished read, whether it accepted
  * the file or not. */
-static void Child(const char *path, FFH5Content take, void *ctx, int verbose)
+static void Child(const char *path, FFH5Content take, void *ctx, int verbose, pid_t parent)
 {
   static const int fatal[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP, SIGSYS, SIGINT, SIGTERM, SIGHUP};
   for (size_t i = 0; i < sizeof fatal / sizeof *fatal; i++) signal(fatal[i], SIG_DFL);
   if (__sanitizer_set_death_callback) __sanitizer_set_death_callback(NULL); /* the same for a sanitizer's report */
+  /* A parent killed while it waits takes the child along: a hung child would otherwise keep
+   * what it inherited open for good (a dataset writer's lock among them). */
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (getppid() != parent) _exit(1);
   int null = verbose ? -1 : open("/dev/null", O_WRONLY);
   if (null >= 0) {
     dup2(null, STDOUT_FILENO);
@@ -113,10 +119,11 @@ FFErrorCode FFH5Probe(const char *path, FFH5Content take, void *ctx)
   FF_ASSERT(pipe(fds) == 0, FF_ERR_IO, "cannot read '%s': no pipe for its probe read (%s; FIELDFLOW_H5_PROBE=0 reads it "
             "without)", path, strerror(errno));
   fflush(NULL); /* what the parent buffered is written once, not twice */
+  const pid_t parent = getpid();
   pid_t pid = fork();
   if (pid == 0) {
     close(fds[0]);
-    Child(path, take, ctx, mode == 2); /* fds[1] stays open until the child ends: the parent sees it close */
+    Child(path, take, ctx, mode == 2, parent); /* fds[1] stays open until the child ends: the parent sees it close */
   }
   int err = errno;
   close(fds[1]);
