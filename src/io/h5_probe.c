@@ -68,9 +68,8 @@ static double Now(void)
 /* The child: quiet, the read, out. A fatal signal takes the default action: the handlers the
  * parent inherited must not run in the copy (PETSc's calls MPI_Abort, which would end the
  * parent's whole job; a fuzzer's, also called on a sanitizer's report, would record as a
- * finding what the parent handles). _exit: no atexit
- * handlers (MPI, PETSc, leak checks) either. Exit 0 for a finished read, whether it accepted
- * the file or not. */
+ * finding what the parent handles). _exit: no atexit handlers (MPI, PETSc, leak checks)
+ * either. Exit 0 for a finished read, whether it accepted the file or not. */
 static void Child(const char *path, FFH5Content take, void *ctx, int verbose, pid_t parent)
 {
   static const int fatal[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP, SIGSYS, SIGINT, SIGTERM, SIGHUP};
@@ -118,6 +117,9 @@ FFErrorCode FFH5Probe(const char *path, FFH5Content take, void *ctx)
   int fds[2];
   FF_ASSERT(pipe(fds) == 0, FF_ERR_IO, "cannot read '%s': no pipe for its probe read (%s; FIELDFLOW_H5_PROBE=0 reads it "
             "without)", path, strerror(errno));
+  /* close-on-exec: a program another thread starts now must not hold the write end open */
+  fcntl(fds[0], F_SETFD, FD_CLOEXEC);
+  fcntl(fds[1], F_SETFD, FD_CLOEXEC);
   fflush(NULL); /* what the parent buffered is written once, not twice */
   const pid_t parent = getpid();
   pid_t pid = fork();
