@@ -91,43 +91,54 @@ static PetscErrorCode AddTri(Tris *t, const Nodes *nd, PetscInt a, PetscInt b, P
   PetscFunctionReturn(0);
 }
 
-/* gmsh 4.8's frontal Delaunay sometimes leaves a flat triangle on a long straight run of the
- * block's outline (three consecutive nodes a, m, c of the run at the wake's end; seen for every
- * full, unmirrored block). Its long edge a-c is shared with one proper triangle (a, c, d) on the
- * fluid side; flipping that edge gives (a, m, d) and (m, c, d), both proper since m lies inside
- * a-c and d off its line. Triangles from `first` on are gmsh's. */
+/* gmsh 4.8's frontal Delaunay sometimes leaves flat triangles on a long straight run of the
+ * block's outline (consecutive collinear nodes at the wake block's end; seen for every full,
+ * unmirrored block). A flat triangle (a, m, c), m inside a-c, shares its long edge a-c with one
+ * triangle (a, c, d); when that one is proper, flipping the edge gives (a, m, d) and (m, c, d),
+ * both proper since d is off the line. Flat triangles can fan out from one node, each the
+ * neighbour of the next: those wait until the flip of the outer one has given them a proper
+ * neighbour, so the passes go on while they flip something. Triangles from `first` on are
+ * gmsh's. */
 static PetscErrorCode RepairFlat(Tris *tr, const Nodes *nd, PetscInt first)
 {
   PetscFunctionBegin;
-  for (PetscInt t = first; t < tr->n; t++) {
-    PetscInt *v = &tr->v[3 * t];
-    if (Area2(nd, v[0], v[1], v[2]) != 0) continue;
-    /* the middle node m: the one inside the segment of the other two */
-    PetscInt k = 0;
-    for (; k < 3; k++) {
-      const double *M = &nd->xy[2 * v[k]], *A = &nd->xy[2 * v[(k + 1) % 3]], *C = &nd->xy[2 * v[(k + 2) % 3]];
-      if ((M[0] - A[0]) * (M[0] - C[0]) + (M[1] - A[1]) * (M[1] - C[1]) < 0) break;
+  for (;;) {
+    PetscInt left = 0, flipped = 0, where = -1;
+    for (PetscInt t = first; t < tr->n; t++) {
+      PetscInt *v = &tr->v[3 * t];
+      if (Area2(nd, v[0], v[1], v[2]) != 0) continue;
+      /* the middle node m: the one inside the segment of the other two */
+      PetscInt k = 0;
+      for (; k < 3; k++) {
+        const double *M = &nd->xy[2 * v[k]], *A = &nd->xy[2 * v[(k + 1) % 3]], *C = &nd->xy[2 * v[(k + 2) % 3]];
+        if ((M[0] - A[0]) * (M[0] - C[0]) + (M[1] - A[1]) * (M[1] - C[1]) < 0) break;
+      }
+      PetscCheck(k < 3, PETSC_COMM_SELF, PETSC_ERR_PLIB, "a flat triangle of gmsh's mesh with two equal nodes");
+      const PetscInt m = v[k], a = v[(k + 1) % 3], c = v[(k + 2) % 3];
+      PetscInt u = -1, d = -1;
+      for (PetscInt s = first; s < tr->n && u < 0; s++) {
+        const PetscInt *w = &tr->v[3 * s];
+        if (s == t) continue;
+        for (int j = 0; j < 3; j++)
+          if ((w[j] == a && w[(j + 1) % 3] == c) || (w[j] == c && w[(j + 1) % 3] == a)) u = s, d = w[(j + 2) % 3];
+      }
+      if (u < 0 || Area2(nd, a, m, d) == 0 || Area2(nd, m, c, d) == 0) { /* its neighbour is flat too: later */
+        left++, where = m;
+        continue;
+      }
+      const PetscInt fixed[2][3] = {{a, m, d}, {m, c, d}};
+      const PetscInt slot[2] = {t, u};
+      for (int r = 0; r < 2; r++) {
+        const double ar = Area2(nd, fixed[r][0], fixed[r][1], fixed[r][2]);
+        PetscInt *w = &tr->v[3 * slot[r]];
+        w[0] = fixed[r][0], w[1] = ar > 0 ? fixed[r][1] : fixed[r][2], w[2] = ar > 0 ? fixed[r][2] : fixed[r][1];
+      }
+      flipped++;
     }
-    PetscCheck(k < 3, PETSC_COMM_SELF, PETSC_ERR_PLIB, "a flat triangle of gmsh's mesh with two equal nodes");
-    const PetscInt m = v[k], a = v[(k + 1) % 3], c = v[(k + 2) % 3];
-    PetscInt u = -1, d = -1;
-    for (PetscInt s = first; s < tr->n && u < 0; s++) {
-      const PetscInt *w = &tr->v[3 * s];
-      if (s == t) continue;
-      for (int j = 0; j < 3; j++)
-        if ((w[j] == a && w[(j + 1) % 3] == c) || (w[j] == c && w[(j + 1) % 3] == a)) u = s, d = w[(j + 2) % 3];
-    }
-    PetscCheck(u >= 0 && Area2(nd, a, m, d) != 0 && Area2(nd, m, c, d) != 0, PETSC_COMM_SELF, PETSC_ERR_PLIB,
-               "a flat triangle of gmsh's mesh near (%g, %g) that an edge flip cannot remove", nd->xy[2 * m],
-               nd->xy[2 * m + 1]);
-    const PetscInt fixed[2][3] = {{a, m, d}, {m, c, d}};
-    const PetscInt slot[2] = {t, u};
-    for (int r = 0; r < 2; r++) {
-      const double ar = Area2(nd, fixed[r][0], fixed[r][1], fixed[r][2]);
-      PetscInt *w = &tr->v[3 * slot[r]];
-      w[0] = fixed[r][0], w[1] = ar > 0 ? fixed[r][1] : fixed[r][2], w[2] = ar > 0 ? fixed[r][2] : fixed[r][1];
-    }
-    t = first - 1; /* again from the start: a flip may have made a flat triangle proper only */
+    if (!left) break;
+    PetscCheck(flipped, PETSC_COMM_SELF, PETSC_ERR_PLIB,
+               "%d flat triangles of gmsh's mesh near (%g, %g) that edge flips cannot remove", (int)left,
+               nd->xy[2 * where], nd->xy[2 * where + 1]);
   }
   PetscFunctionReturn(0);
 }
