@@ -5,6 +5,7 @@
 #include "ff_test_dataset.h"
 #include "ff_test_faults.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <hdf5.h>
 #include <stdlib.h>
@@ -121,9 +122,18 @@ static const char *Dataset(void)
   return dir;
 }
 
+static int CountPrefix(const char *dir, const char *prefix)
+{
+  int n = 0;
+  DIR *d = opendir(dir);
+  for (struct dirent *e; d && (e = readdir(d));) n += !strncmp(e->d_name, prefix, strlen(prefix));
+  if (d) closedir(d);
+  return n;
+}
+
 /* Training that saves a checkpoint after every step, killed while one is being written (a
  * temporary file beside the model is seen): the model file is the last complete checkpoint,
- * which loads, and -resume trains on from it to the end. */
+ * which loads, and -resume trains on from it to the end, removing the half-written one. */
 static void TestKillDuringCheckpoint(void)
 {
   char dir[4096], model[4200], cmd[16384];
@@ -168,9 +178,11 @@ static void TestKillDuringCheckpoint(void)
   FF_TEST_CALL(FFKeyValuesCreate(&kv));
   FF_TEST_CALL(FFCheckpointReadConfig(model, kv));
   FFKeyValuesDestroy(&kv);
+  CU_ASSERT_EQUAL(CountPrefix(dir, "model.h5.tmp."), 1); /* the killed run's half checkpoint */
   snprintf(cmd, sizeof cmd, "%s train -resume %s -epochs 40", FF_CLI, model);
   CU_ASSERT_EQUAL(FFTestShell(cmd, out, sizeof out), 0);
   Expect("trained after 40 steps");
+  CU_ASSERT_EQUAL(CountPrefix(dir, "model.h5.tmp."), 0); /* removed by the next save (FFRemoveStaleTemps) */
   snprintf(cmd, sizeof cmd, "%s predict -model %s -case %s/tests/data/sweep_darcy_coarse.opts -o %s/p.vtu", FF_CLI,
            model, FF_SOURCE_DIR, dir);
   CU_ASSERT_EQUAL(FFTestShell(cmd, out, sizeof out), 0);

@@ -3,6 +3,7 @@
 
 #include <math.h>
 #include <string.h>
+#include <unistd.h>
 
 static void TestRngReproducible(void)
 {
@@ -146,6 +147,33 @@ static void ExpectInvalid(const char *text, const char *where)
   remove(path);
 }
 
+/* Leftovers of killed writers go, those of live ones (this process) and other names stay. */
+static void TestRemoveStaleTemps(void)
+{
+  const char *dir = FFTestTempDir("util_stale");
+  char names[5][64], path[4200];
+  snprintf(names[0], sizeof names[0], "m.h5.tmp.2147483646"); /* no Linux has this pid (pid_max <= 2^22) */
+  snprintf(names[1], sizeof names[1], "m.h5.tmp.%ld", (long)getpid());
+  snprintf(names[2], sizeof names[2], "m.h5.tmp.x12");
+  snprintf(names[3], sizeof names[3], "n.h5.tmp.2147483646");
+  snprintf(names[4], sizeof names[4], "m.h5");
+  const int stays[] = {0, 1, 1, 1, 1};
+  for (int i = 0; i < 5; i++) {
+    snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+    FILE *f = fopen(path, "w");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    fclose(f);
+  }
+  int removed = -1;
+  snprintf(path, sizeof path, "%s/m.h5", dir);
+  FF_TEST_CALL(FFRemoveStaleTemps(path, &removed));
+  CU_ASSERT_EQUAL(removed, 1);
+  for (int i = 0; i < 5; i++) {
+    snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+    CU_ASSERT_EQUAL(FFFileExists(path) != 0, stays[i]);
+  }
+}
+
 static void TestJson(void)
 {
   /* numbers: 10 significant digits, non-finite values as null */
@@ -223,6 +251,7 @@ int main(void)
       {"rng moments and shuffle", TestRngMoments},
       {"errors carry message and call chain", TestErrorMessage},
       {"atomic write and path checks", TestAtomicWrite},
+      {"leftover temporary files of killed writers removed", TestRemoveStaleTemps},
       {"JSON: numbers, null for non-finite, escaped strings, strict reads", TestJson},
       {"cli help, version, unknown command", TestCliBasics},
       {NULL, NULL},

@@ -108,6 +108,7 @@ FFErrorCode FFCheckpointSave(const char *path, const FFParams *params, FFOptimiz
   FF_ASSERT(params && params->set_up, FF_ERR_STATE, "checkpoint '%s': parameters are not set up", path);
   SaveCtx ctx = {params, opt, config, stats};
   const FFH5Seal seal = {FF_CKPT_KIND, -1, "ok"};
+  FF_CHECK(FFRemoveStaleTemps(path, NULL)); /* a training killed while it saved left one */
   FF_CHECK(FFH5WriteFile(path, FF_H5_USER_BLOCK, &seal, WriteAll, &ctx));
   return FF_SUCCESS;
 }

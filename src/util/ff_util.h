@@ -117,6 +117,9 @@ double FFCpuTimeNow(void);
 FFErrorCode FFTempPathFor(const char *path, char *tmp, size_t len);
 /* Renames tmp over path; on failure tmp is removed and the error names both. */
 FFErrorCode FFCommitTemp(const char *tmp, const char *path);
+/* Removes what writers killed mid-write left beside path: FFTempPathFor's names of it whose
+ * process is gone from this host. *n_removed (may be NULL): how many. */
+FFErrorCode FFRemoveStaleTemps(const char *path, int *n_removed);
 
 typedef struct {
   FILE *f; /* write through this */

@@ -2,7 +2,9 @@
 #define _DEFAULT_SOURCE /* mkstemps */
 #include "ff_util.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -39,6 +41,36 @@ FFErrorCode FFCommitTemp(const char *tmp, const char *path)
     FF_ERROR(FF_ERR_IO, "cannot move '%s' to '%s': %s", tmp, path, strerror(e));
   }
   return FF_SUCCESS;
+}
+
+FFErrorCode FFRemoveStaleTemps(const char *path, int *n_removed)
+{
+  char dir[4096] = ".", prefix[4200];
+  const char *slash = strrchr(path, '/'), *base = slash ? slash + 1 : path;
+  if (slash) snprintf(dir, sizeof dir, "%.*s", (int)(slash - path) > 0 ? (int)(slash - path) : 1, path);
+  int n = snprintf(prefix, sizeof prefix, "%s.tmp.", base), removed = 0;
+  FF_ASSERT(n > 0 && (size_t)n < sizeof prefix, FF_ERR_ARG, "path too long: '%s'", path);
+  DIR *d = opendir(dir);
+  if (!d) return FF_SUCCESS; /* no directory yet: nothing left over */
+  FFErrorCode rc = FF_SUCCESS;
+  for (struct dirent *e; !rc && (e = readdir(d));) {
+    const char *pid_text = e->d_name + n;
+    char *end;
+    if (strncmp(e->d_name, prefix, (size_t)n) || !*pid_text) continue;
+    long pid = strtol(pid_text, &end, 10);
+    if (*end || pid <= 0 || pid == (long)getpid()) continue;
+    if (kill((pid_t)pid, 0) == 0 || errno != ESRCH) continue; /* its writer may still be at it */
+    char stale[8400];
+    snprintf(stale, sizeof stale, "%s/%s", dir, e->d_name);
+    if (unlink(stale) == 0)
+      removed++;
+    else if (errno != ENOENT)
+      rc = FFErrorSet(FF_ERR_IO, __FILE__, __LINE__, __func__, "cannot remove leftover '%s': %s", stale,
+                      strerror(errno));
+  }
+  closedir(d);
+  if (n_removed) *n_removed = removed;
+  return rc;
 }
 
 FFErrorCode FFAtomicOpen(const char *path, const char *mode, FFAtomicFile *af)
