@@ -54,10 +54,9 @@ FFErrorCode FFRemoveStaleTemps(const char *path, int *n_removed)
   if (!d) return FF_SUCCESS; /* no directory yet: nothing left over */
   FFErrorCode rc = FF_SUCCESS;
   for (struct dirent *e; !rc && (e = readdir(d));) {
-    const char *pid_text = e->d_name + n;
+    if (strncmp(e->d_name, prefix, (size_t)n) || !e->d_name[n]) continue;
     char *end;
-    if (strncmp(e->d_name, prefix, (size_t)n) || !*pid_text) continue;
-    long pid = strtol(pid_text, &end, 10);
+    long pid = strtol(e->d_name + n, &end, 10);
     if (*end || pid <= 0 || pid == (long)getpid()) continue;
     if (kill((pid_t)pid, 0) == 0 || errno != ESRCH) continue; /* its writer may still be at it */
     char stale[8400];
