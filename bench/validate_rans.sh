@@ -9,6 +9,7 @@
 # Then bench/rans_tables.py prints the tables of docs/validation.md from those files.
 #
 #   bench/validate_rans.sh [plate|naca|cp|all] [build-dir] [out-dir]
+#   env: FF_RANS_OPTIONS, options added to every solve (e.g. -rans_nu_tilde_initial 100)
 #
 # One rank, one BLAS thread, niced: the machine is shared. Times are of this machine.
 set -u
@@ -30,7 +31,7 @@ solve() { # name case options...
     return 0
   fi
   echo "$name: $*"
-  nice -n 10 /usr/bin/time -v "$build/fieldflow" solve -case "$case" "$@" -summary "$out/$name.json" \
+  nice -n 10 /usr/bin/time -v "$build/fieldflow" solve -case "$case" "$@" ${FF_RANS_OPTIONS:-} -summary "$out/$name.json" \
     -wall_output "$out/$name.csv" > "$out/$name.log" 2>&1 || echo "$name: FAILED (see $out/$name.log)"
 }
 

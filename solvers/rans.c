@@ -13,6 +13,7 @@
 
 struct _n_FFRans {
   PetscReal nt_farfield_ratio;       /* -rans_nu_tilde_farfield: nu tilde of the free stream / nu */
+  PetscReal nt_initial_ratio;        /* -rans_nu_tilde_initial: nu tilde of the initial state / nu (< 0: farfield) */
   PetscReal grad_div;                /* -rans_grad_div: grad-div coefficient in units of U_ref L_ref */
   FFRansGradDivScale grad_div_scale; /* -rans_grad_div_scale */
   PetscReal cfl_initial, cfl_max, cfl_min, cfl_growth, reject_factor;
@@ -41,6 +42,7 @@ PetscErrorCode FFRansCreate(FFSolver s)
   if (s->rans) PetscFunctionReturn(0);
   PetscCall(PetscNew(&r));
   r->nt_farfield_ratio = 3.0; /* TMR: nu tilde = 3 nu in the free stream (docs/references.md §9) */
+  r->nt_initial_ratio = -1;
   r->grad_div = 1.0;
   r->grad_div_scale = FF_RANS_GRAD_DIV_HMIN; /* docs/validation.md */
   r->cfl_initial = 1.0;
@@ -87,6 +89,12 @@ PetscErrorCode FFRansOptions(FFSolver s, PetscOptionItems *PetscOptionsObject)
                              "docs/cases.md", r->nt_farfield_ratio, &r->nt_farfield_ratio, NULL));
   PetscCheck(r->nt_farfield_ratio >= 0, s->comm, PETSC_ERR_ARG_OUTOFRANGE,
              "option -%srans_nu_tilde_farfield must be >= 0, got %g", s->prefix, (double)r->nt_farfield_ratio);
+  PetscCall(PetscOptionsReal("-rans_nu_tilde_initial",
+                             "nu tilde of the initial state inside the domain, in units of nu (default: the free "
+                             "stream's); a larger value starts the boundary layers turbulent",
+                             "docs/cases.md", r->nt_initial_ratio, &r->nt_initial_ratio, &set));
+  PetscCheck(!set || r->nt_initial_ratio >= 0, s->comm, PETSC_ERR_ARG_OUTOFRANGE,
+             "option -%srans_nu_tilde_initial must be >= 0, got %g", s->prefix, (double)r->nt_initial_ratio);
   PetscCall(PetscOptionsReal("-rans_grad_div", "Grad-div stabilization gamma (div u, div v), in units of U_ref L_ref",
                              "docs/cases.md", r->grad_div, &r->grad_div, NULL));
   PetscCheck(r->grad_div >= 0, s->comm, PETSC_ERR_ARG_OUTOFRANGE, "option -%srans_grad_div must be >= 0, got %g",
@@ -546,11 +554,11 @@ static PetscErrorCode FreeStreamVelocity(PetscInt dim, PetscReal time, const Pet
   return 0;
 }
 
-/* The free stream everywhere (velocity of the first freestream group, zero without one),
- * p = 0 and nu tilde of the free stream. */
-PetscErrorCode FFRansInitialState(FFSolver s)
+/* The free stream everywhere (velocity of the first freestream group, zero without one), p = 0,
+ * nu tilde = nt_ratio nu. */
+static PetscErrorCode ProjectFreeStream(FFSolver s, PetscReal nt_ratio, Vec u)
 {
-  PetscReal v[2] = {0, 0}, zero = 0, nt = s->rans->nt_farfield_ratio * s->nu;
+  PetscReal v[2] = {0, 0}, zero = 0, nt = nt_ratio * s->nu;
   PetscErrorCode (*fns[3])(PetscInt, PetscReal, const PetscReal[], PetscInt, PetscScalar *,
                            void *) = {FreeStreamVelocity, ConstantScalar, ConstantScalar};
   void *ctxs[3] = {v, &zero, &nt};
@@ -561,7 +569,17 @@ PetscErrorCode FFRansInitialState(FFSolver s)
       v[0] = s->bc[g].velocity[0], v[1] = s->bc[g].velocity[1];
       break;
     }
-  PetscCall(DMProjectFunction(s->dm, 0.0, fns, ctxs, INSERT_VALUES, s->u));
+  PetscCall(DMProjectFunction(s->dm, 0.0, fns, ctxs, INSERT_VALUES, u));
+  PetscFunctionReturn(0);
+}
+
+/* The free stream, or with -rans_nu_tilde_initial another nu tilde inside. */
+PetscErrorCode FFRansInitialState(FFSolver s)
+{
+  const FFRans r = s->rans;
+
+  PetscFunctionBegin;
+  PetscCall(ProjectFreeStream(s, r->nt_initial_ratio >= 0 ? r->nt_initial_ratio : r->nt_farfield_ratio, s->u));
   PetscFunctionReturn(0);
 }
 
@@ -766,26 +784,43 @@ PetscErrorCode FFRansSolve(FFSolver s, PetscBool *converged)
 {
   FFRans r = s->rans;
   const FFRansGradDivScale scale = r->grad_div_scale;
-  PetscReal R_free = 0;
+  const PetscBool other_start =
+      r->nt_initial_ratio >= 0 && r->nt_initial_ratio != r->nt_farfield_ratio ? PETSC_TRUE : PETSC_FALSE;
+  /* the targets, -rans_rtol of the free stream's ||F|| with the per-cell and with the constant
+   * coefficient (0: of the state the stage starts from, the free stream unless
+   * -rans_nu_tilde_initial made it another) */
+  PetscReal R_free = 0, R_free_none = 0;
 
   PetscFunctionBegin;
   s->stats.pseudo_steps = 0;
   r->n_hist = 0;
   r->reason[0] = '\0';
-  if (scale != FF_RANS_GRAD_DIV_NONE) {
-    Vec F;
+  if (scale != FF_RANS_GRAD_DIV_NONE || other_start) {
+    Vec F, free_stream = s->u;
     PetscCall(VecDuplicate(s->u, &F));
-    PetscCall(SteadyNorm(s, s->u, F, &R_free)); /* the target: -rans_rtol of the free stream's ||F|| */
+    if (other_start) {
+      PetscCall(VecDuplicate(s->u, &free_stream));
+      PetscCall(ProjectFreeStream(s, r->nt_farfield_ratio, free_stream));
+    }
+    if (scale != FF_RANS_GRAD_DIV_NONE) PetscCall(SteadyNorm(s, free_stream, F, &R_free));
+    if (other_start) {
+      r->grad_div_scale = FF_RANS_GRAD_DIV_NONE;
+      PetscCall(SteadyNorm(s, free_stream, F, &R_free_none));
+      r->grad_div_scale = scale;
+      PetscCall(VecDestroy(&free_stream));
+    }
     PetscCall(VecDestroy(&F));
+  }
+  if (scale != FF_RANS_GRAD_DIV_NONE) {
     r->grad_div_scale = FF_RANS_GRAD_DIV_NONE;
-    PetscCall(Continuation(s, 0, converged));
+    PetscCall(Continuation(s, R_free_none, converged));
     r->grad_div_scale = scale;
     PetscCall(FFSolverUpdateConstants(s, s->nu));
     if (!*converged) PetscFunctionReturn(0);
     if (r->monitor)
       PetscCall(PetscPrintf(s->comm, "RANS: from the constant grad-div coefficient to the per-cell one\n"));
   }
-  PetscCall(Continuation(s, R_free, converged));
+  PetscCall(Continuation(s, scale != FF_RANS_GRAD_DIV_NONE ? R_free : R_free_none, converged));
   if (!*converged && scale != FF_RANS_GRAD_DIV_NONE) { /* say which stage: the constant one converged */
     char why[sizeof r->reason];
     PetscCall(PetscStrncpy(why, r->reason, sizeof why));
@@ -838,6 +873,8 @@ PetscErrorCode FFRansSummaryJSON(FFSolver s, const FFSolveSummary *sum, json_obj
   PetscFunctionBegin;
   json_object_object_add(doc, "turbulence_model", json_object_new_string("SA-neg"));
   json_object_object_add(doc, "nu_tilde_farfield", FFJsonNumber(r->nt_farfield_ratio * s->nu));
+  if (r->nt_initial_ratio >= 0)
+    json_object_object_add(doc, "nu_tilde_initial", FFJsonNumber(r->nt_initial_ratio * s->nu));
   if (sum->has_wall) {
     json_object_object_add(doc, "cd_pressure", FFJsonNumber(sum->wall.cd_pressure));
     json_object_object_add(doc, "cd_friction", FFJsonNumber(sum->wall.cd_friction));

@@ -341,6 +341,9 @@ static void TestBadInput(void)
                  "-rans_nu_tilde_farfield -1",
                  PETSC_TRUE, "option -rans_nu_tilde_farfield must be >= 0");
   ExpectBadInput("-problem rans -re 1e5 -bc_left freestream -bc_bottom noslip -bc_top outflow -bc_right outflow "
+                 "-rans_nu_tilde_initial -2",
+                 PETSC_TRUE, "option -rans_nu_tilde_initial must be >= 0");
+  ExpectBadInput("-problem rans -re 1e5 -bc_left freestream -bc_bottom noslip -bc_top outflow -bc_right outflow "
                  "-rans_grad_div_scale cells",
                  PETSC_TRUE, "-rans_grad_div_scale");
 }
