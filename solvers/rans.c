@@ -89,12 +89,14 @@ PetscErrorCode FFRansOptions(FFSolver s, PetscOptionItems *PetscOptionsObject)
                              "docs/cases.md", r->nt_farfield_ratio, &r->nt_farfield_ratio, NULL));
   PetscCheck(r->nt_farfield_ratio >= 0, s->comm, PETSC_ERR_ARG_OUTOFRANGE,
              "option -%srans_nu_tilde_farfield must be >= 0, got %g", s->prefix, (double)r->nt_farfield_ratio);
+  PetscReal initial = r->nt_initial_ratio >= 0 ? r->nt_initial_ratio : r->nt_farfield_ratio;
   PetscCall(PetscOptionsReal("-rans_nu_tilde_initial",
                              "nu tilde of the initial state inside the domain, in units of nu (default: the free "
                              "stream's); a larger value starts the boundary layers turbulent",
-                             "docs/cases.md", r->nt_initial_ratio, &r->nt_initial_ratio, &set));
-  PetscCheck(!set || r->nt_initial_ratio >= 0, s->comm, PETSC_ERR_ARG_OUTOFRANGE,
-             "option -%srans_nu_tilde_initial must be >= 0, got %g", s->prefix, (double)r->nt_initial_ratio);
+                             "docs/cases.md", initial, &initial, &set));
+  PetscCheck(!set || initial >= 0, s->comm, PETSC_ERR_ARG_OUTOFRANGE,
+             "option -%srans_nu_tilde_initial must be >= 0, got %g", s->prefix, (double)initial);
+  if (set) r->nt_initial_ratio = initial;
   PetscCall(PetscOptionsReal("-rans_grad_div", "Grad-div stabilization gamma (div u, div v), in units of U_ref L_ref",
                              "docs/cases.md", r->grad_div, &r->grad_div, NULL));
   PetscCheck(r->grad_div >= 0, s->comm, PETSC_ERR_ARG_OUTOFRANGE, "option -%srans_grad_div must be >= 0, got %g",
