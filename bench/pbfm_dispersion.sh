@@ -43,13 +43,15 @@ train() { # out.h5 args...
   tail -n 1 "${o%.h5}.log"
 }
 
+# (sh has no local variables: the names here must not be the callers' loop variables)
 compare() { # model reference dir args...
-  m=$1 ref=$2 d=$3
+  c_model=$1 c_ref=$2 c_dir=$3
   shift 3
-  if [ -f "$d/uq.json" ]; then return 0; fi
-  echo "\$ $MPI $FF compare -mode uq -model $m -data $ref -n $N -seed 7 -time_solves 0 -o $d $*"
-  $MPI "$FF" compare -mode uq -model "$m" -data "$ref" -n "$N" -seed 7 -time_solves 0 -o "$d" "$@" > "$d.log" 2>&1
-  grep -E "std field|Re:" "$d.log" || true
+  if [ -f "$c_dir/uq.json" ]; then return 0; fi
+  echo "\$ $MPI $FF compare -mode uq -model $c_model -data $c_ref -n $N -seed 7 -time_solves 0 -o $c_dir $*"
+  $MPI "$FF" compare -mode uq -model "$c_model" -data "$c_ref" -n "$N" -seed 7 -time_solves 0 -o "$c_dir" "$@" \
+    > "$c_dir.log" 2>&1
+  grep -E "std field|Re:" "$c_dir.log" || true
 }
 
 sampler() {
