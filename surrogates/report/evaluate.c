@@ -118,10 +118,11 @@ static PetscErrorCode Physics(FFSolver solver, const double *field, Vec u, FFSol
   PetscFunctionReturn(0);
 }
 
-/* The solver's whole state as node fields (every field stored with the sample, in its order: the
- * solver's) with the model's output fields taken from `pred` (NULL: the sample's own). A model
- * that predicts some fields from others (-input_fields K: p from K) is judged by the residual
- * of the state it completes. */
+/* The solver's whole state as node fields (the sample's first fields, in their order: the
+ * solver's; fields derived from the state follow them, RANS's nu_t) with the model's output
+ * fields taken from `pred` (NULL: the sample's own). A model that predicts some fields from
+ * others (-input_fields K: p from K) or not every field of the state (a RANS model of u, p, nu_t
+ * without nu_tilde) is judged by the residual of the state it completes. */
 static PetscErrorCode SolverFields(const PredictorView *m, const FFSample *sample, const double *pred, int n_comp,
                                    double *out)
 {
@@ -130,7 +131,7 @@ static PetscErrorCode SolverFields(const PredictorView *m, const FFSample *sampl
 
   PetscFunctionBegin;
   PetscCall(PetscMalloc1((size_t)sample->mesh.n_nodes * FF_SURR_MAX_COLS, &node));
-  for (int f = 0; f < sample->n_fields; f++) {
+  for (int f = 0; f < sample->n_fields && off < n_comp; f++) {
     const FFField *field = &sample->fields[f];
     int out_off = 0, k = 0;
     for (; k < m->schema->n_fields && strcmp(m->schema->fields[k].name, field->name); k++)
@@ -154,6 +155,19 @@ static PetscErrorCode SolverFields(const PredictorView *m, const FFSample *sampl
   PetscFunctionReturn(0);
 }
 
+/* Whether the model's outputs are the solver's state as they are: its fields are the sample's
+ * first fields, in order, and fill the state's columns. */
+static PetscBool OutputsAreState(const PredictorView *m, const FFSample *sample, int n_comp)
+{
+  int off = 0;
+  if (m->n_out != n_comp || m->schema->n_fields > sample->n_fields) return PETSC_FALSE;
+  for (int k = 0; k < m->schema->n_fields; k++) {
+    if (strcmp(m->schema->fields[k].name, sample->fields[k].name)) return PETSC_FALSE;
+    off += m->schema->fields[k].n_comp;
+  }
+  return off == n_comp ? PETSC_TRUE : PETSC_FALSE;
+}
+
 static PetscErrorCode CompareWithSolver(const PredictorView *m, const FFSample *sample, const FFSurrogateGraph *g,
                                         FFSolver solver, PetscBool time_solve, FFSampleEval *e)
 {
@@ -167,7 +181,7 @@ static PetscErrorCode CompareWithSolver(const PredictorView *m, const FFSample *
   PetscCall(FFSolverGetNodeFieldLayout(solver, &n_nodes, &n_comp));
   PetscCheck(n_nodes == g->n_nodes, PETSC_COMM_SELF, PETSC_ERR_ARG_INCOMP,
              "sample %ld: the solver's node fields have %d nodes, the sample %d", g->index, (int)n_nodes, g->n_nodes);
-  if (n_comp != m->n_out) { /* the model predicts part of the state: complete it with the sample's inputs */
+  if (!OutputsAreState(m, sample, (int)n_comp)) { /* complete the state with the sample's fields */
     PetscCall(PetscMalloc2((size_t)n_nodes * n_comp, &pred, (size_t)n_nodes * n_comp, &ref));
     PetscCall(SolverFields(m, sample, e->pred, (int)n_comp, pred));
     PetscCall(SolverFields(m, sample, NULL, (int)n_comp, ref));
