@@ -34,6 +34,12 @@ struct _n_FFRans {
   PetscBool has_ref_cf;
 };
 
+/* nu tilde / nu of the initial state: -rans_nu_tilde_initial, else the free stream's */
+static PetscReal StartRatio(FFRans r)
+{
+  return r->nt_initial_ratio >= 0 ? r->nt_initial_ratio : r->nt_farfield_ratio;
+}
+
 PetscErrorCode FFRansCreate(FFSolver s)
 {
   FFRans r;
@@ -89,7 +95,7 @@ PetscErrorCode FFRansOptions(FFSolver s, PetscOptionItems *PetscOptionsObject)
                              "docs/cases.md", r->nt_farfield_ratio, &r->nt_farfield_ratio, NULL));
   PetscCheck(r->nt_farfield_ratio >= 0, s->comm, PETSC_ERR_ARG_OUTOFRANGE,
              "option -%srans_nu_tilde_farfield must be >= 0, got %g", s->prefix, (double)r->nt_farfield_ratio);
-  PetscReal initial = r->nt_initial_ratio >= 0 ? r->nt_initial_ratio : r->nt_farfield_ratio;
+  PetscReal initial = StartRatio(r);
   PetscCall(PetscOptionsReal("-rans_nu_tilde_initial",
                              "nu tilde of the initial state inside the domain, in units of nu (default: the free "
                              "stream's); a larger value starts the boundary layers turbulent",
@@ -578,10 +584,8 @@ static PetscErrorCode ProjectFreeStream(FFSolver s, PetscReal nt_ratio, Vec u)
 /* The free stream, or with -rans_nu_tilde_initial another nu tilde inside. */
 PetscErrorCode FFRansInitialState(FFSolver s)
 {
-  const FFRans r = s->rans;
-
   PetscFunctionBegin;
-  PetscCall(ProjectFreeStream(s, r->nt_initial_ratio >= 0 ? r->nt_initial_ratio : r->nt_farfield_ratio, s->u));
+  PetscCall(ProjectFreeStream(s, StartRatio(s->rans), s->u));
   PetscFunctionReturn(0);
 }
 
@@ -786,8 +790,7 @@ PetscErrorCode FFRansSolve(FFSolver s, PetscBool *converged)
 {
   FFRans r = s->rans;
   const FFRansGradDivScale scale = r->grad_div_scale;
-  const PetscBool other_start =
-      r->nt_initial_ratio >= 0 && r->nt_initial_ratio != r->nt_farfield_ratio ? PETSC_TRUE : PETSC_FALSE;
+  const PetscBool other_start = StartRatio(r) != r->nt_farfield_ratio ? PETSC_TRUE : PETSC_FALSE;
   /* the targets, -rans_rtol of the free stream's ||F|| with the per-cell and with the constant
    * coefficient (0: of the state the stage starts from, the free stream unless
    * -rans_nu_tilde_initial made it another) */
