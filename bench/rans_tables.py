@@ -55,6 +55,19 @@ def rel(v, ref):
     return "%+.2f%%" % (100 * (v / ref - 1)) if ref else "%.1e" % v
 
 
+def wall_spread(path, lo=0.1, hi=1.9):
+    """Range of C_p and C_f along the plate's wall (x in [lo, hi]) from the -wall_output CSV: the
+    flat plate has no pressure gradient, so a C_p range well above zero is a node-to-node mode."""
+    if not os.path.exists(path):
+        return float("nan"), float("nan"), float("nan")
+    with open(path) as f:
+        head = f.readline().strip().split(",")
+        rows = [dict(zip(head, map(float, line.split(",")))) for line in f if line.strip()]
+    rows = [r for r in rows if lo < r["x"] < hi]
+    cp, cf = [r["cp"] for r in rows], [r["cf"] for r in rows]
+    return max(cp) - min(cp), min(cf), max(cf)
+
+
 def plate(d):
     rows, cf, cd, cdf = [], [], [], []
     for k in (0, 1, 2):
@@ -64,14 +77,16 @@ def plate(d):
             continue
         c = s["cf"][0]["value"]
         cf.append(c), cd.append(s["cd"]["value"]), cdf.append(s["cd_friction"])
-        rows.append("| %d | %d | %.2f | %.6f | %s | %.6f | %s | %.6f | %s | %d | %.0f | %.0f |" % (
+        cp_range, cf_min, cf_max = wall_spread(os.path.join(d, "plate_L%d.csv" % k))
+        rows.append("| %d | %d | %.2f | %.6f | %s | %.6f | %s | %.6f | %s | %.4f | %.6f .. %.6f | %d | %.0f | %.0f |" % (
             k, s["unknowns"], s["yplus_max"], c, rel(c, CF_PLATE), s["cd"]["value"], rel(s["cd"]["value"], CD_PLATE),
-            s["cd_friction"], rel(s["cd_friction"], CD_PLATE), s["pseudo_steps"], s["wall_time"], s["peak_mib"]))
+            s["cd_friction"], rel(s["cd_friction"], CD_PLATE), cp_range, cf_min, cf_max, s["pseudo_steps"],
+            s["wall_time"], s["peak_mib"]))
     print("Flat plate, Re 5e6 per unit length (TMR: C_f(0.97008) %.8f FUN3D incompressible, C_D %.8f CFL3D)\n"
           % (CF_PLATE, CD_PLATE))
     print("| level | unknowns | y+ max | C_f(0.97008) | vs TMR | C_D (reaction) | vs TMR | C_D (wall shear) | vs TMR "
-          "| pseudo steps | solve s | peak MiB |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+          "| C_p range, 0.1 < x < 1.9 | C_f min .. max | pseudo steps | solve s | peak MiB |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     print("\n".join(rows))
     for name, f in (("C_f(0.97008)", cf), ("C_D reaction", cd), ("C_D wall shear", cdf)):
         p, ext = order(f, 2.0)

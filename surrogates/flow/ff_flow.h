@@ -120,7 +120,8 @@ PetscErrorCode FFLinearAssignment(int n, const double cost[], int perm[]);
 typedef struct {
   double fd_step;    /* e of the central difference (1e-3) */
   double adaptive_p; /* each sample's loss divided by (its mean squared error + c)^p (MeanFlow's adaptive
-                        weight; 0: plain mean squared error); 1 */
+                        weight, made for images; here it costs the ensemble its spread: docs/pbfm.md);
+                        0: plain mean squared error, the default */
   double adaptive_c; /* 1e-3 */
 } FFFlowMeanFlowConfig;
 

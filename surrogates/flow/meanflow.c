@@ -10,7 +10,7 @@
 
 void FFFlowMeanFlowConfigDefault(FFFlowMeanFlowConfig *c)
 {
-  *c = (FFFlowMeanFlowConfig){.fd_step = 1e-3, .adaptive_p = 1.0, .adaptive_c = 1e-3};
+  *c = (FFFlowMeanFlowConfig){.fd_step = 1e-3, .adaptive_p = 0.0, .adaptive_c = 1e-3};
 }
 
 /* Why a central difference: the nn core records reverse mode only, and along (v_c, 1, -1) the
