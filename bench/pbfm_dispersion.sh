@@ -30,7 +30,8 @@ FF="$BUILD/fieldflow"
 MPI="mpiexec -n $RANKS --oversubscribe"
 mkdir -p "$OUT"
 
-# the old benchmark's network and optimizer (docs/pbfm.md before this work)
+# the old benchmark's network and optimizer (docs/pbfm.md before this work); its MeanFlow runs set
+# -mf_adaptive_p 1, the default when they were made (0 since)
 OLD="-width 32 -blocks 4 -depth 2 -time_dim 32 -batch 8 -lr 1e-3 -ema 0.99 -seed 1 -unroll_last_only"
 OLD_SAMPLER="-integrator euler -grid uniform -t_star 0.2 -steps 20"
 
@@ -113,14 +114,14 @@ length() {
 act() {
   train "$OUT/darcy_fm_relu.h5" -model fm -data data/darcy -split train $OLD -epochs 12 -act relu
   compare "$OUT/darcy_fm_relu.h5" data/darcy_ref "$OUT/darcy_fm_relu_new"
-  train "$OUT/darcy_mf_relu.h5" -model mf -data data/darcy -split train $OLD -epochs 12 -act relu
-  train "$OUT/darcy_mf_silu.h5" -model mf -data data/darcy -split train $OLD -epochs 12
+  train "$OUT/darcy_mf_relu.h5" -model mf -data data/darcy -split train $OLD -epochs 12 -act relu -mf_adaptive_p 1
+  train "$OUT/darcy_mf_silu.h5" -model mf -data data/darcy -split train $OLD -epochs 12 -mf_adaptive_p 1
   compare "$OUT/darcy_mf_relu.h5" data/darcy_ref "$OUT/darcy_mf_relu_1"
   compare "$OUT/darcy_mf_silu.h5" data/darcy_ref "$OUT/darcy_mf_silu_1"
 }
 
 mf() {
-  train "$OUT/darcy_mf_silu.h5" -model mf -data data/darcy -split train $OLD -epochs 12
+  train "$OUT/darcy_mf_silu.h5" -model mf -data data/darcy -split train $OLD -epochs 12 -mf_adaptive_p 1
   train "$OUT/darcy_mf_p0.h5" -model mf -data data/darcy -split train $OLD -epochs 12 -mf_adaptive_p 0
   compare "$OUT/darcy_mf_silu.h5" data/darcy_ref "$OUT/darcy_mf_silu_1"
   compare "$OUT/darcy_mf_p0.h5" data/darcy_ref "$OUT/darcy_mf_p0_1"
