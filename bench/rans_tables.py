@@ -96,6 +96,28 @@ def plate(d):
     print("\n")
 
 
+def graddiv(d):
+    """The plate's wall mode against -rans_grad_div (bench/validate_rans.sh graddiv): every
+    plate_L<k>_g<gamma>.json, beside the family's own levels (gamma 1)."""
+    runs = []
+    for name in sorted(os.listdir(d)):
+        m = re.match(r"plate_L(\d)(?:_g([\d.]+))?\.json$", name)
+        if m:
+            runs.append((int(m.group(1)), float(m.group(2) or 1), name[:-5]))
+    if not any(g != 1 for _, g, _ in runs):
+        return
+    print("Flat plate: the wall mode against the grad-div coefficient gamma (-rans_grad_div)\n")
+    print("| level | gamma | C_f(0.97008) | vs TMR | C_p range, 0.1 < x < 1.9 | C_f min .. max | pseudo steps | solve s |")
+    print("|---|---|---|---|---|---|---|---|")
+    for k, g, name in sorted(runs):
+        s = load(d, name)
+        c = s["cf"][0]["value"]
+        cp_range, cf_min, cf_max = wall_spread(os.path.join(d, name + ".csv"))
+        print("| %d | %g | %.6f | %s | %.4f | %.6f .. %.6f | %d | %.0f |" % (k, g, c, rel(c, CF_PLATE), cp_range, cf_min,
+                                                                         cf_max, s["pseudo_steps"], s["wall_time"]))
+    print()
+
+
 def naca(d):
     levels = ("0", "0.5", "1")
     for a, (cl3, clf, cd3, cdf) in NACA.items():
@@ -126,4 +148,5 @@ def naca(d):
 if __name__ == "__main__":
     d = sys.argv[1] if len(sys.argv) > 1 else "out/validation/rans"
     plate(d)
+    graddiv(d)
     naca(d)

@@ -3,12 +3,14 @@
 #   plate   the TMR flat plate on a grid family (-mesh_refine 0 1 2 of the base below): C_f(0.97008), C_D
 #   naca    the TMR NACA 0012 at 0, 10, 15 degrees on a grid family (-mesh_refine 0 0.5 1): C_L, C_D, split
 #   cp      the NACA 0012 at 10 degrees, finest level: C_p and C_f along the wall (CSV) and the C_p plot
+#   graddiv the plate's wall mode against the grad-div coefficient: level 1 at -rans_grad_div 0.25,
+#           0.5, 2 and level 2 at 2 (level 1's coefficient in the wall cells) beside the family's gamma 1
 # Every solve is `fieldflow solve` on the case file with the level's options; it writes
 # <out>/<name>.json (summary), .csv (wall distribution), .log (its output and /usr/bin/time -v:
 # wall time and peak memory). A solve whose .json exists is skipped: kill and rerun to resume.
 # Then bench/rans_tables.py prints the tables of docs/validation.md from those files.
 #
-#   bench/validate_rans.sh [plate|naca|cp|all] [build-dir] [out-dir]
+#   bench/validate_rans.sh [plate|naca|cp|graddiv|all] [build-dir] [out-dir]
 #   env: FF_RANS_OPTIONS, options added to every solve (e.g. -rans_nu_tilde_initial 100)
 #
 # One rank, one BLAS thread, niced: the machine is shared. Times are of this machine.
@@ -48,6 +50,11 @@ if [[ $what == naca || $what == all ]]; then
       [[ $a != 0 ]] && extra="-rans_reject_factor 10"
       solve "naca_L${k}_a$a" cases/rans/naca0012-tmr.opts $naca_base -mesh_refine $k -aoa $a $extra
     done
+  done
+fi
+if [[ $what == graddiv ]]; then
+  for kg in 1:0.25 1:0.5 1:2 2:2; do
+    solve "plate_L${kg%%:*}_g${kg#*:}" cases/rans/flatplate-tmr.opts $plate_base -mesh_refine ${kg%%:*} -rans_grad_div ${kg#*:}
   done
 fi
 if [[ $what == cp || $what == all ]]; then
