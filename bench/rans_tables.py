@@ -68,22 +68,26 @@ def wall_spread(path, lo=0.1, hi=1.9):
     return max(cp) - min(cp), min(cf), max(cf)
 
 
-def plate(d):
+def plate(d, names=("plate_L0", "plate_L1", "plate_L2"), title=""):
+    """The plate's grid family: levels 0, 1, 2 from the runs `names` (default the family of
+    -rans_grad_div 1), with their observed orders."""
     rows, cf, cd, cdf = [], [], [], []
-    for k in (0, 1, 2):
-        s = load(d, "plate_L%d" % k)
+    for k, name in enumerate(names):
+        s = load(d, name)
         if not s:
             cf.append(None), cd.append(None), cdf.append(None)
             continue
         c = s["cf"][0]["value"]
         cf.append(c), cd.append(s["cd"]["value"]), cdf.append(s["cd_friction"])
-        cp_range, cf_min, cf_max = wall_spread(os.path.join(d, "plate_L%d.csv" % k))
+        cp_range, cf_min, cf_max = wall_spread(os.path.join(d, name + ".csv"))
         rows.append("| %d | %d | %.2f | %.6f | %s | %.6f | %s | %.6f | %s | %.4f | %.6f .. %.6f | %d | %.0f | %.0f |" % (
             k, s["unknowns"], s["yplus_max"], c, rel(c, CF_PLATE), s["cd"]["value"], rel(s["cd"]["value"], CD_PLATE),
             s["cd_friction"], rel(s["cd_friction"], CD_PLATE), cp_range, cf_min, cf_max, s["pseudo_steps"],
             s["wall_time"], s["peak_mib"]))
-    print("Flat plate, Re 5e6 per unit length (TMR: C_f(0.97008) %.8f FUN3D incompressible, C_D %.8f CFL3D)\n"
-          % (CF_PLATE, CD_PLATE))
+    if not rows:
+        return
+    print("Flat plate%s, Re 5e6 per unit length (TMR: C_f(0.97008) %.8f FUN3D incompressible, C_D %.8f CFL3D)\n"
+          % (title, CF_PLATE, CD_PLATE))
     print("| level | unknowns | y+ max | C_f(0.97008) | vs TMR | C_D (reaction) | vs TMR | C_D (wall shear) | vs TMR "
           "| C_p range, 0.1 < x < 1.9 | C_f min .. max | pseudo steps | solve s | peak MiB |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
@@ -116,6 +120,8 @@ def graddiv(d):
         print("| %d | %g | %.6f | %s | %.4f | %.6f .. %.6f | %d | %.0f |" % (k, g, c, rel(c, CF_PLATE), cp_range, cf_min,
                                                                          cf_max, s["pseudo_steps"], s["wall_time"]))
     print()
+    # the wall cells' coefficient gamma U h_min of level 0 on every level: gamma 2^k on level k
+    plate(d, ("plate_L0", "plate_L1_g2", "plate_L2_g4"), " with the grad-div coefficient fixed (gamma 1, 2, 4)")
 
 
 def naca(d):

@@ -21,7 +21,8 @@ import sys
 import zlib
 
 
-def read_vtu(path):
+def read_vtu(path, names):
+    """The appended arrays `names` of a VTU (Float64 or Int64), each a list of component tuples."""
     raw = open(path, "rb").read()
     start = raw.index(b"<AppendedData")
     data = raw[raw.index(b"_", start) + 1:]
@@ -29,8 +30,10 @@ def read_vtu(path):
     for m in re.finditer(rb'<DataArray type="(\w+)" Name="(\w+)"(?: NumberOfComponents="(\d+)")? format="appended"'
                          rb'[^>]*offset="(\d+)"', raw[:start]):
         kind, name, comps, off = m.group(1).decode(), m.group(2).decode(), int(m.group(3) or 1), int(m.group(4))
-        if kind not in ("Float64", "Int64"):
+        if name not in names:
             continue
+        if kind not in ("Float64", "Int64"):
+            sys.exit("region_errors: %s: array %s is %s" % (path, name, kind))
         nb, _, _ = struct.unpack_from("<III", data, off)
         sizes = struct.unpack_from("<%dI" % nb, data, off + 12)
         pos, chunks = off + 12 + 4 * nb, []
@@ -79,7 +82,7 @@ def main(argv):
         acc = {f: {r: 0.0 for r in names + ("whole",)} for f in ("u", "p")}
         counts = {r: 0 for r in names}
         for path in files:
-            a = read_vtu(path)
+            a = read_vtu(path, ("Points", "sdf", "connectivity", "u", "u_ref", "p", "p_ref"))
             reg = regions(a, wall, wake)
             for r in reg:
                 counts[r] += 1

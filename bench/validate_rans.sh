@@ -4,7 +4,8 @@
 #   naca    the TMR NACA 0012 at 0, 10, 15 degrees on a grid family (-mesh_refine 0 0.5 1): C_L, C_D, split
 #   cp      the NACA 0012 at 10 degrees, finest level: C_p and C_f along the wall (CSV) and the C_p plot
 #   graddiv the plate's wall mode against the grad-div coefficient: level 1 at -rans_grad_div 0.25,
-#           0.5, 2 and level 2 at 2 (level 1's coefficient in the wall cells) beside the family's gamma 1
+#           0.5, 2 and level 2 at 2 and 4 beside the family's gamma 1; levels 0, 1, 2 at gamma 1, 2, 4
+#           are the family with the wall cells' coefficient of level 0 on every level (run plate first)
 # Every solve is `fieldflow solve` on the case file with the level's options; it writes
 # <out>/<name>.json (summary), .csv (wall distribution), .log (its output and /usr/bin/time -v:
 # wall time and peak memory). A solve whose .json exists is skipped: kill and rerun to resume.
@@ -53,7 +54,7 @@ if [[ $what == naca || $what == all ]]; then
   done
 fi
 if [[ $what == graddiv ]]; then
-  for kg in 1:0.25 1:0.5 1:2 2:2; do
+  for kg in 1:0.25 1:0.5 1:2 2:2 2:4; do
     solve "plate_L${kg%%:*}_g${kg#*:}" cases/rans/flatplate-tmr.opts $plate_base -mesh_refine ${kg%%:*} -rans_grad_div ${kg#*:}
   done
 fi
