@@ -15,6 +15,7 @@ struct _n_FFRans {
   PetscReal nt_farfield_ratio;       /* -rans_nu_tilde_farfield: nu tilde of the free stream / nu */
   PetscReal nt_initial_ratio;        /* -rans_nu_tilde_initial: nu tilde of the initial state / nu (< 0: farfield) */
   PetscReal grad_div;                /* -rans_grad_div: grad-div coefficient in units of U_ref L_ref */
+  PetscReal grad_div_viscous;        /* -rans_grad_div_viscous: its floor, in units of nu + nu_t */
   FFRansGradDivScale grad_div_scale; /* -rans_grad_div_scale */
   PetscReal cfl_initial, cfl_max, cfl_min, cfl_growth, reject_factor;
   PetscInt max_steps, newton_max_it;
@@ -115,6 +116,12 @@ PetscErrorCode FFRansOptions(FFSolver s, PetscOptionItems *PetscOptionsObject)
                         "smallest length), flow (gamma |u| h_u, its length along u), lsic (0: the LSIC part only)",
                         "docs/cases.md", GradDivScaleNames, 4, GradDivScaleNames[scale], &scale, NULL));
   r->grad_div_scale = (FFRansGradDivScale)scale;
+  PetscCall(PetscOptionsReal("-rans_grad_div_viscous",
+                             "Floor of the grad-div coefficient tau_c, in units of nu + nu_t (0: none); "
+                             "mesh-independent in the wall layers",
+                             "docs/cases.md", r->grad_div_viscous, &r->grad_div_viscous, NULL));
+  PetscCheck(r->grad_div_viscous >= 0, s->comm, PETSC_ERR_ARG_OUTOFRANGE,
+             "option -%srans_grad_div_viscous must be >= 0, got %g", s->prefix, (double)r->grad_div_viscous);
   PetscCall(PetscOptionsReal("-rans_cfl_initial", "CFL number of the first pseudo-time step", "docs/cases.md",
                              r->cfl_initial, &r->cfl_initial, NULL));
   PetscCall(PetscOptionsReal("-rans_cfl_max", "CFL number at which the continuation hands over to Newton",
@@ -198,6 +205,7 @@ PetscErrorCode FFRansSetConstants(FFSolver s, PetscScalar c[])
   c[FF_RANS_GRAD_DIV_SCALE] = s->rans->grad_div_scale;
   c[FF_RANS_REF_U] = s->ref_velocity;
   c[FF_RANS_REF_L] = s->ref_length;
+  c[FF_RANS_GRAD_DIV_VISCOUS] = s->rans->grad_div_viscous;
   PetscFunctionReturn(0);
 }
 

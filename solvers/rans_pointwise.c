@@ -252,6 +252,13 @@ static void PointSetUp(const PetscInt uOff[], const PetscInt uOff_x[], const Pet
   pt->tauc = gd + lsic;
   for (PetscInt e = 0; e < 2; e++) pt->dtauc_du[e] = dgd_du[e] - lsic / pt->taum * pt->dtaum_du[e];
   pt->dtauc_dn = -lsic / pt->taum * pt->dtaum_dn;
+  /* the viscous floor: mesh-independent where the cells are viscous-limited (the wall layers) */
+  const PetscReal cv = PetscRealPart(constants[FF_RANS_GRAD_DIV_VISCOUS]);
+  if (cv * nm > pt->tauc) {
+    pt->tauc = cv * nm;
+    pt->dtauc_du[0] = pt->dtauc_du[1] = 0;
+    pt->dtauc_dn = cv * pt->sa.dnu_t;
+  }
 }
 
 /* ---------- momentum ---------- */

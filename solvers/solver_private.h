@@ -126,6 +126,7 @@ enum {
   FF_RANS_GRAD_DIV_SCALE, /* an FFRansGradDivScale */
   FF_RANS_REF_U,          /* U_ref and L_ref: gamma = FF_RANS_GRAD_DIV / (U_ref L_ref) */
   FF_RANS_REF_L,
+  FF_RANS_GRAD_DIV_VISCOUS, /* C: tau_c >= C (nu + nu_t) */
   FF_RANS_NUM_CONSTANTS
 };
 /* -rans_grad_div_scale: gamma U_ref L_ref, gamma U_ref h_min, gamma |u| h_u (h_u the cell's
