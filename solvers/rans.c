@@ -17,7 +17,9 @@ struct _n_FFRans {
   PetscReal grad_div;                /* -rans_grad_div: grad-div coefficient in units of U_ref L_ref */
   PetscReal grad_div_viscous;        /* -rans_grad_div_viscous: its floor, in units of nu + nu_t */
   FFRansGradDivScale grad_div_scale; /* -rans_grad_div_scale */
+  PetscBool constant_start; /* -rans_constant_start: a per-cell scale starts from the constant one's solution */
   PetscReal cfl_initial, cfl_max, cfl_min, cfl_growth, reject_factor;
+  PetscReal first_reject_factor; /* -rans_first_reject_factor: reject_factor of the constant-coefficient stage */
   PetscInt max_steps, newton_max_it;
   PetscReal rtol, switch_rtol;
   PetscBool monitor;
@@ -36,10 +38,7 @@ struct _n_FFRans {
 };
 
 /* nu tilde / nu of the initial state: -rans_nu_tilde_initial, else the free stream's */
-static PetscReal StartRatio(FFRans r)
-{
-  return r->nt_initial_ratio >= 0 ? r->nt_initial_ratio : r->nt_farfield_ratio;
-}
+static PetscReal StartRatio(FFRans r) { return r->nt_initial_ratio >= 0 ? r->nt_initial_ratio : r->nt_farfield_ratio; }
 
 PetscErrorCode FFRansCreate(FFSolver s)
 {
@@ -52,11 +51,15 @@ PetscErrorCode FFRansCreate(FFSolver s)
   r->nt_initial_ratio = -1;
   r->grad_div = 1.0;
   r->grad_div_scale = FF_RANS_GRAD_DIV_HMIN; /* docs/validation.md */
+  r->constant_start = PETSC_TRUE;
+  /* level 0's gamma U h_min in the plate's first cells; the same on every mesh (docs/validation.md §9) */
+  r->grad_div_viscous = 50;
   r->cfl_initial = 1.0;
   r->cfl_max = 1e5;
   r->cfl_min = 1e-3;
   r->cfl_growth = 2.0;
   r->reject_factor = 3.0;
+  r->first_reject_factor = 3.0;
   r->max_steps = 300;
   r->newton_max_it = 15;
   r->rtol = 1e-9;
@@ -116,6 +119,10 @@ PetscErrorCode FFRansOptions(FFSolver s, PetscOptionItems *PetscOptionsObject)
                         "smallest length), flow (gamma |u| h_u, its length along u), lsic (0: the LSIC part only)",
                         "docs/cases.md", GradDivScaleNames, 4, GradDivScaleNames[scale], &scale, NULL));
   r->grad_div_scale = (FFRansGradDivScale)scale;
+  PetscCall(PetscOptionsBool("-rans_constant_start",
+                             "With a per-cell grad-div scale, first converge with the constant coefficient "
+                             "(-rans_grad_div_scale none) and continue from that solution",
+                             "docs/cases.md", r->constant_start, &r->constant_start, NULL));
   PetscCall(PetscOptionsReal("-rans_grad_div_viscous",
                              "Floor of the grad-div coefficient tau_c, in units of nu + nu_t (0: none); "
                              "mesh-independent in the wall layers",
@@ -133,6 +140,10 @@ PetscErrorCode FFRansOptions(FFSolver s, PetscOptionItems *PetscOptionsObject)
   PetscCall(PetscOptionsReal("-rans_reject_factor",
                              "A pseudo-time step that raises ||F|| by more than this factor is rejected",
                              "docs/cases.md", r->reject_factor, &r->reject_factor, NULL));
+  PetscCall(PetscOptionsReal("-rans_first_reject_factor",
+                             "-rans_reject_factor of the first stage, with the constant grad-div coefficient, of "
+                             "a two-stage solve (-rans_constant_start)",
+                             "docs/cases.md", r->first_reject_factor, &r->first_reject_factor, NULL));
   PetscCall(
       PetscOptionsInt("-rans_max_steps", "Most pseudo-time steps", "docs/cases.md", r->max_steps, &r->max_steps, NULL));
   PetscCall(PetscOptionsInt("-rans_newton_max_it", "Newton iterations of each attempt at the steady equations",
@@ -149,8 +160,9 @@ PetscErrorCode FFRansOptions(FFSolver s, PetscOptionItems *PetscOptionsObject)
              s->comm, PETSC_ERR_ARG_OUTOFRANGE,
              "options -%srans_cfl_min %g, -%srans_cfl_initial %g, -%srans_cfl_max %g: need 0 < min <= initial <= max",
              s->prefix, (double)r->cfl_min, s->prefix, (double)r->cfl_initial, s->prefix, (double)r->cfl_max);
-  PetscCheck(r->cfl_growth > 1 && r->reject_factor > 1, s->comm, PETSC_ERR_ARG_OUTOFRANGE,
-             "options -%srans_cfl_growth and -%srans_reject_factor must be > 1", s->prefix, s->prefix);
+  PetscCheck(r->cfl_growth > 1 && r->reject_factor > 1 && r->first_reject_factor > 1, s->comm, PETSC_ERR_ARG_OUTOFRANGE,
+             "options -%srans_cfl_growth, -%srans_reject_factor and -%srans_first_reject_factor must be > 1", s->prefix,
+             s->prefix, s->prefix);
   PetscCheck(r->max_steps > 0 && r->newton_max_it > 0 && r->rtol > 0 && r->switch_rtol >= 0, s->comm,
              PETSC_ERR_ARG_OUTOFRANGE,
              "options -%srans_max_steps, -%srans_newton_max_it, -%srans_rtol must be > 0, -%srans_switch_rtol >= 0",
@@ -824,17 +836,21 @@ PetscErrorCode FFRansSolve(FFSolver s, PetscBool *converged)
     }
     PetscCall(VecDestroy(&F));
   }
-  if (scale != FF_RANS_GRAD_DIV_NONE) {
+  const PetscBool two_stages = scale != FF_RANS_GRAD_DIV_NONE && r->constant_start ? PETSC_TRUE : PETSC_FALSE;
+  if (two_stages) {
+    const PetscReal reject = r->reject_factor;
     r->grad_div_scale = FF_RANS_GRAD_DIV_NONE;
+    r->reject_factor = r->first_reject_factor;
     PetscCall(Continuation(s, R_free_none, converged));
     r->grad_div_scale = scale;
+    r->reject_factor = reject;
     PetscCall(FFSolverUpdateConstants(s, s->nu));
     if (!*converged) PetscFunctionReturn(0);
     if (r->monitor)
       PetscCall(PetscPrintf(s->comm, "RANS: from the constant grad-div coefficient to the per-cell one\n"));
   }
   PetscCall(Continuation(s, scale != FF_RANS_GRAD_DIV_NONE ? R_free : R_free_none, converged));
-  if (!*converged && scale != FF_RANS_GRAD_DIV_NONE) { /* say which stage: the constant one converged */
+  if (!*converged && two_stages) { /* say which stage: the constant one converged */
     char why[sizeof r->reason];
     PetscCall(PetscStrncpy(why, r->reason, sizeof why));
     PetscCall(PetscSNPrintf(r->reason, sizeof r->reason,

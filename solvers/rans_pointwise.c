@@ -22,9 +22,12 @@
  * equation with tau = (u.Gt u + 9 ((nu + n+) / sigma)^2 Gt:Gt)^(-1/2), Gt = 4 G (quadratic
  * elements: the length h / 2); grad-div with tau_c = gamma + 1 / (tau_m tr Gt) (gamma =
  * -rans_grad_div U L, or per cell by -rans_grad_div_scale: U h_min with h_min = 2 / sqrt of G's
- * largest eigenvalue, |u| h_u, or 0; the LSIC part from tau_m). A constant gamma, 10^6 times
+ * largest eigenvalue, |u| h_u, or 0; the LSIC part from tau_m), raised to the viscous floor
+ * C (nu + nu_t) where it is below (C = -rans_grad_div_viscous). A constant gamma, 10^6 times
  * nu in the first layer of a wall-resolved mesh, locks the P2 velocity there into reversed
- * flow (docs/validation.md). Without PSPG the pressure checkerboards along
+ * flow (docs/validation.md); gamma U h_min alone falls with each refinement in the wall cells
+ * and lets a node-to-node wall pressure mode grow, which the floor, the same on every mesh,
+ * holds. Without PSPG the pressure checkerboards along
  * the long cells of a boundary layer (Taylor-Hood's inf-sup constant falls with the aspect
  * ratio); without grad-div Taylor-Hood's weak mass conservation lets a spurious wall-normal
  * velocity carry the momentum of a turbulent boundary layer (docs/validation.md). The laminar

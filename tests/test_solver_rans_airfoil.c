@@ -88,7 +88,7 @@ static void TestZeroLift(void)
   /* a steady flow's drag times U is the dissipation: positive. Its size on this 16-point mesh is
    * not a validation (bench/validate_rans.sh is). With a constant grad-div coefficient the
    * near-wall velocity reversed in the first layers and the wall friction came out negative
-   * (docs/validation.md); with -rans_grad_div_scale hmin the wall integrals are 4% below the
+   * (docs/validation.md); with the per-cell coefficient (and its viscous floor) the wall integrals are 4% below the
    * volume integral (the integrals themselves: tests/test_solver_dfg.c). */
   CU_ASSERT(f.cd > 0);
   CU_ASSERT(w.cd_friction > 0);
