@@ -69,8 +69,8 @@ def wall_spread(path, lo=0.1, hi=1.9):
 
 
 def plate(d, names=("plate_L0", "plate_L1", "plate_L2"), title=""):
-    """The plate's grid family: levels 0, 1, 2 from the runs `names` (default the family of
-    -rans_grad_div 1), with their observed orders."""
+    """The plate's grid family: levels 0, 1, 2 from the runs `names` (default: the solver's default
+    options), with their observed orders."""
     rows, cf, cd, cdf = [], [], [], []
     for k, name in enumerate(names):
         s = load(d, name)
@@ -101,16 +101,16 @@ def plate(d, names=("plate_L0", "plate_L1", "plate_L2"), title=""):
 
 
 def graddiv(d):
-    """The plate's wall mode against -rans_grad_div (bench/validate_rans.sh graddiv): every
-    plate_L<k>_g<gamma>.json, beside the family's own levels (gamma 1)."""
+    """The plate's wall mode against -rans_grad_div without the viscous floor (bench/validate_rans.sh
+    graddiv): every plate_L<k>_g<gamma>.json and plate_L<k>_nofloor.json (gamma 1)."""
     runs = []
     for name in sorted(os.listdir(d)):
-        m = re.match(r"plate_L(\d)(?:_g([\d.]+))?\.json$", name)
+        m = re.match(r"plate_L(\d)(?:_g([\d.]+)|_nofloor)\.json$", name)
         if m:
             runs.append((int(m.group(1)), float(m.group(2) or 1), name[:-5]))
-    if not any(g != 1 for _, g, _ in runs):
+    if not runs:
         return
-    print("Flat plate: the wall mode against the grad-div coefficient gamma (-rans_grad_div)\n")
+    print("Flat plate: the wall mode against the grad-div coefficient gamma (-rans_grad_div), no viscous floor\n")
     print("| level | gamma | C_f(0.97008) | vs TMR | C_p range, 0.1 < x < 1.9 | C_f min .. max | pseudo steps | solve s |")
     print("|---|---|---|---|---|---|---|---|")
     for k, g, name in sorted(runs):
@@ -121,7 +121,9 @@ def graddiv(d):
                                                                          cf_max, s["pseudo_steps"], s["wall_time"]))
     print()
     # the wall cells' coefficient gamma U h_min of level 0 on every level: gamma 2^k on level k
-    plate(d, ("plate_L0", "plate_L1_g2", "plate_L2_g4"), " with the grad-div coefficient fixed (gamma 1, 2, 4)")
+    if all(os.path.exists(os.path.join(d, n + ".json")) for n in ("plate_L0_nofloor", "plate_L1_g2", "plate_L2_g4")):
+        plate(d, ("plate_L0_nofloor", "plate_L1_g2", "plate_L2_g4"),
+              " with the grad-div coefficient fixed (gamma 1, 2, 4), no viscous floor")
 
 
 def naca(d):

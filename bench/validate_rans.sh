@@ -3,9 +3,10 @@
 #   plate   the TMR flat plate on a grid family (-mesh_refine 0 1 2 of the base below): C_f(0.97008), C_D
 #   naca    the TMR NACA 0012 at 0, 10, 15 degrees on a grid family (-mesh_refine 0 0.5 1): C_L, C_D, split
 #   cp      the NACA 0012 at 10 degrees, finest level: C_p and C_f along the wall (CSV) and the C_p plot
-#   graddiv the plate's wall mode against the grad-div coefficient: level 1 at -rans_grad_div 0.25,
-#           0.5, 2 and level 2 at 2 and 4 beside the family's gamma 1; levels 0, 1, 2 at gamma 1, 2, 4
-#           are the family with the wall cells' coefficient of level 0 on every level (run plate first)
+#   graddiv the plate's wall mode against the grad-div coefficient without its viscous floor
+#           (-rans_grad_div_viscous 0): levels 0, 1, 2 at gamma 1 (the old default), level 1 at
+#           -rans_grad_div 0.25, 0.5, 2 and level 2 at 2 and 4; levels 0, 1, 2 at gamma 1, 2, 4 are
+#           the family with the wall cells' coefficient of level 0 on every level
 # Every solve is `fieldflow solve` on the case file with the level's options; it writes
 # <out>/<name>.json (summary), .csv (wall distribution), .log (its output and /usr/bin/time -v:
 # wall time and peak memory). A solve whose .json exists is skipped: kill and rerun to resume.
@@ -46,7 +47,8 @@ fi
 if [[ $what == naca || $what == all ]]; then
   for k in 0 0.5 1; do
     for a in 0 10 15; do
-      # at an angle the per-cell grad-div stage needs the larger step rejection (docs/cases.md)
+      # at an angle the per-cell grad-div stage needs the larger step rejection; the first stage
+      # keeps -rans_first_reject_factor 3 (docs/cases.md)
       extra=""
       [[ $a != 0 ]] && extra="-rans_reject_factor 10"
       solve "naca_L${k}_a$a" cases/rans/naca0012-tmr.opts $naca_base -mesh_refine $k -aoa $a $extra
@@ -54,8 +56,11 @@ if [[ $what == naca || $what == all ]]; then
   done
 fi
 if [[ $what == graddiv ]]; then
-  for kg in 1:0.25 1:0.5 1:2 2:2 2:4; do
-    solve "plate_L${kg%%:*}_g${kg#*:}" cases/rans/flatplate-tmr.opts $plate_base -mesh_refine ${kg%%:*} -rans_grad_div ${kg#*:}
+  for kg in 0:1 1:1 2:1 1:0.25 1:0.5 1:2 2:2 2:4; do
+    name="plate_L${kg%%:*}_g${kg#*:}"
+    [[ ${kg#*:} == 1 ]] && name="plate_L${kg%%:*}_nofloor"
+    solve "$name" cases/rans/flatplate-tmr.opts $plate_base -mesh_refine ${kg%%:*} \
+      -rans_grad_div ${kg#*:} -rans_grad_div_viscous 0
   done
 fi
 if [[ $what == cp || $what == all ]]; then
