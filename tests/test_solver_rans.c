@@ -347,6 +347,12 @@ static void TestBadInput(void)
   ExpectBadInput("-problem rans -re 1e5 -bc_left freestream -bc_bottom noslip -bc_top outflow -bc_right outflow "
                  "-rans_grad_div_scale cells",
                  PETSC_TRUE, "-rans_grad_div_scale");
+  ExpectBadInput("-problem rans -re 1e5 -bc_left freestream -bc_bottom noslip -bc_top outflow -bc_right outflow "
+                 "-rans_grad_div_viscous -1",
+                 PETSC_TRUE, "option -rans_grad_div_viscous must be >= 0");
+  ExpectBadInput("-problem rans -re 1e5 -bc_left freestream -bc_bottom noslip -bc_top outflow -bc_right outflow "
+                 "-rans_first_reject_factor 1",
+                 PETSC_TRUE, "-rans_first_reject_factor must be > 1");
 }
 
 int main(int argc, char **argv)
