@@ -19,6 +19,7 @@ struct _n_FFRans {
   FFRansGradDivScale grad_div_scale; /* -rans_grad_div_scale */
   PetscBool constant_start; /* -rans_constant_start: a per-cell scale starts from the constant one's solution */
   PetscReal cfl_initial, cfl_max, cfl_min, cfl_growth, reject_factor;
+  PetscReal cfl_growth_rising;   /* -rans_cfl_growth_rising: after a step that raised ||F|| (< 0: sqrt(cfl_growth)) */
   PetscReal first_reject_factor; /* -rans_first_reject_factor: reject_factor of the constant-coefficient stage */
   PetscInt max_steps, newton_max_it;
   PetscReal rtol, switch_rtol;
@@ -58,6 +59,7 @@ PetscErrorCode FFRansCreate(FFSolver s)
   r->cfl_max = 1e5;
   r->cfl_min = 1e-3;
   r->cfl_growth = 2.0;
+  r->cfl_growth_rising = -1;
   r->reject_factor = 3.0;
   r->first_reject_factor = 3.0;
   r->max_steps = 300;
@@ -137,6 +139,12 @@ PetscErrorCode FFRansOptions(FFSolver s, PetscOptionItems *PetscOptionsObject)
                              r->cfl_min, &r->cfl_min, NULL));
   PetscCall(PetscOptionsReal("-rans_cfl_growth", "Largest growth of the CFL number per pseudo-time step",
                              "docs/cases.md", r->cfl_growth, &r->cfl_growth, NULL));
+  PetscCall(PetscOptionsReal("-rans_cfl_growth_rising",
+                             "Growth of the CFL number after an accepted step that raised ||F|| (default: the square "
+                             "root of -rans_cfl_growth; 1 holds it)",
+                             "docs/cases.md", r->cfl_growth_rising, &r->cfl_growth_rising, &set));
+  PetscCheck(!set || r->cfl_growth_rising > 0, s->comm, PETSC_ERR_ARG_OUTOFRANGE,
+             "option -%srans_cfl_growth_rising must be > 0, got %g", s->prefix, (double)r->cfl_growth_rising);
   PetscCall(PetscOptionsReal("-rans_reject_factor",
                              "A pseudo-time step that raises ||F|| by more than this factor is rejected",
                              "docs/cases.md", r->reject_factor, &r->reject_factor, NULL));
@@ -773,13 +781,14 @@ static PetscErrorCode Continuation(FFSolver s, PetscReal R_free, PetscBool *conv
       /* the CFL number grows by the full factor while ||F|| falls, by its square root while
        * it rises (a developing boundary layer raises ||F|| for a while; an unstable step
        * raising it by more than -rans_reject_factor is rejected above) */
-      cfl = PetscMin(r->cfl_max, cfl * (R <= Rprev ? r->cfl_growth : PetscSqrtReal(r->cfl_growth)));
+      const PetscReal rising = r->cfl_growth_rising > 0 ? r->cfl_growth_rising : PetscSqrtReal(r->cfl_growth);
+      cfl = PetscMin(r->cfl_max, cfl * (R <= Rprev ? r->cfl_growth : rising));
       Rprev = R;
     }
     if (cfl < r->cfl_min) {
       PetscCall(PetscSNPrintf(why, sizeof why,
                               "pseudo-time continuation diverged: the CFL number fell below -%srans_cfl_min %g after "
-                              "rejected steps (last: %s, ||F|| %.3e)",
+                              "rejected or rising steps (last: %s, ||F|| %.3e)",
                               s->prefix, (double)r->cfl_min, SNESConvergedReasons[reason], (double)R));
       break;
     }
