@@ -19,8 +19,9 @@ struct _n_FFRans {
   FFRansGradDivScale grad_div_scale; /* -rans_grad_div_scale */
   PetscBool constant_start; /* -rans_constant_start: a per-cell scale starts from the constant one's solution */
   PetscReal cfl_initial, cfl_max, cfl_min, cfl_growth, reject_factor;
-  PetscReal cfl_growth_rising;   /* -rans_cfl_growth_rising: after a step that raised ||F|| (< 0: sqrt(cfl_growth)) */
-  PetscReal first_reject_factor; /* -rans_first_reject_factor: reject_factor of the constant-coefficient stage */
+  PetscReal cfl_growth_rising; /* -rans_cfl_growth_rising: after a step that raised ||F|| (< 0: sqrt(cfl_growth)) */
+  PetscReal first_cfl_growth_rising; /* -rans_first_cfl_growth_rising: the same in the constant stage (< 0: as above) */
+  PetscReal first_reject_factor;     /* -rans_first_reject_factor: reject_factor of the constant-coefficient stage */
   PetscInt max_steps, newton_max_it;
   PetscReal rtol, switch_rtol;
   PetscBool monitor;
@@ -60,6 +61,7 @@ PetscErrorCode FFRansCreate(FFSolver s)
   r->cfl_min = 1e-3;
   r->cfl_growth = 2.0;
   r->cfl_growth_rising = -1;
+  r->first_cfl_growth_rising = -1;
   r->reject_factor = 3.0;
   r->first_reject_factor = 3.0;
   r->max_steps = 300;
@@ -145,6 +147,13 @@ PetscErrorCode FFRansOptions(FFSolver s, PetscOptionItems *PetscOptionsObject)
                              "docs/cases.md", r->cfl_growth_rising, &r->cfl_growth_rising, &set));
   PetscCheck(!set || r->cfl_growth_rising > 0, s->comm, PETSC_ERR_ARG_OUTOFRANGE,
              "option -%srans_cfl_growth_rising must be > 0, got %g", s->prefix, (double)r->cfl_growth_rising);
+  PetscCall(PetscOptionsReal("-rans_first_cfl_growth_rising",
+                             "-rans_cfl_growth_rising of the first stage, with the constant grad-div coefficient, of a "
+                             "two-stage solve (default: -rans_cfl_growth_rising)",
+                             "docs/cases.md", r->first_cfl_growth_rising, &r->first_cfl_growth_rising, &set));
+  PetscCheck(!set || r->first_cfl_growth_rising > 0, s->comm, PETSC_ERR_ARG_OUTOFRANGE,
+             "option -%srans_first_cfl_growth_rising must be > 0, got %g", s->prefix,
+             (double)r->first_cfl_growth_rising);
   PetscCall(PetscOptionsReal("-rans_reject_factor",
                              "A pseudo-time step that raises ||F|| by more than this factor is rejected",
                              "docs/cases.md", r->reject_factor, &r->reject_factor, NULL));
@@ -847,12 +856,14 @@ PetscErrorCode FFRansSolve(FFSolver s, PetscBool *converged)
   }
   const PetscBool two_stages = scale != FF_RANS_GRAD_DIV_NONE && r->constant_start ? PETSC_TRUE : PETSC_FALSE;
   if (two_stages) {
-    const PetscReal reject = r->reject_factor;
+    const PetscReal reject = r->reject_factor, rising = r->cfl_growth_rising;
     r->grad_div_scale = FF_RANS_GRAD_DIV_NONE;
     r->reject_factor = r->first_reject_factor;
+    if (r->first_cfl_growth_rising > 0) r->cfl_growth_rising = r->first_cfl_growth_rising;
     PetscCall(Continuation(s, R_free_none, converged));
     r->grad_div_scale = scale;
     r->reject_factor = reject;
+    r->cfl_growth_rising = rising;
     PetscCall(FFSolverUpdateConstants(s, s->nu));
     if (!*converged) PetscFunctionReturn(0);
     if (r->monitor)

@@ -356,6 +356,9 @@ static void TestBadInput(void)
   ExpectBadInput("-problem rans -re 1e5 -bc_left freestream -bc_bottom noslip -bc_top outflow -bc_right outflow "
                  "-rans_cfl_growth_rising 0",
                  PETSC_TRUE, "option -rans_cfl_growth_rising must be > 0");
+  ExpectBadInput("-problem rans -re 1e5 -bc_left freestream -bc_bottom noslip -bc_top outflow -bc_right outflow "
+                 "-rans_first_cfl_growth_rising -1",
+                 PETSC_TRUE, "option -rans_first_cfl_growth_rising must be > 0");
 }
 
 int main(int argc, char **argv)
