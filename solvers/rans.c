@@ -88,6 +88,19 @@ PetscErrorCode FFRansDestroy(FFSolver s)
 /* -rans_grad_div_scale, in the order of FFRansGradDivScale */
 static const char *const GradDivScaleNames[] = {"none", "hmin", "flow", "lsic"};
 
+/* A CFL growth after a rising step: > 0 when given; its default (< 0) is derived at the solve. */
+static PetscErrorCode RisingGrowthOption(FFSolver s, PetscOptionItems *PetscOptionsObject, const char *name,
+                                         const char *help, PetscReal *value)
+{
+  PetscBool set;
+
+  PetscFunctionBegin;
+  PetscCall(PetscOptionsReal(name, help, "docs/cases.md", *value, value, &set));
+  PetscCheck(!set || *value > 0, s->comm, PETSC_ERR_ARG_OUTOFRANGE, "option -%s%s must be > 0, got %g", s->prefix,
+             name + 1, (double)*value);
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode FFRansOptions(FFSolver s, PetscOptionItems *PetscOptionsObject)
 {
   FFRans r;
@@ -141,19 +154,14 @@ PetscErrorCode FFRansOptions(FFSolver s, PetscOptionItems *PetscOptionsObject)
                              r->cfl_min, &r->cfl_min, NULL));
   PetscCall(PetscOptionsReal("-rans_cfl_growth", "Largest growth of the CFL number per pseudo-time step",
                              "docs/cases.md", r->cfl_growth, &r->cfl_growth, NULL));
-  PetscCall(PetscOptionsReal("-rans_cfl_growth_rising",
-                             "Growth of the CFL number after an accepted step that raised ||F|| (default: the square "
-                             "root of -rans_cfl_growth; 1 holds it)",
-                             "docs/cases.md", r->cfl_growth_rising, &r->cfl_growth_rising, &set));
-  PetscCheck(!set || r->cfl_growth_rising > 0, s->comm, PETSC_ERR_ARG_OUTOFRANGE,
-             "option -%srans_cfl_growth_rising must be > 0, got %g", s->prefix, (double)r->cfl_growth_rising);
-  PetscCall(PetscOptionsReal("-rans_first_cfl_growth_rising",
-                             "-rans_cfl_growth_rising of the first stage, with the constant grad-div coefficient, of a "
-                             "two-stage solve (default: -rans_cfl_growth_rising)",
-                             "docs/cases.md", r->first_cfl_growth_rising, &r->first_cfl_growth_rising, &set));
-  PetscCheck(!set || r->first_cfl_growth_rising > 0, s->comm, PETSC_ERR_ARG_OUTOFRANGE,
-             "option -%srans_first_cfl_growth_rising must be > 0, got %g", s->prefix,
-             (double)r->first_cfl_growth_rising);
+  PetscCall(RisingGrowthOption(s, PetscOptionsObject, "-rans_cfl_growth_rising",
+                               "Growth of the CFL number after an accepted step that raised ||F|| (default: the "
+                               "square root of -rans_cfl_growth; 1 holds it)",
+                               &r->cfl_growth_rising));
+  PetscCall(RisingGrowthOption(s, PetscOptionsObject, "-rans_first_cfl_growth_rising",
+                               "-rans_cfl_growth_rising of the first stage, with the constant grad-div coefficient, "
+                               "of a two-stage solve (default: -rans_cfl_growth_rising)",
+                               &r->first_cfl_growth_rising));
   PetscCall(PetscOptionsReal("-rans_reject_factor",
                              "A pseudo-time step that raises ||F|| by more than this factor is rejected",
                              "docs/cases.md", r->reject_factor, &r->reject_factor, NULL));
@@ -718,8 +726,14 @@ static void Fail(FFRans r, const char *why)
   snprintf(r->reason, sizeof r->reason, "%s; residual history (step: ||F||): %s", why, hist);
 }
 
+/* What a stage of the continuation accepts: a step raising ||F|| at most reject_factor-fold, after
+ * which the CFL number grows by growth_rising. */
+typedef struct {
+  PetscReal reject_factor, growth_rising;
+} StageControl;
+
 /* R_free: ||F|| of the free stream the target is relative to (0: that of the state it starts from) */
-static PetscErrorCode Continuation(FFSolver s, PetscReal R_free, PetscBool *converged)
+static PetscErrorCode Continuation(FFSolver s, PetscReal R_free, const StageControl *ctl, PetscBool *converged)
 {
   FFRans r = s->rans;
   Vec F, last;
@@ -757,7 +771,7 @@ static PetscErrorCode Continuation(FFSolver s, PetscReal R_free, PetscBool *conv
     }
     PetscCall(SteadyNorm(s, s->u, F, &R));
     PetscCall(Record(r, R, newton ? PETSC_INFINITY : cfl));
-    const PetscBool bad = StepFailed(reason) || PetscIsInfOrNanReal(R) || R > r->reject_factor * Rprev;
+    const PetscBool bad = StepFailed(reason) || PetscIsInfOrNanReal(R) || R > ctl->reject_factor * Rprev;
     if (r->monitor) {
       PetscReal fn[3];
       PetscCall(FieldNorms(s, F, fn));
@@ -790,8 +804,7 @@ static PetscErrorCode Continuation(FFSolver s, PetscReal R_free, PetscBool *conv
       /* the CFL number grows by the full factor while ||F|| falls, by its square root while
        * it rises (a developing boundary layer raises ||F|| for a while; an unstable step
        * raising it by more than -rans_reject_factor is rejected above) */
-      const PetscReal rising = r->cfl_growth_rising > 0 ? r->cfl_growth_rising : PetscSqrtReal(r->cfl_growth);
-      cfl = PetscMin(r->cfl_max, cfl * (R <= Rprev ? r->cfl_growth : rising));
+      cfl = PetscMin(r->cfl_max, cfl * (R <= Rprev ? r->cfl_growth : ctl->growth_rising));
       Rprev = R;
     }
     if (cfl < r->cfl_min) {
@@ -855,21 +868,20 @@ PetscErrorCode FFRansSolve(FFSolver s, PetscBool *converged)
     PetscCall(VecDestroy(&F));
   }
   const PetscBool two_stages = scale != FF_RANS_GRAD_DIV_NONE && r->constant_start ? PETSC_TRUE : PETSC_FALSE;
+  const StageControl last = {r->reject_factor,
+                             r->cfl_growth_rising > 0 ? r->cfl_growth_rising : PetscSqrtReal(r->cfl_growth)},
+                     first = {r->first_reject_factor,
+                              r->first_cfl_growth_rising > 0 ? r->first_cfl_growth_rising : last.growth_rising};
   if (two_stages) {
-    const PetscReal reject = r->reject_factor, rising = r->cfl_growth_rising;
     r->grad_div_scale = FF_RANS_GRAD_DIV_NONE;
-    r->reject_factor = r->first_reject_factor;
-    if (r->first_cfl_growth_rising > 0) r->cfl_growth_rising = r->first_cfl_growth_rising;
-    PetscCall(Continuation(s, R_free_none, converged));
+    PetscCall(Continuation(s, R_free_none, &first, converged));
     r->grad_div_scale = scale;
-    r->reject_factor = reject;
-    r->cfl_growth_rising = rising;
     PetscCall(FFSolverUpdateConstants(s, s->nu));
     if (!*converged) PetscFunctionReturn(0);
     if (r->monitor)
       PetscCall(PetscPrintf(s->comm, "RANS: from the constant grad-div coefficient to the per-cell one\n"));
   }
-  PetscCall(Continuation(s, scale != FF_RANS_GRAD_DIV_NONE ? R_free : R_free_none, converged));
+  PetscCall(Continuation(s, scale != FF_RANS_GRAD_DIV_NONE ? R_free : R_free_none, &last, converged));
   if (!*converged && two_stages) { /* say which stage: the constant one converged */
     char why[sizeof r->reason];
     PetscCall(PetscStrncpy(why, r->reason, sizeof why));
