@@ -841,10 +841,12 @@ PetscErrorCode FFRansSolve(FFSolver s, PetscBool *converged)
 {
   FFRans r = s->rans;
   const FFRansGradDivScale scale = r->grad_div_scale;
-  const PetscBool other_start = StartRatio(r) != r->nt_farfield_ratio ? PETSC_TRUE : PETSC_FALSE;
+  /* the start is not the free stream (another nu tilde inside, or -initial's file) */
+  const PetscBool from_file = s->initial[0] ? PETSC_TRUE : PETSC_FALSE;
+  const PetscBool other_start = StartRatio(r) != r->nt_farfield_ratio || from_file ? PETSC_TRUE : PETSC_FALSE;
   /* the targets, -rans_rtol of the free stream's ||F|| with the per-cell and with the constant
    * coefficient (0: of the state the stage starts from, the free stream unless
-   * -rans_nu_tilde_initial made it another) */
+   * -rans_nu_tilde_initial or -initial made it another) */
   PetscReal R_free = 0, R_free_none = 0;
 
   PetscFunctionBegin;
@@ -867,7 +869,9 @@ PetscErrorCode FFRansSolve(FFSolver s, PetscBool *converged)
     }
     PetscCall(VecDestroy(&F));
   }
-  const PetscBool two_stages = scale != FF_RANS_GRAD_DIV_NONE && r->constant_start ? PETSC_TRUE : PETSC_FALSE;
+  /* a solution from a file (another mesh's) would lose its wall layers to the constant stage */
+  const PetscBool two_stages =
+      scale != FF_RANS_GRAD_DIV_NONE && r->constant_start && !from_file ? PETSC_TRUE : PETSC_FALSE;
   const StageControl last = {r->reject_factor,
                              r->cfl_growth_rising > 0 ? r->cfl_growth_rising : PetscSqrtReal(r->cfl_growth)},
                      first = {r->first_reject_factor,

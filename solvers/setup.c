@@ -174,12 +174,16 @@ static PetscErrorCode ZeroField(PetscInt dim, PetscReal time, const PetscReal x[
   return 0;
 }
 
-/* The initial state: the free stream where a group has one (an external flow starts much
- * closer to its solution than from rest), else zero. */
+/* The initial state: -initial's file, else the free stream where a group has one (an external
+ * flow starts much closer to its solution than from rest), else zero. */
 static PetscErrorCode InitialState(FFSolver s)
 {
   PetscFunctionBegin;
   PetscCall(VecSet(s->u, 0.0));
+  if (s->initial[0]) {
+    PetscCall(FFSolverProjectInitialFile(s));
+    PetscFunctionReturn(0);
+  }
   if (s->problem == FF_PROBLEM_RANS) PetscCall(FFRansInitialState(s));
   if (s->problem != FF_PROBLEM_NAVIER_STOKES) PetscFunctionReturn(0);
   for (PetscInt g = 0; g < s->n_groups; g++) {

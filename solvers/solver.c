@@ -232,6 +232,10 @@ static PetscErrorCode NavierStokesOptions(FFSolver s, PetscOptionItems *PetscOpt
                              &s->u_inf, NULL));
   PetscCall(PetscOptionsReal("-aoa", "Angle of attack in degrees: free-stream direction and drag direction",
                              "docs/cases.md", s->aoa_deg, &s->aoa_deg, NULL));
+  PetscCall(PetscOptionsString("-initial",
+                               "Initial state from this .vtu of a solve on the same geometry (any mesh: its fields "
+                               "interpolated here); RANS then goes straight to the per-cell grad-div stage",
+                               "docs/cases.md", s->initial, s->initial, sizeof s->initial, NULL));
   PetscCall(PetscOptionsReal("-p_ref", "Reference pressure of C_p", "docs/cases.md", s->p_ref, &s->p_ref, NULL));
   PetscCall(PetscOptionsReal("-continuation_re_start",
                              "First Re of the continuation when Newton fails at -re (0: Re / 8)", "docs/cases.md",

@@ -62,6 +62,7 @@ struct _p_FFSolver {
   /* Navier-Stokes: Re = U L / nu */
   PetscReal re, ref_velocity, ref_length, density, nu;
   PetscReal u_inf, aoa_deg, p_ref;
+  char initial[PETSC_MAX_PATH_LEN]; /* -initial: the initial state from this .vtu ("": the free stream) */
   /* what a solve reports */
   char forces_body[FF_NAME_LEN];
   PetscReal dp_probes[4];
@@ -170,6 +171,9 @@ PetscErrorCode FFRansSummary(FFSolver solver, FFSolveSummary *summary);
 PetscErrorCode FFRansSummaryProbes(FFSolver solver, FFSolveSummary *summary);
 PetscErrorCode FFRansSummaryJSON(FFSolver solver, const FFSolveSummary *summary, json_object *doc);
 PetscErrorCode FFRansComputeYPlusNodes(FFSolver solver, const FFNodeGraph *graph, PetscReal yplus[]);
+
+/* The initial state from -initial's .vtu (initial_file.c) */
+PetscErrorCode FFSolverProjectInitialFile(FFSolver solver);
 
 /* Boundary conditions (bc.c) */
 PetscErrorCode FFBoundaryOptions(FFSolver solver, PetscOptionItems *PetscOptionsObject);

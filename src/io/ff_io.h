@@ -433,6 +433,19 @@ typedef struct {
 
 FFErrorCode FFVtkRead(const char *path, FFVtkData *data);
 void FFVtkDataFree(FFVtkData *data);
+
+/* A .vtu's point fields interpolated at any point by its cells' own shape functions (quadratic
+ * on quadratic triangles), through VTK's cell locator: a state moved from one mesh to another.
+ * A point outside the mesh (a curved wall's node, say) takes the values at the closest point
+ * of the mesh, and says how far away it was. */
+typedef struct _n_FFVtkProbe *FFVtkProbe;
+FFErrorCode FFVtkProbeCreate(const char *path, FFVtkProbe *probe);
+/* Components of the point field `name`, 0 when the file has none. */
+int FFVtkProbeComponents(FFVtkProbe probe, const char *name);
+/* values[n_components] of field `name` at x (3 coordinates); distance: from x to the mesh. */
+FFErrorCode FFVtkProbeEvaluate(FFVtkProbe probe, const char *name, const double x[3], double values[],
+                               double *distance);
+void FFVtkProbeDestroy(FFVtkProbe *probe);
 /* The point (or cell) field of that name, or NULL. */
 const FFVtkArray *FFVtkDataField(const FFVtkData *data, const char *name, int on_cells);
 

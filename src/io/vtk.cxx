@@ -3,8 +3,10 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <cmath>
 #include <cstring>
 #include <string>
+#include <vector>
 #include <unistd.h>
 #include <vtkCallbackCommand.h>
 #include <vtkCellArray.h>
@@ -12,12 +14,14 @@
 #include <vtkCommand.h>
 #include <vtkDataArray.h>
 #include <vtkDoubleArray.h>
+#include <vtkGenericCell.h>
 #include <vtkIdTypeArray.h>
 #include <vtkIntArray.h>
 #include <vtkNew.h>
 #include <vtkPointData.h>
 #include <vtkPoints.h>
 #include <vtkSmartPointer.h>
+#include <vtkStaticCellLocator.h>
 #include <vtkUnstructuredGrid.h>
 #include <vtkXMLUnstructuredGridReader.h>
 #include <vtkXMLUnstructuredGridWriter.h>
@@ -256,4 +260,71 @@ extern "C" const FFVtkArray *FFVtkDataField(const FFVtkData *data, const char *n
   for (int i = 0; i < n; i++)
     if (!strcmp(a[i].name, name)) return &a[i];
   return nullptr;
+}
+
+struct _n_FFVtkProbe {
+  vtkSmartPointer<vtkUnstructuredGrid> grid;
+  vtkNew<vtkStaticCellLocator> locator;
+  vtkNew<vtkGenericCell> cell;
+  /* the last point located and its cell's weights: a solver asks for each field at a node */
+  double last[3] = {NAN, NAN, NAN}, distance = 0;
+  std::vector<double> weights;
+  vtkIdType cell_id = -1;
+};
+
+extern "C" FFErrorCode FFVtkProbeCreate(const char *path, FFVtkProbe *probe)
+{
+  *probe = nullptr;
+  FF_ASSERT(FFFileExists(path), FF_ERR_IO, "cannot read '%s': no such file", path);
+  vtkNew<vtkXMLUnstructuredGridReader> reader;
+  ErrorCatcher errors;
+  errors.Watch(reader);
+  reader->SetFileName(path);
+  reader->Update();
+  vtkUnstructuredGrid *grid = reader->GetOutput();
+  FF_ASSERT(errors.message.empty() && reader->GetErrorCode() == 0 && grid && grid->GetNumberOfCells() > 0,
+            FF_ERR_FORMAT, "cannot read '%s' as a VTK unstructured grid with cells: %s", path,
+            errors.message.empty() ? "reader failed or no cells" : FirstLine(errors.message).c_str());
+  auto *p = new _n_FFVtkProbe;
+  p->grid = grid;
+  p->locator->SetDataSet(grid);
+  p->locator->BuildLocator();
+  *probe = p;
+  return FF_SUCCESS;
+}
+
+extern "C" int FFVtkProbeComponents(FFVtkProbe probe, const char *name)
+{
+  vtkDataArray *a = probe->grid->GetPointData()->GetArray(name);
+  return a ? a->GetNumberOfComponents() : 0;
+}
+
+extern "C" FFErrorCode FFVtkProbeEvaluate(FFVtkProbe probe, const char *name, const double x[3], double values[],
+                                          double *distance)
+{
+  vtkDataArray *a = probe->grid->GetPointData()->GetArray(name);
+  FF_ASSERT(a, FF_ERR_ARG, "the .vtu has no point field '%s'", name);
+  if (x[0] != probe->last[0] || x[1] != probe->last[1] || x[2] != probe->last[2]) {
+    double closest[3], pcoords[3], dist2 = 0, d2;
+    int sub = 0;
+    probe->cell_id = -1;
+    probe->locator->FindClosestPoint(x, closest, probe->cell, probe->cell_id, sub, dist2);
+    FF_ASSERT(probe->cell_id >= 0, FF_ERR_ARG, "no cell of the .vtu near (%g, %g)", x[0], x[1]);
+    probe->weights.assign((size_t)probe->cell->GetNumberOfPoints(), 0.0);
+    probe->cell->EvaluatePosition(closest, nullptr, sub, pcoords, d2, probe->weights.data());
+    for (int k = 0; k < 3; k++) probe->last[k] = x[k];
+    probe->distance = std::sqrt(dist2);
+  }
+  const int nc = a->GetNumberOfComponents();
+  for (int c = 0; c < nc; c++) values[c] = 0;
+  for (vtkIdType i = 0; i < probe->cell->GetNumberOfPoints(); i++)
+    for (int c = 0; c < nc; c++) values[c] += probe->weights[(size_t)i] * a->GetComponent(probe->cell->GetPointId(i), c);
+  if (distance) *distance = probe->distance;
+  return FF_SUCCESS;
+}
+
+extern "C" void FFVtkProbeDestroy(FFVtkProbe *probe)
+{
+  delete *probe;
+  *probe = nullptr;
 }
