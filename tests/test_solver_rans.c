@@ -331,7 +331,13 @@ static void TestBadInput(void)
   ExpectBadInput("-geometry naca -naca 0012 -re 1e6 -mesh_bl_yplus -2", PETSC_FALSE, "-mesh_bl_yplus");
   snprintf(opts, sizeof opts, "%s -re 1e6 -mesh_bl_growth 1.3", plate);
   ExpectBadInput(opts, PETSC_FALSE, "option -mesh_bl_growth");
-  /* no wall: the SA model's wall distance has nothing to measure to */
+  /* -initial: a file that is not there, or not a .vtu */
+  const char *sq = "-problem rans -re 1e5 -bc_left freestream -bc_bottom noslip -bc_top outflow -bc_right outflow";
+  snprintf(opts, sizeof opts, "%s -initial %s/no-such-state.vtu", sq, FFTestTempDir(SUITE));
+  ExpectBadInput(opts, PETSC_TRUE, "no-such-state.vtu': no such file");
+  snprintf(opts, sizeof opts, "%s -initial %s", sq, FF_SOURCE_DIR "/cases/rans/flatplate-tmr.opts");
+  ExpectBadInput(opts, PETSC_TRUE, "flatplate-tmr.opts' is not a VTK XML unstructured grid");
+    /* no wall: the SA model's wall distance has nothing to measure to */
   ExpectBadInput("-problem rans -re 1e5 -bc_left freestream -bc_bottom outflow -bc_top outflow -bc_right outflow",
                  PETSC_TRUE, "no group is a no-slip wall (give -bc_<group> noslip");
   /* the pseudo-time options */

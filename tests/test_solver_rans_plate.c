@@ -1,6 +1,7 @@
 /* RANS on a coarse TMR flat plate (docs/validation.md has the grid family): the pseudo-time
  * continuation converges from the free stream, C_f at x = 0.97008 lies within 10% of TMR's
- * 0.00272909, the wall quantities are consistent, and a continuation cut short fails loudly
+ * 0.00272909, the wall quantities are consistent, a start from its .vtu (-initial) on the same
+ * and a finer mesh converges to it in fewer steps, and a continuation cut short fails loudly
  * (reason, residual history) and writes nothing. */
 #include "ff_mesh.h"
 #include "ff_solver.h"
@@ -33,8 +34,11 @@ static PetscErrorCode Setup(const char *extra, FFMesh *mesh, FFSolver *s)
 }
 
 /* C_f(0.97008) of the coarse plate from the free stream, kept by TestCoarsePlate for
- * TestTurbulentStart (which solves it itself when run alone) */
+ * TestTurbulentStart (which solves it itself when run alone), its steps and its .vtu for
+ * TestInitialFile */
 static PetscReal cf_free_stream = -1, res0_free_stream = -1;
+static PetscInt steps_free_stream = -1;
+static char coarse_vtu[4096];
 
 static void TestCoarsePlate(void)
 {
@@ -58,7 +62,9 @@ static void TestCoarsePlate(void)
   printf("\n  C_f(0.97008) %.6f, TMR %.6f: %+.2f%%", (double)cf, CF_TMR, 100 * (double)(cf / CF_TMR - 1));
   /* the target of the issue for a coarse plate; docs/validation.md has the grid family */
   FF_TEST_CLOSE(cf, CF_TMR, 0.1, 0);
-  cf_free_stream = cf, res0_free_stream = hist[0];
+  cf_free_stream = cf, res0_free_stream = hist[0], steps_free_stream = st.pseudo_steps;
+  snprintf(coarse_vtu, sizeof coarse_vtu, "%s/coarse.vtu", FFTestTempDir(SUITE));
+  FF_TEST_PETSC(FFSolverWriteVTU(s, coarse_vtu));
   /* the summary: drag split (no pressure drag on a plate), y+, the C_f probe of the case */
   FF_TEST_PETSC(FFSolverComputeSummary(s, &sum));
   CU_ASSERT(sum.has_wall && sum.n_cf_probes == 1);
@@ -116,6 +122,47 @@ static void TestTurbulentStart(void)
   }
 }
 
+/* -initial: the coarse solution's .vtu starts a solve on the same mesh at its own solution (the
+ * P2 fields interpolated at their own nodes: exact but for the file's rounding), and one on a
+ * finer mesh (-mesh_refine 0.5) close to its solution: fewer steps than from the free stream. */
+static void TestInitialFile(void)
+{
+  FFMesh mesh;
+  FFSolver s;
+  FFSolveStats st;
+  PetscReal cf;
+  PetscInt nh;
+  const PetscReal *hist, *cfl;
+  const PetscReal probe[2] = {0.97008, 0};
+  char opts[4200];
+  if (steps_free_stream < 0) TestCoarsePlate();
+  CU_ASSERT_FATAL(steps_free_stream > 0);
+  for (int k = 0; k < 2; k++) {
+    snprintf(opts, sizeof opts, "-initial %s%s", coarse_vtu, k ? " -mesh_refine 0.5" : "");
+    FF_TEST_PETSC(Setup(opts, &mesh, &s));
+    FF_TEST_PETSC(FFSolverSolve(s, &st));
+    CU_ASSERT_FATAL(st.converged);
+    FF_TEST_PETSC(FFSolverGetResidualHistory(s, &nh, &hist, &cfl));
+    FF_TEST_PETSC(FFSolverComputeSkinFrictionAt(s, "wall", probe, &cf));
+    printf("\n  %s: %d pseudo-time steps (%d from the free stream), ||F|| %.2e from %.2e, C_f(0.97008) %.8f",
+           k ? "finer mesh" : "same mesh", (int)st.pseudo_steps, (int)steps_free_stream, (double)st.residual_norm,
+           (double)hist[0], (double)cf);
+    if (!k) {
+      /* the file's doubles hold the converged state: the start is below the free stream's
+       * residual by about the solve's own reduction (1e-9) */
+      CU_ASSERT(hist[0] < 1e-6 * res0_free_stream);
+      CU_ASSERT(st.pseudo_steps <= 2);
+      FF_TEST_CLOSE(cf, cf_free_stream, 1e-6, 0); /* as TestTurbulentStart's */
+    } else {
+      /* 16 against 76 steps on 7 December; half is the margin of a start this close */
+      CU_ASSERT(st.pseudo_steps < steps_free_stream / 2);
+      FF_TEST_CLOSE(cf, CF_TMR, 0.1, 0);
+    }
+    FF_TEST_PETSC(FFSolverDestroy(&s));
+    FF_TEST_PETSC(FFMeshDestroy(&mesh));
+  }
+}
+
 /* Three pseudo-time steps are not enough: the solve says why, gives its history and refuses
  * to write. */
 static void TestLoudFailure(void)
@@ -156,6 +203,7 @@ int main(int argc, char **argv)
   const FFTest tests[] = {
       {"coarse flat plate: converges, C_f(0.97008) within 10% of TMR, wall quantities", TestCoarsePlate},
       {"a turbulent start (-rans_nu_tilde_initial 100) converges to the same C_f", TestTurbulentStart},
+      {"-initial: from the coarse solution's .vtu on the same and on a finer mesh", TestInitialFile},
       {"a continuation cut short: reason, residual history, nothing written", TestLoudFailure},
       {NULL, NULL},
   };

@@ -151,6 +151,21 @@ FFErrorCode ReadArrays(vtkFieldData *fd, int *n, FFVtkArray **arrays, int64_t co
   return FF_SUCCESS;
 }
 
+// A quick look at the file first, so that VTK's XML parser does not complain on stderr.
+FFErrorCode CheckVtuHeader(const char *path)
+{
+  FF_ASSERT(FFFileExists(path), FF_ERR_IO, "cannot read '%s': no such file", path);
+  char head[512] = "";
+  FILE *f = fopen(path, "rb");
+  FF_ASSERT(f, FF_ERR_IO, "cannot open '%s'", path);
+  size_t n = fread(head, 1, sizeof head - 1, f);
+  fclose(f);
+  head[n] = '\0';
+  FF_ASSERT(strstr(head, "<VTKFile") && strstr(head, "UnstructuredGrid"), FF_ERR_FORMAT,
+            "'%s' is not a VTK XML unstructured grid (.vtu) file", path);
+  return FF_SUCCESS;
+}
+
 } // namespace
 
 extern "C" FFErrorCode FFVtkWrite(const char *path, const FFVtkMesh *mesh)
@@ -198,17 +213,7 @@ extern "C" FFErrorCode FFVtkWritePvd(const char *path, int n, const char *const 
 extern "C" FFErrorCode FFVtkRead(const char *path, FFVtkData *data)
 {
   memset(data, 0, sizeof *data);
-  FF_ASSERT(FFFileExists(path), FF_ERR_IO, "cannot read '%s': no such file", path);
-  { /* a quick look first, so that VTK's XML parser does not complain on stderr */
-    char head[512] = "";
-    FILE *f = fopen(path, "rb");
-    FF_ASSERT(f, FF_ERR_IO, "cannot open '%s'", path);
-    size_t n = fread(head, 1, sizeof head - 1, f);
-    fclose(f);
-    head[n] = '\0';
-    FF_ASSERT(strstr(head, "<VTKFile") && strstr(head, "UnstructuredGrid"), FF_ERR_FORMAT,
-              "'%s' is not a VTK XML unstructured grid (.vtu) file", path);
-  }
+  FF_CHECK(CheckVtuHeader(path));
   vtkNew<vtkXMLUnstructuredGridReader> reader;
   ErrorCatcher errors;
   errors.Watch(reader);
@@ -275,7 +280,7 @@ struct _n_FFVtkProbe {
 extern "C" FFErrorCode FFVtkProbeCreate(const char *path, FFVtkProbe *probe)
 {
   *probe = nullptr;
-  FF_ASSERT(FFFileExists(path), FF_ERR_IO, "cannot read '%s': no such file", path);
+  FF_CHECK(CheckVtuHeader(path));
   vtkNew<vtkXMLUnstructuredGridReader> reader;
   ErrorCatcher errors;
   errors.Watch(reader);
