@@ -45,7 +45,8 @@ def order(f, r):
     if len(f) < 3 or None in f:
         return float("nan"), float("nan")
     d1, d2 = f[1] - f[0], f[2] - f[1]
-    if d1 == 0 or d2 == 0 or d1 / d2 <= 0:
+    # no order unless the changes fall monotonically (growing changes: not yet asymptotic)
+    if d1 == 0 or d2 == 0 or d1 / d2 <= 0 or abs(d2) >= abs(d1):
         return float("nan"), float("nan")
     p = math.log(d1 / d2) / math.log(r)
     return p, f[2] + d2 / (r ** p - 1)
