@@ -340,13 +340,13 @@ PetscErrorCode FFSolverComputeSkinFrictionAt(FFSolver s, const char body[], cons
   PetscCallMPI(MPI_Allreduce(&mine, &win, 1, MPI_DOUBLE_INT, MPI_MINLOC, s->comm));
   PetscCheck(win.d < PETSC_MAX_REAL, s->comm, PETSC_ERR_ARG_WRONG, "wall '%s' has no faces", body);
   *cf = 0;
+  PetscCall(FFSolverGetLocalState(s, s->u, &local)); /* collective: on every rank */
   if (win.rank == rank) {
     WallPoint w = {0};
-    PetscCall(FFSolverGetLocalState(s, s->u, &local));
     PetscCall(EvaluateOnFace(s, local, best, 1, &bt, &w));
-    PetscCall(DMRestoreLocalVector(s->dm, &local));
     *cf = (w.friction[0] * w.tangent[0] + w.friction[1] * w.tangent[1]) / (0.5 * s->ref_velocity * s->ref_velocity);
   }
+  PetscCall(DMRestoreLocalVector(s->dm, &local));
   PetscCall(PetscFree(faces));
   PetscCallMPI(MPI_Bcast(cf, 1, MPIU_REAL, win.rank, s->comm));
   PetscFunctionReturn(0);

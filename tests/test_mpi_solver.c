@@ -1,6 +1,7 @@
 /* On 2 ranks (mesh distributed with the METIS partition): C_D and C_L equal those of one
  * rank to 1e-8; J^T v matches central differences of F (Navier-Stokes and Darcy); the
- * node-field loss and its gradient equal the serial ones. */
+ * node-field loss and its gradient equal the serial ones; a RANS state read from one rank's
+ * .vtu (-initial) has the serial wall quantities (C_f at a probe, drag split, y+). */
 #include "ff_mesh.h"
 #include "ff_solver.h"
 #include "ff_test.h"
@@ -10,7 +11,8 @@
 
 #define SUITE "mpi_solver"
 
-static PetscErrorCode CoarseDFG(MPI_Comm comm, const char *prefix, FFMesh *mesh, FFSolver *s)
+/* A mesh and a solver from the options under a prefix. */
+static PetscErrorCode CaseSolver(MPI_Comm comm, const char *prefix, FFMesh *mesh, FFSolver *s)
 {
   PetscFunctionBeginUser;
   PetscCall(FFMeshCreate(comm, mesh));
@@ -62,7 +64,7 @@ static void TestForcesOneVsTwoRanks(void)
   FF_TEST_PETSC(InsertCase(FF_SOURCE_DIR "/cases/cylinder/dfg-2d1.opts", "s_",
                            "-s_mesh_h 0.04 -s_mesh_h_body 0.01 -s_mesh_growth 0.2"));
   if (!rank) {
-    FF_TEST_PETSC(CoarseDFG(PETSC_COMM_SELF, "s_", &smesh, &ssolver));
+    FF_TEST_PETSC(CaseSolver(PETSC_COMM_SELF, "s_", &smesh, &ssolver));
     FF_TEST_PETSC(FFSolverSolve(ssolver, &st));
     CU_ASSERT(st.converged);
     FF_TEST_PETSC(FFSolverComputeSummary(ssolver, &ss));
@@ -70,7 +72,7 @@ static void TestForcesOneVsTwoRanks(void)
     serial[1] = ss.forces.cl;
   }
   FF_TEST_PETSC(MPI_Bcast(serial, 2, MPIU_REAL, 0, PETSC_COMM_WORLD));
-  FF_TEST_PETSC(CoarseDFG(PETSC_COMM_WORLD, "w_", &wmesh, &wsolver));
+  FF_TEST_PETSC(CaseSolver(PETSC_COMM_WORLD, "w_", &wmesh, &wsolver));
   FF_TEST_PETSC(FFSolverSolve(wsolver, &st));
   CU_ASSERT(st.converged);
   FF_TEST_PETSC(FFSolverComputeSummary(wsolver, &ws));
@@ -134,7 +136,7 @@ static void TestJacobianTwoRanks(void)
   if (!rank) printf("\n  Navier-Stokes, 2 ranks: J^T v vs FD %.2e", (double)rel);
   CU_ASSERT(rel < 1e-6);
   FF_TEST_PETSC(InsertCase(FF_SOURCE_DIR "/cases/darcy/grf.opts", "d_", "-d_mesh_h 0.1 -d_seed 4"));
-  FF_TEST_PETSC(CoarseDFG(PETSC_COMM_WORLD, "d_", &mesh, &darcy));
+  FF_TEST_PETSC(CaseSolver(PETSC_COMM_WORLD, "d_", &mesh, &darcy));
   FF_TEST_PETSC(CheckJacobian(darcy, 0.5, &rel));
   if (!rank) printf("\n  Darcy (K, p), 2 ranks: J^T v vs FD %.2e", (double)rel);
   CU_ASSERT(rel < 1e-6);
@@ -179,12 +181,62 @@ static void TestNodeFieldLossTwoRanks(void)
   FF_TEST_PETSC(FFMeshDestroy(&wmesh));
 }
 
+/* The coarse TMR plate (tests/test_solver_rans_plate.c's mesh) solved on rank 0, its .vtu the
+ * initial state of the same case on 2 ranks: already converged there (the state is the file's,
+ * interpolated at its own nodes), and C_f at the probe, the drag and its wall split equal the
+ * serial ones. The C_f probe, evaluated on the rank nearest to it, once hung on 2 ranks. */
+static void TestRansFromFileTwoRanks(void)
+{
+  FFMesh mesh;
+  FFSolver s;
+  FFSolveStats st;
+  FFSolveSummary sum;
+  PetscReal serial[4] = {0, 0, 0, 0};
+  char path[4096] = "", extra[4400];
+  MPI_Comm_rank(PETSC_COMM_WORLD, &rank);
+  if (!rank) {
+    snprintf(extra, sizeof extra, "-p1_plate_nx 16 -p1_plate_growth_x 1.2 -p1_mesh_bl_yplus 3");
+    FF_TEST_PETSC(InsertCase(FF_SOURCE_DIR "/cases/rans/flatplate-tmr.opts", "p1_", extra));
+    FF_TEST_PETSC(CaseSolver(PETSC_COMM_SELF, "p1_", &mesh, &s));
+    FF_TEST_PETSC(FFSolverSolve(s, &st));
+    CU_ASSERT(st.converged);
+    FF_TEST_PETSC(FFSolverComputeSummary(s, &sum));
+    serial[0] = sum.cf[0], serial[1] = sum.forces.cd, serial[2] = sum.wall.cd_friction, serial[3] = sum.wall.yplus_max;
+    snprintf(path, sizeof path, "%s/plate.vtu", FFTestTempDir(SUITE));
+    FF_TEST_PETSC(FFSolverWriteVTU(s, path));
+    FF_TEST_PETSC(FFSolverDestroy(&s));
+    FF_TEST_PETSC(FFMeshDestroy(&mesh));
+  }
+  FF_TEST_PETSC(MPI_Bcast(serial, 4, MPIU_REAL, 0, PETSC_COMM_WORLD));
+  FF_TEST_PETSC(MPI_Bcast(path, sizeof path, MPI_CHAR, 0, PETSC_COMM_WORLD));
+  snprintf(extra, sizeof extra, "-p2_plate_nx 16 -p2_plate_growth_x 1.2 -p2_mesh_bl_yplus 3 -p2_initial %s", path);
+  FF_TEST_PETSC(InsertCase(FF_SOURCE_DIR "/cases/rans/flatplate-tmr.opts", "p2_", extra));
+  FF_TEST_PETSC(CaseSolver(PETSC_COMM_WORLD, "p2_", &mesh, &s));
+  FF_TEST_PETSC(FFSolverSolve(s, &st));
+  CU_ASSERT(st.converged);
+  FF_TEST_PETSC(FFSolverComputeSummary(s, &sum));
+  if (!rank)
+    printf("\n  %d pseudo-time steps on 2 ranks; C_f %.10f (1 rank) %.10f (2 ranks); C_D %.10f %.10f; friction "
+           "%.10f %.10f; y+ max %.6f %.6f",
+           (int)st.pseudo_steps, (double)serial[0], (double)sum.cf[0], (double)serial[1], (double)sum.forces.cd,
+           (double)serial[2], (double)sum.wall.cd_friction, (double)serial[3], (double)sum.wall.yplus_max);
+  CU_ASSERT(st.pseudo_steps == 0);
+  /* the same state up to the file's and the partition's rounding: as the DFG forces above */
+  FF_TEST_CLOSE(sum.cf[0], serial[0], 1e-8, 0);
+  FF_TEST_CLOSE(sum.forces.cd, serial[1], 1e-8, 0);
+  FF_TEST_CLOSE(sum.wall.cd_friction, serial[2], 1e-8, 0);
+  FF_TEST_CLOSE(sum.wall.yplus_max, serial[3], 1e-8, 0);
+  FF_TEST_PETSC(FFSolverDestroy(&s));
+  FF_TEST_PETSC(FFMeshDestroy(&mesh));
+}
+
 int main(int argc, char **argv)
 {
   const FFTest tests[] = {
       {"DFG coarse: C_D, C_L on 2 ranks = 1 rank to 1e-8", TestForcesOneVsTwoRanks},
       {"J^T v vs central differences on 2 ranks (NS, Darcy)", TestJacobianTwoRanks},
       {"node-field loss and gradient on 2 ranks = 1 rank", TestNodeFieldLossTwoRanks},
+      {"RANS plate from a .vtu (-initial) on 2 ranks: the serial C_f, drag, y+", TestRansFromFileTwoRanks},
       {NULL, NULL},
   };
   return FFTestRunPetsc(argc, argv, SUITE, tests);
