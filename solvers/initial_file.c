@@ -2,17 +2,15 @@
  * nu tilde interpolated at this mesh's nodes by the file's own cells (VTK, src/io/vtk.cxx). A
  * solution on a coarser mesh of the same geometry is a start close to this mesh's solution
  * (grid sequencing), where the continuation from the free stream may not find the way. */
-#include "solver_private.h"
-
 #include "ff_io.h"
-#include "ff_petsc.h"
+#include "solver_private.h"
 
 /* Farther than this from the file's mesh (in units of L_ref), a node is not of the same geometry. */
 #define FF_INITIAL_MAX_DISTANCE 1e-2
 
 typedef struct {
   FFVtkProbe probe;
-  const char *field, *path;
+  const char *field;
   PetscReal max_distance; /* the largest distance met */
   FFErrorCode rc;
 } Source;
@@ -36,26 +34,33 @@ PetscErrorCode FFSolverProjectInitialFile(FFSolver s)
   const char *names[3] = {"velocity", "pressure", "nu_tilde"};
   const PetscInt nf = s->problem == FF_PROBLEM_RANS ? 3 : 2;
   Source src[3];
-  PetscErrorCode (*fns[3])(PetscInt, PetscReal, const PetscReal[], PetscInt, PetscScalar *, void *) = {
-      FromFile, FromFile, FromFile};
+  PetscErrorCode (*fns[3])(PetscInt, PetscReal, const PetscReal[], PetscInt, PetscScalar *,
+                           void *) = {FromFile, FromFile, FromFile};
   void *ctxs[3] = {&src[0], &src[1], &src[2]};
   FFVtkProbe probe;
   PetscReal far = 0;
 
   PetscFunctionBegin;
-  PetscCheck(FFSolverIsFlow(s), s->comm, PETSC_ERR_SUP, "option -%sinitial: a flow problem's option (Darcy has no initial state)", s->prefix);
-  PetscCallFF(FFVtkProbeCreate(s->initial, &probe));
+  PetscCheck(FFSolverIsFlow(s), s->comm, PETSC_ERR_SUP,
+             "option -%sinitial: a flow problem's option (Darcy has no initial state)", s->prefix);
+  if (FFVtkProbeCreate(s->initial, &probe))
+    SETERRQ(PETSC_COMM_SELF, PETSC_ERR_FILE_READ, "option -%sinitial: %s", s->prefix, FFErrorMessage());
   for (PetscInt f = 0; f < nf; f++) {
     const int want = f == 0 ? s->dim : 1;
-    PetscCheck(FFVtkProbeComponents(probe, names[f]) >= want, PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
-               "option -%sinitial: '%s' has no point field '%s' with %d component(s)", s->prefix, s->initial,
-               names[f], want);
-    src[f] = (Source){probe, names[f], s->initial, 0, FF_SUCCESS};
+    if (FFVtkProbeComponents(probe, names[f]) < want) {
+      FFVtkProbeDestroy(&probe);
+      SETERRQ(PETSC_COMM_SELF, PETSC_ERR_FILE_UNEXPECTED,
+              "option -%sinitial: '%s' has no point field '%s' with %d component(s)", s->prefix, s->initial, names[f],
+              want);
+    }
+    src[f] = (Source){probe, names[f], 0, FF_SUCCESS};
   }
   PetscCall(DMProjectFunction(s->dm, 0.0, fns, ctxs, INSERT_VALUES, s->u));
   FFVtkProbeDestroy(&probe);
   for (PetscInt f = 0; f < nf; f++) {
-    PetscCallFF(src[f].rc);
+    if (src[f].rc)
+      SETERRQ(PETSC_COMM_SELF, PETSC_ERR_FILE_READ, "option -%sinitial: '%s': %s", s->prefix, s->initial,
+              FFErrorMessage());
     far = PetscMax(far, src[f].max_distance);
   }
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &far, 1, MPIU_REAL, MPIU_MAX, s->comm));

@@ -2,6 +2,7 @@
  * against central differences, the exact Jacobian of the discrete RANS residual (J w and
  * J^T v against central differences of F), and bad input. (The coarse flat plate and the
  * symmetric airfoil: test_solver_rans_plate.c, test_solver_rans_airfoil.c.) */
+#include "ff_io.h"
 #include "ff_mesh.h"
 #include "solver_test_util.h"
 
@@ -337,7 +338,26 @@ static void TestBadInput(void)
   ExpectBadInput(opts, PETSC_TRUE, "no-such-state.vtu': no such file");
   snprintf(opts, sizeof opts, "%s -initial %s", sq, FF_SOURCE_DIR "/cases/rans/flatplate-tmr.opts");
   ExpectBadInput(opts, PETSC_TRUE, "flatplate-tmr.opts' is not a VTK XML unstructured grid");
-    /* no wall: the SA model's wall distance has nothing to measure to */
+  /* ... a .vtu of another geometry (one triangle far from the unit square), and one without nu
+   * tilde (a triangle covering it) */
+  {
+    const double far[6] = {10, 10, 11, 10, 10, 11}, cover[6] = {-1, -1, 3, -1, -1, 3};
+    const double vel[9] = {1, 0, 0, 1, 0, 0, 1, 0, 0}, one[3] = {1, 1, 1};
+    const int64_t tri[3] = {0, 1, 2};
+    const FFVtkField all[3] = {{"velocity", 3, vel, NULL}, {"pressure", 1, one, NULL}, {"nu_tilde", 1, one, NULL}};
+    char path[512];
+    FFVtkMesh m = {3, 2, far, 1, FF_VTK_TRIANGLE, tri, 3, all, 0, NULL};
+    snprintf(path, sizeof path, "%s/far.vtu", FFTestTempDir(SUITE));
+    CU_ASSERT_FATAL(FFVtkWrite(path, &m) == FF_SUCCESS);
+    snprintf(opts, sizeof opts, "%s -initial %s", sq, path);
+    ExpectBadInput(opts, PETSC_TRUE, "far.vtu' is not a solution on this geometry");
+    m.points = cover, m.n_point_fields = 2;
+    snprintf(path, sizeof path, "%s/laminar.vtu", FFTestTempDir(SUITE));
+    CU_ASSERT_FATAL(FFVtkWrite(path, &m) == FF_SUCCESS);
+    snprintf(opts, sizeof opts, "%s -initial %s", sq, path);
+    ExpectBadInput(opts, PETSC_TRUE, "laminar.vtu' has no point field 'nu_tilde'");
+  }
+  /* no wall: the SA model's wall distance has nothing to measure to */
   ExpectBadInput("-problem rans -re 1e5 -bc_left freestream -bc_bottom outflow -bc_top outflow -bc_right outflow",
                  PETSC_TRUE, "no group is a no-slip wall (give -bc_<group> noslip");
   /* the pseudo-time options */

@@ -1,13 +1,13 @@
 // The VTK bridge: the one C++ file of fieldflow, exported to C through ff_io.h.
 #include "ff_io.h"
 
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <cmath>
 #include <cstring>
 #include <string>
-#include <vector>
 #include <unistd.h>
+#include <vector>
 #include <vtkCallbackCommand.h>
 #include <vtkCellArray.h>
 #include <vtkCellData.h>
@@ -323,7 +323,8 @@ extern "C" FFErrorCode FFVtkProbeEvaluate(FFVtkProbe probe, const char *name, co
   const int nc = a->GetNumberOfComponents();
   for (int c = 0; c < nc; c++) values[c] = 0;
   for (vtkIdType i = 0; i < probe->cell->GetNumberOfPoints(); i++)
-    for (int c = 0; c < nc; c++) values[c] += probe->weights[(size_t)i] * a->GetComponent(probe->cell->GetPointId(i), c);
+    for (int c = 0; c < nc; c++)
+      values[c] += probe->weights[(size_t)i] * a->GetComponent(probe->cell->GetPointId(i), c);
   if (distance) *distance = probe->distance;
   return FF_SUCCESS;
 }
