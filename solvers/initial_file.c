@@ -5,7 +5,10 @@
 #include "ff_io.h"
 #include "solver_private.h"
 
-/* Farther than this from the file's mesh (in units of L_ref), a node is not of the same geometry. */
+/* Farther than this from the file's mesh (in units of L_ref), a node is not of the same geometry.
+ * Two meshes of one geometry differ only by their curved walls' chordal error (below 1e-3 L_ref
+ * on the meshes of docs/validation.md); a wrong file is usually off by far more. A guard against
+ * the wrong file, not a proof of the right one. */
 #define FF_INITIAL_MAX_DISTANCE 1e-2
 
 typedef struct {
