@@ -166,6 +166,22 @@ FFErrorCode CheckVtuHeader(const char *path)
   return FF_SUCCESS;
 }
 
+// A .vtu read through VTK, its errors in our message (the header checked first).
+FFErrorCode ReadGrid(const char *path, vtkSmartPointer<vtkUnstructuredGrid> *grid)
+{
+  FF_CHECK(CheckVtuHeader(path));
+  vtkNew<vtkXMLUnstructuredGridReader> reader;
+  ErrorCatcher errors;
+  errors.Watch(reader);
+  reader->SetFileName(path);
+  reader->Update();
+  *grid = reader->GetOutput();
+  FF_ASSERT(errors.message.empty() && reader->GetErrorCode() == 0 && *grid, FF_ERR_FORMAT,
+            "cannot read '%s' as a VTK unstructured grid: %s", path,
+            errors.message.empty() ? "reader failed" : FirstLine(errors.message).c_str());
+  return FF_SUCCESS;
+}
+
 } // namespace
 
 extern "C" FFErrorCode FFVtkWrite(const char *path, const FFVtkMesh *mesh)
@@ -213,16 +229,9 @@ extern "C" FFErrorCode FFVtkWritePvd(const char *path, int n, const char *const 
 extern "C" FFErrorCode FFVtkRead(const char *path, FFVtkData *data)
 {
   memset(data, 0, sizeof *data);
-  FF_CHECK(CheckVtuHeader(path));
-  vtkNew<vtkXMLUnstructuredGridReader> reader;
-  ErrorCatcher errors;
-  errors.Watch(reader);
-  reader->SetFileName(path);
-  reader->Update();
-  vtkUnstructuredGrid *grid = reader->GetOutput();
-  FF_ASSERT(errors.message.empty() && reader->GetErrorCode() == 0 && grid, FF_ERR_FORMAT,
-            "cannot read '%s' as a VTK unstructured grid: %s", path,
-            errors.message.empty() ? "reader failed" : FirstLine(errors.message).c_str());
+  vtkSmartPointer<vtkUnstructuredGrid> owned;
+  FF_CHECK(ReadGrid(path, &owned));
+  vtkUnstructuredGrid *grid = owned;
   data->n_points = grid->GetNumberOfPoints();
   data->n_cells = grid->GetNumberOfCells();
   FF_CHECK(FFMalloc(sizeof(double) * (size_t)(3 * data->n_points) + 1, &data->points));
@@ -280,16 +289,9 @@ struct _n_FFVtkProbe {
 extern "C" FFErrorCode FFVtkProbeCreate(const char *path, FFVtkProbe *probe)
 {
   *probe = nullptr;
-  FF_CHECK(CheckVtuHeader(path));
-  vtkNew<vtkXMLUnstructuredGridReader> reader;
-  ErrorCatcher errors;
-  errors.Watch(reader);
-  reader->SetFileName(path);
-  reader->Update();
-  vtkUnstructuredGrid *grid = reader->GetOutput();
-  FF_ASSERT(errors.message.empty() && reader->GetErrorCode() == 0 && grid && grid->GetNumberOfCells() > 0,
-            FF_ERR_FORMAT, "cannot read '%s' as a VTK unstructured grid with cells: %s", path,
-            errors.message.empty() ? "reader failed or no cells" : FirstLine(errors.message).c_str());
+  vtkSmartPointer<vtkUnstructuredGrid> grid;
+  FF_CHECK(ReadGrid(path, &grid));
+  FF_ASSERT(grid->GetNumberOfCells() > 0, FF_ERR_FORMAT, "'%s' has no cells to interpolate from", path);
   auto *p = new _n_FFVtkProbe;
   p->grid = grid;
   p->locator->SetDataSet(grid);
