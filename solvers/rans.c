@@ -666,12 +666,16 @@ static PetscErrorCode SteadyNorm(FFSolver s, Vec u, Vec F, PetscReal *norm)
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode Snes(FFSolver s, PetscReal atol, PetscInt max_it, SNESConvergedReason *reason)
+/* F0: the steady residual of the current state, or NULL. It is also the first residual of a
+ * pseudo-time step, whose previous state is the current one (the time term s (u - u0) is zero):
+ * handed to SNES, it saves one of a step's three residual evaluations. */
+static PetscErrorCode Snes(FFSolver s, PetscReal atol, PetscInt max_it, Vec F0, SNESConvergedReason *reason)
 {
   PetscInt its, lits;
 
   PetscFunctionBegin;
   PetscCall(SNESSetTolerances(s->snes, atol, 0.0, 0.0, max_it, PETSC_DEFAULT));
+  if (F0) PetscCall(SNESSetInitialFunction(s->snes, F0));
   PetscCall(SNESSolve(s->snes, NULL, s->u));
   PetscCall(SNESGetConvergedReason(s->snes, reason));
   PetscCall(SNESGetIterationNumber(s->snes, &its));
@@ -756,6 +760,7 @@ static PetscErrorCode Continuation(FFSolver s, PetscReal R_free, const StageCont
     PetscCall(PetscPrintf(s->comm, "RANS pseudo-time: ||F|| %.3e, target %.3e\n", (double)R0, (double)target));
   PetscCheck(!PetscIsInfOrNanReal(R0), s->comm, PETSC_ERR_FP, "RANS: the residual of the initial state is not finite");
   if (R0 <= target) *converged = PETSC_TRUE;
+  PetscBool F_current = PETSC_TRUE; /* F is the steady residual of s->u */
   PetscReal newton_below = r->switch_rtol * R0; /* Newton takes over below this ||F|| (or at cfl_max) */
   for (PetscInt step = 1; !*converged && step <= r->max_steps; step++) {
     const PetscBool newton = cfl >= r->cfl_max || R <= newton_below ? PETSC_TRUE : PETSC_FALSE;
@@ -763,13 +768,14 @@ static PetscErrorCode Continuation(FFSolver s, PetscReal R_free, const StageCont
     s->stats.cfl = cfl;
     if (newton) { /* Newton on the steady equations */
       PetscCall(SetInverseCFL(s, 0.0));
-      PetscCall(Snes(s, target, r->newton_max_it, &reason));
+      PetscCall(Snes(s, target, r->newton_max_it, F_current ? F : NULL, &reason));
     } else { /* one implicit pseudo-time step */
       PetscCall(SetPrevious(s, s->u));
       PetscCall(SetInverseCFL(s, 1.0 / cfl));
-      PetscCall(Snes(s, 0.0, 1, &reason));
+      PetscCall(Snes(s, 0.0, 1, F_current ? F : NULL, &reason));
     }
     PetscCall(SteadyNorm(s, s->u, F, &R));
+    F_current = PETSC_TRUE;
     PetscCall(Record(r, R, newton ? PETSC_INFINITY : cfl));
     const PetscBool bad = StepFailed(reason) || PetscIsInfOrNanReal(R) || R > ctl->reject_factor * Rprev;
     if (r->monitor) {
@@ -786,9 +792,10 @@ static PetscErrorCode Continuation(FFSolver s, PetscReal R_free, const StageCont
     if (newton) {
       /* Newton did not get there: keep what it gained, go on pseudo-stepping at a tenth of
        * the CFL number, and try Newton again ten times lower */
-      if (bad || R > Rprev)
+      if (bad || R > Rprev) {
         PetscCall(VecCopy(last, s->u));
-      else {
+        F_current = PETSC_FALSE;
+      } else {
         PetscCall(VecCopy(s->u, last));
         Rprev = R;
       }
@@ -797,6 +804,7 @@ static PetscErrorCode Continuation(FFSolver s, PetscReal R_free, const StageCont
       newton_below = PetscMin(newton_below, R) / 10;
     } else if (bad) { /* back to the last accepted state with a smaller step */
       PetscCall(VecCopy(last, s->u));
+      F_current = PETSC_FALSE;
       R = Rprev;
       cfl /= 4;
     } else {
