@@ -1,36 +1,51 @@
 #!/bin/sh
 # Surrogates on the RANS airfoil dataset (issue 14, docs/validation.md "The RANS airfoil
-# dataset"): a neural field of velocity, pressure and the eddy viscosity nu_t, trained on the
-# dataset's random split as far as it is generated, then `compare` against the stored RANS
+# dataset"): the neural field and the multi-level GNN of velocity, pressure and the eddy
+# viscosity nu_t, trained on the dataset's random split as far as it is generated, at the same
+# CPU budget each (-budget_clock cpu; the two train side by side, one rank and one thread each,
+# every cosine schedule ending its decay at the budget), then each compared with the stored RANS
 # solves of the test part (a RANS solve takes minutes: the speed-up is against the solve time
 # stored in each sample, not a solve of the same run).
-#   usage: bench/rans_surrogate.sh [budget-seconds] [build-dir]
+#   usage: bench/rans_surrogate.sh [CPU-seconds per model, default 600] [build-dir]
 #   env:   FF_DATA (default data/airfoil-rans: fieldflow generate -case cases/airfoil-rans/sweep.opts),
-#          FF_OUT (default out/rans_surrogate), FF_RANKS (default 2)
+#          FF_OUT (default out/rans_surrogate), FF_MODELS (default "field mlgnn")
+# A model whose .h5 is done is not trained again (delete out/.../<model>.done to retrain).
 set -eu
 BUDGET=${1:-600}
 BUILD=${2:-build}
 DATA=${FF_DATA:-data/airfoil-rans}
 OUT=${FF_OUT:-out/rans_surrogate}
-RANKS=${FF_RANKS:-2}
+MODELS=${FF_MODELS:-field mlgnn}
 FF="$BUILD/fieldflow"
-export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1
 # a copy of the build dir runs from its own libraries (a rebuild meanwhile does not touch it)
 export LD_LIBRARY_PATH="$(cd "$BUILD" && pwd)${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 mkdir -p "$OUT"
 
-run() {
-  echo "\$ $*"
-  "$@"
-}
+"$FF" info -data "$DATA" > "$OUT/info.txt" 2>&1 || true # a generate still running disagrees with its manifest
+head -n 12 "$OUT/info.txt"
 
-run "$FF" info -data "$DATA"
-# the default recipe of docs/surrogates.md with nu_t among the outputs; the schedule follows the budget
-[ -f "$OUT/field.done" ] || {
-  run mpiexec -n "$RANKS" "$FF" train -model field -data "$DATA" -split random/train -val_split random/val \
-    -fields u,p,nu_t -o "$OUT/field.h5" -width 128 -depth 5 -hyper_width 128 -points 4096 -batch 4 \
-    -epochs 100000 -lr 1e-3 -min_lr 1e-5 -schedule cosine -clip 1 -seed 1 -max_time "$BUDGET"
-  touch "$OUT/field.done"
-}
-OMP_NUM_THREADS=2 run "$FF" compare -model "$OUT/field.h5" -data "$DATA" -split random/test -o "$OUT/report" \
-  -time_solves 0
+# the recipes of docs/surrogates.md (bench/mlgnn_equal_cpu.sh) with nu_t among the outputs
+COMMON="-data $DATA -split random/train -val_split random/val -fields u,p,nu_t -min_lr 1e-5 -schedule cosine \
+-clip 1 -seed 1 -epochs 100000 -max_time $BUDGET -budget_clock cpu"
+for m in $MODELS; do
+  case $m in
+  field) R="-model field -width 128 -depth 5 -hyper_width 128 -points 4096 -batch 4 -lr 1e-3" ;;
+  gnn) R="-model gnn -width 64 -blocks 5 -depth 1 -batch 2 -lr 1e-3" ;;
+  mlgnn) R="-model mlgnn -width 64 -depth 1 -levels 4 -level_blocks 1,2,2,2 -coarsen 4 -mix_blocks 2 -slices 32 \
+-heads 4 -fourier_freq 16 -batch 2 -lr 3e-3 -warmup 200" ;;
+  *) echo "bench/rans_surrogate.sh: unknown model '$m' in FF_MODELS (field, gnn, mlgnn)" >&2; exit 2 ;;
+  esac
+  [ -f "$OUT/$m.done" ] && continue
+  echo "\$ $FF train $R $COMMON -o $OUT/$m.h5"
+  { "$FF" train $R $COMMON -o "$OUT/$m.h5" > "$OUT/train_$m.log" 2>&1 && touch "$OUT/$m.done"; } &
+done
+wait
+for m in $MODELS; do
+  [ -f "$OUT/$m.done" ] || { echo "$m: training failed (see $OUT/train_$m.log)"; continue; }
+  tail -n 1 "$OUT/train_$m.log"
+  echo "\$ $FF compare -model $OUT/$m.h5 -data $DATA -split random/test -o $OUT/report_$m -time_solves 0"
+  "$FF" compare -model "$OUT/$m.h5" -data "$DATA" -split random/test -o "$OUT/report_$m" -time_solves 0 \
+    > "$OUT/compare_$m.log" 2>&1 || echo "$m: compare failed (see $OUT/compare_$m.log)"
+  tail -n 20 "$OUT/compare_$m.log"
+done
