@@ -228,6 +228,32 @@ static void TestFailedSamples(void)
   Expect("failures (3)");
 }
 
+/* A RANS continuation cut short: each sample's record carries the whole reason, the residual
+ * history to its last step included (it was cut at 256 characters, before the history). */
+static void TestRansFailure(void)
+{
+  char dir[4096];
+  snprintf(dir, sizeof dir, "%s", Dir("rans_failing"));
+  CU_ASSERT_EQUAL(Generate("", dir, "-n 3 -problem rans -rans_max_steps 2"), 0);
+  Expect("3 planned samples: 0 ok, 3 failed");
+  FFDataset ds;
+  FFSample s;
+  FF_TEST_CALL(FFDatasetOpen(dir, &ds));
+  for (long i = 0; i < 3; i++) {
+    FF_TEST_CALL(FFDatasetReadSample(ds, i, FF_READ_ALL, &s));
+    CU_ASSERT_EQUAL(s.status, FF_SAMPLE_FAILED);
+    CU_ASSERT_PTR_NOT_NULL(strstr(s.reason, "pseudo-time continuation stalled"));
+    const char *hist = strstr(s.reason, "residual history");
+    CU_ASSERT_PTR_NOT_NULL(hist);
+    if (hist) { /* steps 0, 1, 2, the last one closed */
+      CU_ASSERT_PTR_NOT_NULL(strstr(hist, ", 2: "));
+      CU_ASSERT_EQUAL(s.reason[strlen(s.reason) - 1], ')');
+    }
+    FFSampleDestroy(&s);
+  }
+  FFDatasetDestroy(&ds);
+}
+
 /* A sample that cannot be meshed (a body size above what the cylinder allows) is recorded as
  * failed with the mesh module's message; the others are solved. */
 static void TestMeshFailure(void)
@@ -330,6 +356,7 @@ int main(void)
       {"small coarse sweep: samples, splits, info, rerun keeps all", TestSmallSweep},
       {"killed with SIGKILL and rerun: equal to an uninterrupted run", TestResumeAfterKill},
       {"failed solves recorded with their reason, sweep goes on", TestFailedSamples},
+      {"a RANS failure recorded with its whole residual history", TestRansFailure},
       {"a sample that cannot be meshed recorded as failed", TestMeshFailure},
       {"2 ranks (mpiexec) equal to 1 rank", TestTwoRanks},
       {"bad input: clear errors naming the option", TestBadInput},

@@ -99,7 +99,7 @@ FFErrorCode FFCheckpointUpgrade(const char *path, const char *out);
  * Every file is written to a temporary name, sealed (size and CRC-32 in its header) and
  * renamed, so a reader never sees half a file and can tell a truncated or corrupt one. */
 #define FF_DATASET_SCHEMA_VERSION 1
-#define FF_REASON_MAX             256
+#define FF_REASON_MAX             1536 /* a RANS failure carries its residual history (~1 KB) */
 
 /* ---------- file integrity ----------
  * Each HDF5 file of a dataset reserves a 512-byte HDF5 user block; sealing fills it with
