@@ -131,7 +131,9 @@ static void TestSurfacePath(void)
     CU_ASSERT_EQUAL_FATAL(ReadRow(res, label[d], v, 16), 7);
     CU_ASSERT_EQUAL_FATAL(ReadRow(res1, label[d], w, 16), 7);
     FF_TEST_CLOSE(v[2], 100, 0, 0);
-    for (int j = 3; j < 7; j++) FF_TEST_CLOSE(v[j], w[j], 1e-6, 1e-9); /* one batch or one design at a time */
+    /* one batch or one design at a time: the float32 network's products may be summed in another
+     * order (the BLAS's kernels change with the rows), the 1e-4 of the batch checks elsewhere */
+    for (int j = 3; j < 7; j++) FF_TEST_CLOSE(v[j], w[j], 1e-4, 1e-9);
     CU_ASSERT(isfinite(v[3]) && isfinite(v[4]));
   }
   snprintf(cp, sizeof cp, "%s/surface_cp.csv", Dir());
