@@ -17,14 +17,10 @@ FF="$BUILD/fieldflow"
 export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1
 export LD_LIBRARY_PATH="$(cd "$BUILD" && pwd)${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 mkdir -p "$OUT"
+. "$(dirname "$0")/surrogate_recipes.sh"
 COMMON="-min_lr 1e-5 -schedule cosine -clip 1 -seed 1 -epochs 100000 -max_time $BUDGET -budget_clock cpu"
 for m in mlgnn gnn field; do
-  case $m in
-  field) R="-model field -width 128 -depth 5 -hyper_width 128 -points 4096 -batch 4 -lr 1e-3" ;;
-  gnn) R="-model gnn -width 64 -blocks 5 -depth 1 -batch 2 -lr 1e-3" ;;
-  mlgnn) R="-model mlgnn -width 64 -depth 1 -levels 4 -level_blocks 1,2,2,2 -coarsen 4 -mix_blocks 2 -slices 32 \
--heads 4 -fourier_freq 16 -batch 2 -lr 3e-3 -warmup 200" ;;
-  esac
+  R=$(model_recipe $m)
   echo "\$ $FF train $R $COMMON -data $DATA -o $OUT/$m.h5"
   "$FF" train $R $COMMON -data "$DATA" -o "$OUT/$m.h5" >"$OUT/train_$m.log" 2>&1
   tail -n 1 "$OUT/train_$m.log"

@@ -29,13 +29,10 @@ mkdir -p "$OUT"
 # The recipes. Every model gets -epochs far beyond what the budget allows, so that the budget
 # ends every run and every cosine schedule ends its decay at the budget.
 COMMON="-min_lr 1e-5 -schedule cosine -clip 1 -seed 1 -epochs 100000 -checkpoint_every 200"
+. "$(dirname "$0")/surrogate_recipes.sh"
 recipe() {
-  case "$1" in
-  field) echo "-model field -width 128 -depth 5 -hyper_width 128 -points 4096 -batch 4 -lr 1e-3 $COMMON" ;;
-  gnn) echo "-model gnn -width 64 -blocks 5 -depth 1 -batch 2 -lr 1e-3 $COMMON" ;;
-  mlgnn) echo "-model mlgnn -width 64 -depth 1 -levels 4 -level_blocks 1,2,2,2 -coarsen 4 -mix_blocks 2 -slices 32 -heads 4 -fourier_freq 16 -batch 2 -lr 3e-3 -warmup 200 $COMMON" ;;
-  *) echo "unknown model '$1'" >&2 && exit 2 ;;
-  esac
+  r=$(model_recipe "$1") || exit 2
+  echo "$r $COMMON"
 }
 
 splits() { # $1: split -> the training, validation and test parts

@@ -21,21 +21,16 @@ export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1
 # a copy of the build dir runs from its own libraries (a rebuild meanwhile does not touch it)
 export LD_LIBRARY_PATH="$(cd "$BUILD" && pwd)${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 mkdir -p "$OUT"
+. "$(dirname "$0")/surrogate_recipes.sh"
 
 "$FF" info -data "$DATA" > "$OUT/info.txt" 2>&1 || true # a generate still running disagrees with its manifest
 head -n 12 "$OUT/info.txt"
 
-# the recipes of docs/surrogates.md (bench/mlgnn_equal_cpu.sh) with nu_t among the outputs
+# the recipes of docs/surrogates.md (bench/surrogate_recipes.sh) with nu_t among the outputs
 COMMON="-data $DATA -split random/train -val_split random/val -fields u,p,nu_t -min_lr 1e-5 -schedule cosine \
 -clip 1 -seed 1 -epochs 100000 -max_time $BUDGET -budget_clock cpu"
 for m in $MODELS; do
-  case $m in
-  field) R="-model field -width 128 -depth 5 -hyper_width 128 -points 4096 -batch 4 -lr 1e-3" ;;
-  gnn) R="-model gnn -width 64 -blocks 5 -depth 1 -batch 2 -lr 1e-3" ;;
-  mlgnn) R="-model mlgnn -width 64 -depth 1 -levels 4 -level_blocks 1,2,2,2 -coarsen 4 -mix_blocks 2 -slices 32 \
--heads 4 -fourier_freq 16 -batch 2 -lr 3e-3 -warmup 200" ;;
-  *) echo "bench/rans_surrogate.sh: unknown model '$m' in FF_MODELS (field, gnn, mlgnn)" >&2; exit 2 ;;
-  esac
+  R=$(model_recipe $m) || exit 2
   [ -f "$OUT/$m.done" ] && continue
   echo "\$ $FF train $R $COMMON -o $OUT/$m.h5"
   { "$FF" train $R $COMMON -o "$OUT/$m.h5" > "$OUT/train_$m.log" 2>&1 && touch "$OUT/$m.done"; } &
